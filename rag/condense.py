@@ -1,0 +1,110 @@
+"""Turn a follow-up ("And what did Hefei do?") into a standalone question before retrieval.
+
+With a language model this is a rewrite prompt whose output is accepted only if it keeps
+the follow-up's own keywords; otherwise, and without a model, a deterministic rule does it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.prompts import CONDENSE_SYSTEM, CONDENSE_USER
+from rag.text import tokenize
+
+_PRONOUNS = re.compile(r"\b(it|its|they|them|their|there|that|this|these|those|he|she|his|her|the city|the company)\b",
+                       re.I)
+_FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what about|what else|why|how)\b", re.I)
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z\u2019'-]+(?:\s+[A-Z][a-zA-Z\u2019'-]+)*)")
+
+
+_QUESTION_WORDS = {"and", "what", "how", "why", "who", "when", "where", "which", "did", "does", "do", "is", "was",
+                   "are", "were", "can", "could", "but", "so", "also", "then", "tell"}
+
+
+def user_turns(history) -> list[str]:
+    """The user's earlier questions from a history in Gradio "messages" form or as pairs."""
+    questions = []
+    for turn in history or []:
+        if isinstance(turn, dict):
+            if turn.get("role") == "user" and isinstance(turn.get("content"), str):
+                questions.append(turn["content"])
+        elif isinstance(turn, (list, tuple)) and turn and isinstance(turn[0], str):
+            questions.append(turn[0])
+    return [q for q in questions if q.strip()]
+
+
+def _proper_nouns(text: str) -> list[str]:
+    words = text.strip().split(None, 1)
+    rest = words[1] if len(words) > 1 else ""
+    return [m.group(1) for m in _PROPER.finditer(rest)]
+
+
+def condense_rule(question: str, history) -> str:
+    """Deterministic follow-up rewrite.
+
+    - "What about Shenzhen?" after "Why did DeepSeek appear in Hangzhou?" becomes the
+      earlier question with its last name replaced: "Why did DeepSeek appear in Shenzhen?".
+    - A follow-up with a pronoun and no name of its own ("How long did it take?") gets the
+      earlier question's names appended.
+    - Anything else is left as it is.
+
+    Args:
+        question: the latest user message.
+        history: earlier turns.
+
+    Returns:
+        The standalone question.
+    """
+    previous = user_turns(history)
+    if not previous:
+        return question
+    last = previous[-1]
+    q = question.strip()
+    about = re.match(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\s*\??$", q, re.I) or \
+        re.match(r"^\s*(?:[Aa]nd\s+)?(?!(?:Why|How|What|Who|When|Where|Which)\b)([A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*){0,2})\s*\?$", q)
+    if about:
+        names = _proper_nouns(last)
+        if names:
+            return last.replace(names[-1], about.group(1).strip(), 1)
+        return f"{last} ({about.group(1).strip()})"
+    first = re.sub(r"\W", "", q.split()[0]) if q.split() else ""
+    own_names = _proper_nouns(q) or ([first] if first[:1].isupper() and first.lower() not in _QUESTION_WORDS else [])
+    if _PRONOUNS.search(q) and not own_names:
+        names = _proper_nouns(last) or tokenize(last)[:4]
+        return f"{q} ({', '.join(names)})"
+    if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:
+        return f"{q} ({last})"
+    return question
+
+
+def condense(question: str, history, model=None) -> str:
+    """Standalone question for retrieval.
+
+    Args:
+        question: the latest user message.
+        history: earlier turns (messages dicts or pairs).
+        model: an object with ``stream(messages)`` (see :mod:`rag.llm`), or None.
+
+    Returns:
+        The rewritten question; the question itself when there is no history.
+    """
+    if not user_turns(history):
+        return question
+    if model is not None:
+        lines = []
+        for turn in (history or [])[-6:]:
+            if isinstance(turn, dict) and isinstance(turn.get("content"), str):
+                lines.append(f"{turn.get('role', 'user')}: {turn['content'][:300]}")
+            elif isinstance(turn, (list, tuple)) and len(turn) == 2:
+                lines.append(f"user: {str(turn[0])[:300]}")
+                lines.append(f"assistant: {str(turn[1])[:300]}")
+        messages = [{"role": "system", "content": CONDENSE_SYSTEM},
+                    {"role": "user", "content": CONDENSE_USER.format(history="\n".join(lines), question=question)}]
+        try:
+            rewritten = "".join(model.stream(messages, max_tokens=48)).strip().splitlines()[0].strip(' "')
+        except Exception:
+            rewritten = ""
+        own = set(tokenize(question))
+        if rewritten and len(rewritten) < 300 and own <= set(tokenize(rewritten)):
+            return rewritten
+    return condense_rule(question, history)

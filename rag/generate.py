@@ -1,0 +1,105 @@
+"""Generators: one interface (``run`` / ``stream``) over scored sentences.
+
+- :class:`ExtractiveGenerator` quotes the best sentences (no model);
+- :class:`LLMGenerator` asks a language model (local llama.cpp or an OpenAI-compatible
+  server) to answer from numbered evidence.
+Both return text with ``[n]`` markers over the :class:`rag.types.Evidence` they were given.
+"""
+
+from __future__ import annotations
+
+from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE
+from rag.text import tokenize
+from rag.types import Evidence
+
+EXTRACTIVE_MAX_SENTENCES = 3
+EXTRACTIVE_MARGIN = 0.12  # further sentences must score within this of the best one
+EXTRACTIVE_MAX_WORDS = 110
+LLM_EVIDENCE = 6  # sentences shown to a language model
+
+
+def to_evidence(sentences) -> list[Evidence]:
+    """Number sentences as evidence 1..n (in the order given)."""
+    return [Evidence(n=i, doc_id=s.metadata.get("doc_id", ""), title=s.metadata.get("title", ""),
+                     section=s.metadata.get("section", ""), page=int(s.metadata.get("page", 0) or 0),
+                     source=s.metadata.get("source", ""), chunk_id=s.chunk_id, start=s.start, end=s.end,
+                     quote=s.text, passage=s.passage, passage_start=int(s.metadata.get("start", 0)))
+            for i, s in enumerate(sentences, 1)]
+
+
+def _redundant(a: str, b: str) -> bool:
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.7
+
+
+def pick_extractive(sentences) -> list:
+    """Choose the sentences of an extractive answer.
+
+    The best sentence, then up to two more that score within :data:`EXTRACTIVE_MARGIN` of it
+    and do not repeat it, within :data:`EXTRACTIVE_MAX_WORDS`; returned in reading order
+    (documents in order of their best sentence, sentences by position).
+
+    Args:
+        sentences: scored sentences, best first.
+
+    Returns:
+        The chosen sentences.
+    """
+    if not sentences:
+        return []
+    best = sentences[0]
+    chosen = [best]
+    words = len(best.text.split())
+    for s in sentences[1:]:
+        if len(chosen) >= EXTRACTIVE_MAX_SENTENCES or s.score < best.score - EXTRACTIVE_MARGIN:
+            break
+        if any(_redundant(s.text, c.text) for c in chosen) or words + len(s.text.split()) > EXTRACTIVE_MAX_WORDS:
+            continue
+        chosen.append(s)
+        words += len(s.text.split())
+    doc_order = {}
+    for s in chosen:
+        doc_order.setdefault(s.metadata.get("doc_id"), len(doc_order))
+    return sorted(chosen, key=lambda s: (doc_order[s.metadata.get("doc_id")], s.start))
+
+
+class ExtractiveGenerator:
+    """Answers by quoting the best sentences, each cited. Deterministic, no model."""
+
+    name = "extractive"
+
+    def evidence(self, sentences) -> list[Evidence]:
+        """The evidence an extractive answer cites: the chosen sentences, in reading order."""
+        return to_evidence(pick_extractive(sentences))
+
+    def stream(self, question: str, evidence: list[Evidence]):
+        """Yield the answer: each evidence sentence followed by its marker."""
+        yield " ".join(f"{e.quote} [{e.n}]" for e in evidence)
+
+
+class LLMGenerator:
+    """Answers with a language model from numbered evidence.
+
+    Args:
+        model: an object with ``stream(messages, max_tokens)`` (see :mod:`rag.llm`).
+        name: the mode name ("local" or "openai").
+    """
+
+    def __init__(self, model, name: str):
+        self.model = model
+        self.name = name
+
+    def evidence(self, sentences) -> list[Evidence]:
+        """The best :data:`LLM_EVIDENCE` sentences, best first."""
+        return to_evidence(sentences[:LLM_EVIDENCE])
+
+    def messages(self, question: str, evidence: list[Evidence]) -> list[dict]:
+        """The chat messages sent to the model."""
+        lines = "\n".join(EVIDENCE_LINE.format(n=e.n, title=e.title, quote=" ".join(e.quote.split()))
+                          for e in evidence)
+        return [{"role": "system", "content": ANSWER_SYSTEM},
+                {"role": "user", "content": ANSWER_USER.format(evidence=lines, question=question)}]
+
+    def stream(self, question: str, evidence: list[Evidence]):
+        """Yield the model's text as it is generated."""
+        yield from self.model.stream(self.messages(question, evidence), max_tokens=160)

@@ -1,0 +1,312 @@
+"""Idempotent, incremental ingestion of files into the Chroma store.
+
+For each file: hash its bytes; if the ledger holds the same hash, skip it. Otherwise load,
+chunk, embed, and replace the document's chunks. The ledger entry is marked incomplete
+before the chunks change and complete after, so an ingest stopped at any point (Ctrl-C,
+kill -9) is finished by the next run with nothing duplicated: chunk ids are
+deterministic and a document's old chunks are deleted by ``doc_id`` before new ones go in.
+Files that vanished from an ingested folder lose their chunks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.chunking import CHUNKER_VERSION, Chunk, chunk_document
+from rag.errors import RagError
+from rag.loaders import LoadError, LoadedDocument, is_supported, load
+from rag.settings import Settings
+
+ENCODE_GROUP = 256  # chunks embedded together across small documents
+
+
+@dataclass
+class FileResult:
+    """The outcome for one file: added, updated, unchanged, removed, failed or skipped."""
+
+    doc_id: str
+    status: str
+    reason: str = ""
+    chunks: int = 0
+
+
+@dataclass
+class IngestReport:
+    """All file outcomes of one ingest run."""
+
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+    chunks_embedded: int = 0
+
+    def count(self, status: str) -> int:
+        """Number of files with this status."""
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        """The files that could not be ingested."""
+        return [r for r in self.results if r.status == "failed"]
+
+    def summary(self) -> str:
+        """The one summary line: ``added N, updated N, unchanged N, removed N, failed N``."""
+        return ", ".join(f"{s} {self.count(s)}" for s in ("added", "updated", "unchanged", "removed", "failed"))
+
+
+def embedding_text(title: str, section: str, text: str) -> str:
+    """What is embedded for a chunk: its document title and section give it context."""
+    head = " - ".join(p for p in (title, section) if p)
+    return f"{head}\n{text}" if head else text
+
+
+def doc_id_for(path: Path, corpus_dir: Path) -> str:
+    """A file's id: its path relative to the corpus root, or its absolute path outside it."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(corpus_dir.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+@contextlib.contextmanager
+def ingest_lock(settings: Settings, wait_seconds: float = 0.0):
+    """Hold the ingest lock in the data directory; two ingests never interleave.
+
+    Args:
+        settings: gives the data directory.
+        wait_seconds: how long to wait for another ingest to finish before giving up.
+
+    Raises:
+        RagError: another ingest holds the lock, or the data directory is not writable.
+    """
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(settings.data_dir / "ingest.lock", "a+")
+    except OSError as err:
+        raise RagError(f"data directory {settings.data_dir} is not writable ({err.strerror})") from None
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RagError("another ingest is running on this index; try again when it finishes") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()
+
+
+class Ingester:
+    """Brings the index in line with files on disk.
+
+    Args:
+        settings: program settings.
+        store: an open :class:`rag.store.ChromaStore` (opened with ``create=True`` if None).
+        embedder: an :class:`rag.embeddings.Embedder` (the configured one if None).
+    """
+
+    def __init__(self, settings: Settings, store=None, embedder=None):
+        from rag.embeddings import get_embedder
+        from rag.store import open_store
+
+        self.settings = settings
+        self.store = store or open_store(settings, create=True)
+        self.embedder = embedder or get_embedder(settings.embed_model)
+
+    def run(self, paths: list[Path] | None = None, progress: bool = False, lock_wait: float = 0.0) -> IngestReport:
+        """Ingest files and folders.
+
+        Args:
+            paths: files or folders (default: the corpus folder).
+            progress: show a progress bar on stderr.
+            lock_wait: seconds to wait for another running ingest.
+
+        Returns:
+            An :class:`IngestReport`; call ``summary()`` for the one-line summary.
+        """
+        started = time.perf_counter()
+        report = IngestReport()
+        with ingest_lock(self.settings, lock_wait):
+            files, folders = self._collect(paths or [self.settings.corpus_dir], report)
+            ledger = self.store.ledger_entries()
+            changed = self._sweep_deleted(folders, {doc_id for _, doc_id in files}, ledger, report)
+            todo = []
+            for path, doc_id in files:
+                result = self._check(path, doc_id, ledger.get(doc_id), report)
+                if result is not None:
+                    todo.append(result)
+            try:
+                changed |= self._write(todo, ledger, report, progress)
+            finally:
+                if changed:
+                    self.store.bump_state(self.embedder.label)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove a document's chunks and ledger entry (not its file).
+
+        Args:
+            doc_id: the document id.
+
+        Returns:
+            True when the document was in the index.
+        """
+        with ingest_lock(self.settings, 30.0):
+            known = doc_id in self.store.ledger_entries()
+            self.store.delete_document(doc_id)
+            self.store.bump_state(self.embedder.label)
+        return known
+
+    # ---- steps -----------------------------------------------------------------------------------
+    def _collect(self, paths, report):
+        files: list[tuple[Path, str]] = []
+        folders: list[Path] = []
+        seen = set()
+        for raw in paths:
+            path = Path(raw)
+            if not path.exists():
+                report.results.append(FileResult(str(raw), "failed", "no such file or folder"))
+                continue
+            if path.is_dir():
+                root = path.resolve()
+                folders.append(root)
+                for found in sorted(self._walk(root, report)):
+                    doc_id = doc_id_for(found, self.settings.corpus_dir)
+                    if doc_id not in seen:
+                        seen.add(doc_id)
+                        files.append((found, doc_id))
+                continue
+            doc_id = doc_id_for(path, self.settings.corpus_dir)
+            if not is_supported(path):
+                report.results.append(FileResult(doc_id, "failed", f"unsupported file type {path.suffix or '(none)'}"))
+            elif doc_id not in seen:
+                seen.add(doc_id)
+                files.append((path, doc_id))
+        return files, folders
+
+    def _walk(self, root: Path, report):
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in filenames:
+                if name.startswith("."):
+                    continue
+                path = Path(dirpath) / name
+                if path.is_symlink():
+                    target = path.resolve()
+                    if not target.is_relative_to(root):
+                        report.results.append(FileResult(doc_id_for(path, self.settings.corpus_dir), "failed",
+                                                         "symlink points outside the folder; not followed"))
+                        continue
+                if not is_supported(path):
+                    report.results.append(FileResult(doc_id_for(path, self.settings.corpus_dir), "skipped",
+                                                     f"unsupported file type {path.suffix or '(none)'}"))
+                    continue
+                yield path
+
+    def _sweep_deleted(self, folders, found_ids, ledger, report) -> bool:
+        changed = False
+        for doc_id, entry in sorted(ledger.items()):
+            if doc_id in found_ids or not entry.source:
+                continue
+            source = Path(entry.source)
+            if any(source.is_relative_to(folder) for folder in folders) and not source.exists():
+                self.store.delete_document(doc_id)
+                report.results.append(FileResult(doc_id, "removed", "file no longer exists"))
+                changed = True
+        return changed
+
+    def _fingerprint(self, sha256: str) -> str:
+        return f"{sha256}:{CHUNKER_VERSION}:{self.embedder.label}"
+
+    def _check(self, path: Path, doc_id: str, entry, report):
+        limit = self.settings.max_file_mb * 1024 * 1024
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                raise LoadError(f"file is {size / 1048576:.1f} MB, above the {self.settings.max_file_mb:g} MB limit "
+                                "(RAG_MAX_FILE_MB)")
+            data = path.read_bytes()
+        except LoadError as err:
+            report.results.append(FileResult(doc_id, "failed", str(err)))
+            return None
+        except OSError as err:
+            report.results.append(FileResult(doc_id, "failed", f"cannot read file ({err.strerror or err})"))
+            return None
+        import hashlib
+
+        fingerprint = self._fingerprint(hashlib.sha256(data).hexdigest())
+        if entry is not None and entry.complete and entry.sha256 == fingerprint:
+            report.results.append(FileResult(doc_id, "unchanged", chunks=entry.chunks))
+            return None
+        try:
+            doc = load(path, doc_id, data)
+        except LoadError as err:
+            report.results.append(FileResult(doc_id, "failed", str(err)))
+            return None
+        chunks = chunk_document(doc)
+        if not chunks:
+            report.results.append(FileResult(doc_id, "failed", "no text to index"))
+            return None
+        return doc, chunks, fingerprint
+
+    def _write(self, todo, ledger, report, progress) -> bool:
+        from rag.store import LedgerEntry
+
+        if not todo:
+            return False
+        total = sum(len(chunks) for _, chunks, _ in todo)
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="chunk", desc="embedding", leave=False, disable=None)
+        changed = False
+        try:
+            for group in _groups(todo, ENCODE_GROUP):
+                texts = [embedding_text(doc.title, c.section, c.text) for doc, chunks, _ in group for c in chunks]
+                vectors = self.embedder.encode(texts, progress=bar.update if bar else None)
+                offset = 0
+                for doc, chunks, fingerprint in group:
+                    vecs = vectors[offset:offset + len(chunks)]
+                    offset += len(chunks)
+                    previous = ledger.get(doc.doc_id)
+                    status = "updated" if previous is not None and previous.complete else "added"
+                    pending = LedgerEntry(doc.doc_id, doc.source, "", 0, doc.title, time.time(), False)
+                    self.store.put_ledger(pending)
+                    changed = True
+                    self.store.chunks.delete(where={"doc_id": doc.doc_id})
+                    self.store.add_chunks([c.chunk_id for c in chunks], vecs.tolist(), [c.text for c in chunks],
+                                          [_metadata(doc, c) for c in chunks])
+                    self.store.put_ledger(LedgerEntry(doc.doc_id, str(Path(doc.source).resolve()), fingerprint,
+                                                      len(chunks), doc.title, time.time(), True))
+                    report.results.append(FileResult(doc.doc_id, status, chunks=len(chunks)))
+                    report.chunks_embedded += len(chunks)
+        finally:
+            if bar is not None:
+                bar.close()
+        return changed
+
+
+def _groups(todo, size):
+    group, count = [], 0
+    for item in todo:
+        group.append(item)
+        count += len(item[1])
+        if count >= size:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group
+
+
+def _metadata(doc: LoadedDocument, chunk: Chunk) -> dict:
+    return {"doc_id": doc.doc_id, "title": doc.title, "section": chunk.section, "page": chunk.page,
+            "start": chunk.start, "end": chunk.end, "source": str(Path(doc.source).resolve())}

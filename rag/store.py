@@ -1,0 +1,235 @@
+"""The Chroma store: one code path for an embedded folder and a Chroma server.
+
+``RAG_CHROMA_HOST`` set means ``HttpClient``; unset means ``PersistentClient`` under
+``RAG_DATA_DIR``. Two collections live side by side: the chunks (cosine space, our own
+embeddings, never Chroma's default embedding function) and a ledger with one record per
+document (content hash, chunk count, ingest time) plus one ``__state__`` record whose
+version changes whenever the index does. Keeping the ledger in Chroma means every
+process that shares a server also shares what was ingested.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from rag.errors import NoIndexError, RagError, StoreUnavailableError
+from rag.settings import Settings
+
+STATE_ID = "__state__"
+_LEDGER_VECTOR = [0.0]  # the ledger holds no meaning in vectors; Chroma needs one
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """What the index knows about one document."""
+
+    doc_id: str
+    source: str
+    sha256: str
+    chunks: int
+    title: str
+    ingested_at: float
+    complete: bool  # False while its chunks are being written
+
+
+def _connection_error(settings: Settings, err: Exception) -> StoreUnavailableError:
+    if settings.uses_server:
+        return StoreUnavailableError(
+            f"Chroma server http://{settings.chroma_host}:{settings.chroma_port} is not reachable "
+            f"({type(err).__name__}); start it (chroma run --path DIR --port {settings.chroma_port}) "
+            "or unset RAG_CHROMA_HOST to use the local index"
+        )
+    return StoreUnavailableError(f"cannot open the index in {settings.data_dir}: {str(err).splitlines()[0][:200]}")
+
+
+def _guard(settings: Settings):
+    """Turn connection failures inside a store call into StoreUnavailableError."""
+
+    class Guard:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, kind, err, tb):
+            if err is None or isinstance(err, RagError):
+                return False
+            name = type(err).__name__
+            if settings.uses_server and (isinstance(err, (ConnectionError, OSError)) or "Connect" in name
+                                         or "Timeout" in name or "connect" in str(err).lower()):
+                raise _connection_error(settings, err) from None
+            if not settings.uses_server and isinstance(err, (OSError, PermissionError)):
+                raise _connection_error(settings, err) from None
+            if "readonly" in str(err).lower() or "read-only" in str(err).lower() or "disk" in str(err).lower():
+                raise StoreUnavailableError(
+                    f"the index in {settings.data_dir} cannot be written ({str(err).splitlines()[0][:160]})"
+                ) from None
+            return False
+
+    return Guard()
+
+
+class ChromaStore:
+    """Chunks and ledger in Chroma.
+
+    Args:
+        settings: where the store is (folder or server) and the collection name.
+        create: create the collections when missing; when False a missing index raises
+            :class:`NoIndexError`.
+    """
+
+    def __init__(self, settings: Settings, create: bool = False):
+        self.settings = settings
+        with _guard(settings):
+            self.client = self._connect(settings, create)
+            self.chunks, self.ledger = self._collections(create)
+
+    @staticmethod
+    def _connect(settings: Settings, create: bool):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if settings.uses_server:
+            try:
+                return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                           settings=chroma_settings)
+            except Exception as err:  # chromadb raises ValueError/ConnectError on a dead server
+                raise _connection_error(settings, err) from None
+        path = settings.data_dir / "chroma"
+        if not create and not path.exists():
+            raise NoIndexError(f"no index in {settings.data_dir.resolve()} yet: run `rag ingest` first")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreUnavailableError(f"cannot create {path}: {err.strerror}") from None
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+    def _collections(self, create: bool):
+        name = self.settings.collection
+        if create:
+            chunks = self.client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"},
+                                                          embedding_function=None)
+            ledger = self.client.get_or_create_collection(name + "-ledger", embedding_function=None)
+            return chunks, ledger
+        try:
+            return (self.client.get_collection(name, embedding_function=None),
+                    self.client.get_collection(name + "-ledger", embedding_function=None))
+        except Exception as err:
+            if "not exist" in str(err).lower() or "not found" in str(err).lower():
+                raise NoIndexError(f"the index has no collection {name!r} yet: run `rag ingest` first") from None
+            raise
+
+    # ---- chunks ---------------------------------------------------------------------------------
+    def add_chunks(self, ids, embeddings, documents, metadatas) -> None:
+        """Upsert chunks in batches no larger than the server accepts."""
+        with _guard(self.settings):
+            step = min(self.client.get_max_batch_size(), 4000)
+            for i in range(0, len(ids), step):
+                self.chunks.upsert(ids=ids[i:i + step], embeddings=embeddings[i:i + step],
+                                   documents=documents[i:i + step], metadatas=metadatas[i:i + step])
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove every chunk of a document, and its ledger entry."""
+        with _guard(self.settings):
+            self.chunks.delete(where={"doc_id": doc_id})
+            self.ledger.delete(ids=[doc_id])
+
+    def chunk_count(self) -> int:
+        """Number of chunks in the index."""
+        with _guard(self.settings):
+            return self.chunks.count()
+
+    def query(self, embedding, n: int) -> list[tuple[str, float, str, dict]]:
+        """Dense search.
+
+        Args:
+            embedding: the query vector.
+            n: how many chunks to return.
+
+        Returns:
+            ``(chunk_id, cosine_similarity, text, metadata)`` best first.
+        """
+        with _guard(self.settings):
+            if n <= 0:
+                return []
+            result = self.chunks.query(query_embeddings=[list(map(float, embedding))], n_results=n,
+                                       include=["documents", "metadatas", "distances"])
+        return [(cid, 1.0 - dist, doc, meta) for cid, dist, doc, meta in
+                zip(result["ids"][0], result["distances"][0], result["documents"][0], result["metadatas"][0])]
+
+    def all_chunks(self, batch: int = 5000):
+        """Yield ``(chunk_id, text, metadata)`` for every chunk, in pages."""
+        with _guard(self.settings):
+            offset = 0
+            while True:
+                page = self.chunks.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+                if not page["ids"]:
+                    return
+                yield from zip(page["ids"], page["documents"], page["metadatas"])
+                offset += len(page["ids"])
+
+    def get_chunks(self, ids: list[str]) -> list[tuple[str, str, dict]]:
+        """Fetch chunks by id, in the order given (missing ids are left out)."""
+        with _guard(self.settings):
+            page = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        found = {cid: (cid, doc, meta) for cid, doc, meta in zip(page["ids"], page["documents"], page["metadatas"])}
+        return [found[c] for c in ids if c in found]
+
+    # ---- ledger ---------------------------------------------------------------------------------
+    def ledger_entries(self) -> dict[str, LedgerEntry]:
+        """Every document the ledger knows, by doc_id."""
+        with _guard(self.settings):
+            page = self.ledger.get(include=["metadatas"])
+        entries = {}
+        for doc_id, meta in zip(page["ids"], page["metadatas"]):
+            if doc_id == STATE_ID:
+                continue
+            entries[doc_id] = LedgerEntry(doc_id, meta.get("source", ""), meta.get("sha256", ""),
+                                          int(meta.get("chunks", 0)), meta.get("title", ""),
+                                          float(meta.get("ingested_at", 0)), bool(meta.get("complete", False)))
+        return entries
+
+    def put_ledger(self, entry: LedgerEntry) -> None:
+        """Record (or replace) a document's ledger entry."""
+        meta = {"source": entry.source, "sha256": entry.sha256, "chunks": entry.chunks, "title": entry.title,
+                "ingested_at": entry.ingested_at, "complete": entry.complete}
+        with _guard(self.settings):
+            self.ledger.upsert(ids=[entry.doc_id], embeddings=[_LEDGER_VECTOR], metadatas=[meta])
+
+    def state(self) -> dict:
+        """``{"version", "updated_at", "embed_model"}``; the version changes on every change."""
+        with _guard(self.settings):
+            page = self.ledger.get(ids=[STATE_ID], include=["metadatas"])
+        meta = page["metadatas"][0] if page["ids"] else {}
+        return {"version": str(meta.get("version", "0")), "updated_at": float(meta.get("updated_at", 0.0)),
+                "embed_model": str(meta.get("embed_model", ""))}
+
+    def bump_state(self, embed_model: str) -> None:
+        """Mark the index as changed (so per-process caches such as BM25 are rebuilt).
+
+        Args:
+            embed_model: label of the embedding model the chunks were embedded with.
+        """
+        now = time.time()
+        with _guard(self.settings):
+            self.ledger.upsert(ids=[STATE_ID], embeddings=[_LEDGER_VECTOR],
+                               metadatas=[{"version": f"{os.getpid()}-{now:.6f}", "updated_at": now,
+                                           "embed_model": embed_model}])
+
+
+def open_store(settings: Settings, create: bool = False) -> ChromaStore:
+    """Open the store named by ``settings``.
+
+    Args:
+        settings: the program settings.
+        create: create the collections if they do not exist.
+
+    Returns:
+        A :class:`ChromaStore`.
+
+    Raises:
+        NoIndexError: nothing was ingested and ``create`` is False.
+        StoreUnavailableError: the server is down or the folder cannot be opened.
+    """
+    return ChromaStore(settings, create=create)

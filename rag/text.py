@@ -1,0 +1,184 @@
+"""Sentence splitting with character offsets, for English and Chinese text.
+
+Every span returned satisfies ``text[start:end] == sentence``: offsets, not copies,
+are the contract the chunker and the citations rely on.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words before a full stop that do not end a sentence ("No. 1 Project", "U.S. firms").
+ABBREVIATIONS = {
+    "no", "nos", "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "u.s", "u.k",
+    "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "fig", "approx", "est", "gen", "gov", "jr", "sr", "p", "pp", "vol",
+}
+_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026]+[\"'\u201d\u2019)\]\u300d\u300f\uff09]*")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[\w\u2019'-]+")
+
+
+def is_cjk(char: str) -> bool:
+    """Return True for a Chinese/Japanese ideograph."""
+    return bool(_CJK.match(char))
+
+
+def _ends_sentence(text: str, match: re.Match) -> bool:
+    end = match.end()
+    punct = text[match.start()]
+    if end < len(text) and not text[end].isspace():
+        # "3.5", "example.com" do not end a sentence; CJK full stops need no space.
+        return punct in "\u3002\uff01\uff1f" or (end < len(text) and is_cjk(text[end]))
+    if punct == ".":
+        before = re.search(r"([\w.]+)$", text[: match.start()])
+        if before:
+            word = before.group(1).lower()
+            if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                return False
+    return True
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into sentences.
+
+    A sentence ends at ``. ! ? 。 ！ ？`` (with trailing quotes or brackets) followed by
+    white space, or at a line break. Leading and trailing white space is not part of a
+    sentence.
+
+    Args:
+        text: the whole document text.
+        start: where to begin (offset into ``text``).
+        end: where to stop (default: the end of ``text``).
+
+    Returns:
+        ``(start, end)`` offsets into ``text``, in order, each span non-empty and stripped.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        line_start = start + line.start()
+        line_end = start + line.end()
+        cursor = line_start
+        for match in _END.finditer(text, line_start, line_end):
+            if _ends_sentence(text[:line_end], match):
+                _add_span(text, cursor, match.end(), spans)
+                cursor = match.end()
+        _add_span(text, cursor, line_end, spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def size_in_words(text: str) -> int:
+    """Approximate model tokens: Latin words plus one per CJK character."""
+    return len(_WORD.findall(_CJK.sub(" ", text))) + len(_CJK.findall(text))
+
+
+def split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
+    """Cut one over-long sentence into pieces of at most ``max_words``.
+
+    Cuts fall after a comma or semicolon when one is near, else at white space, else
+    (unbroken CJK or a very long token) at a fixed character count.
+
+    Args:
+        text: the document text.
+        start: the sentence start offset.
+        end: the sentence end offset.
+        max_words: largest piece, as measured by :func:`size_in_words`.
+
+    Returns:
+        Consecutive ``(start, end)`` spans covering the sentence.
+    """
+    pieces = []
+    cursor = start
+    while cursor < end:
+        if size_in_words(text[cursor:end]) <= max_words:
+            _add_span(text, cursor, end, pieces)
+            break
+        # Grow a window word by word until it is full.
+        cut = cursor
+        words = 0
+        for m in re.finditer(r"\S+\s*", text[cursor:end]):
+            w = size_in_words(m.group())
+            if words + max(w, 1) > max_words and cut > cursor:
+                break
+            words += max(w, 1)
+            cut = cursor + m.end()
+            if w > max_words:  # one giant token: cut it by characters
+                cut = cursor + m.start() + max(1, min(len(m.group()), max_words * 4))
+                break
+        window = text[cursor:cut]
+        soft = max(window.rfind(", "), window.rfind("; "), window.rfind("\uff0c"), window.rfind("\uff1b"))
+        if soft > len(window) // 2:
+            cut = cursor + soft + 1
+        _add_span(text, cursor, cut, pieces)
+        cursor = cut
+    return pieces
+
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before being below
+between both but by can could did didn't do does doesn't doing don't down during each few for from further had has
+have having he her here hers herself him himself his how i if in into is isn't it it's its itself just let's me more
+most my myself no nor not of off on once only or other ought our ours ourselves out over own same she should so some
+such than that that's the their theirs them themselves then there there's these they this those through to too under
+until up very was wasn't we were weren't what what's when where which while who whom why will with won't would you
+your yours yourself yourselves according article documents document say says said tell told does doing did
+""".split())
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'\u2019][a-z0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]")
+
+
+BRITISH_SPELLINGS = {"fibre": "fiber", "fibres": "fibers", "centre": "center", "centres": "centers",
+                     "programme": "program", "programmes": "programs", "labour": "labor", "organisation": "organization",
+                     "optimise": "optimize", "colour": "color", "defence": "defense", "favour": "favor"}
+
+
+def normalize_token(token: str) -> str:
+    """Lower-case and strip possessives and plural "s" so "cities'" and "city" meet more often."""
+    token = token.lower().replace("\u2019", "'")
+    if token.endswith("'s"):
+        token = token[:-2]
+    token = BRITISH_SPELLINGS.get(token, token)
+    if len(token) > 4 and token.endswith("ies"):
+        token = token[:-3] + "y"
+    elif len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    return token
+
+
+def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Keyword tokens for BM25 and overlap scores.
+
+    Latin words are lower-cased, stripped of possessives and plurals, and stopwords are
+    dropped; each CJK character is a token and each pair of adjacent ones too.
+
+    Args:
+        text: any text.
+        keep_stopwords: keep English stopwords.
+
+    Returns:
+        The tokens in order.
+    """
+    tokens: list[str] = []
+    previous_cjk = ""
+    for match in _TOKEN.finditer(text.lower()):
+        token = match.group()
+        if is_cjk(token):
+            tokens.append(token)
+            if previous_cjk and match.start() == previous_end:
+                tokens.append(previous_cjk + token)
+            previous_cjk, previous_end = token, match.end()
+            continue
+        previous_cjk = ""
+        if not keep_stopwords and token.replace("\u2019", "'") in STOPWORDS:
+            continue
+        tokens.append(normalize_token(token))
+    return tokens
