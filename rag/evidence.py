@@ -8,11 +8,14 @@ The best score also drives the relevance gate that refuses before any generation
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rag.text import split_sentences, tokenize
 
 SEMANTIC_WEIGHT = 0.6  # share of a sentence's score from embedding similarity; the rest is keyword overlap
+QUESTION_PENALTY = 0.1  # subtracted from sentences that are themselves questions
+TYPE_BONUS = 0.05  # added when a quantity/time question meets a sentence with a number/date
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,93 @@ def score_sentences(question: str, passages, embedder, idf) -> list[Sentence]:
     vectors = embedder.encode([question] + [u[0] for u in units])
     similarities = vectors[1:] @ vectors[0]
     q_tokens = tokenize(question)
+    wants_quantity = bool(_QUANTITY_Q.search(question))
+    wants_time = bool(_TIME_Q.search(question))
     sentences = []
     for (text, passage, rank, start, end), sim in zip(units, similarities):
         overlap = keyword_overlap(q_tokens, text, idf)
         score = SEMANTIC_WEIGHT * float(sim) + (1 - SEMANTIC_WEIGHT) * overlap
+        if "?" in text or "\uff1f" in text:  # a sentence that asks rarely answers
+            score -= QUESTION_PENALTY
+        if (wants_quantity and has_quantity(text)) or (wants_time and _HAS_TIME.search(text)):
+            score += TYPE_BONUS
         sentences.append(Sentence(text, passage.chunk_id, rank, start, end, passage.metadata, passage.text, float(sim),
                                   overlap, score))
     sentences.sort(key=lambda s: -s.score)
     return sentences
+
+
+# Words that say how a question is asked rather than what it is about.
+QUESTION_FRAME = frozenset(tokenize(
+    "many much long name named called kind type exactly currently main mean means happen happened according "
+    "article articles documents document text way month year years date day period time number share total "
+    "amount make take use mention mentioned describe describes refer list call say propose involve compare "
+    "differ argue matter get include contain example specific role particular give given find tell know"
+))
+_QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
+                         r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b", re.I)
+_TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b",
+                     re.I)
+_HAS_QUANTITY = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                           r"forty|fifty|hundred|thousand|million|billion|trillion|half|dozen)\b", re.I)
+_HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|april|may|june|july|august|september|"
+                       r"october|november|december|spring|summer|autumn|winter)\b|\d{4}\u5e74", re.I)
+MIN_TERM_COVERAGE = 0.5  # IDF-weighted share of the question's topic words the passages must contain
+TYPE_CHECK_SENTENCES = 3  # a quantity/time question needs a number/date in one of this many best sentences
+
+
+def focus_terms(question: str) -> list[str]:
+    """The question's topic words: its tokens without stopwords and question framing."""
+    return [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_FRAME]
+
+
+def _matches(term: str, present: set[str], stems: set[str]) -> bool:
+    """Exact token, or the same first five letters ("emerge" meets "emergence")."""
+    return term in present or (len(term) >= 5 and term[:5] in stems)
+
+
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
+
+
+def has_quantity(text: str) -> bool:
+    """A number or number word other than a bare year."""
+    return bool(_HAS_QUANTITY.search(_YEAR.sub(" ", text)))
+
+
+def answerability(question: str, passages, sentences, idf) -> tuple[bool, str]:
+    """Decide before generating whether the retrieved text can answer the question.
+
+    Three checks, any of which refuses:
+    - the best sentence's score is under the gate threshold (checked by the caller);
+    - the passages lack too much of the question's topic (IDF-weighted coverage of
+      :func:`focus_terms` under :data:`MIN_TERM_COVERAGE`): "Who is the mayor of
+      Hangzhou?" finds Hangzhou but no mayor;
+    - a question asking for a quantity or a time finds no number or date in its best
+      sentences.
+
+    Args:
+        question: the standalone question.
+        passages: retrieved :class:`rag.retrieve.Passage` objects.
+        sentences: scored sentences, best first.
+        idf: token -> inverse document frequency.
+
+    Returns:
+        ``(answerable, reason)``; the reason names what is missing.
+    """
+    terms = focus_terms(question)
+    present: set[str] = set()
+    for p in passages:
+        present.update(tokenize(f"{p.metadata.get('title', '')} {p.metadata.get('section', '')} {p.text}"))
+    stems = {t[:5] for t in present if len(t) >= 5}
+    if terms:
+        total = sum(idf(t) for t in terms)
+        missing = [t for t in terms if not _matches(t, present, stems)]
+        coverage = 1 - sum(idf(t) for t in missing) / total if total else 1.0
+        if coverage < MIN_TERM_COVERAGE:
+            return False, "nothing retrieved mentions " + ", ".join(missing[:4])
+    best = sentences[:TYPE_CHECK_SENTENCES]
+    if _QUANTITY_Q.search(question) and not any(has_quantity(s.text) for s in best):
+        return False, "no passage gives a figure for that"
+    if _TIME_Q.search(question) and not any(_HAS_TIME.search(s.text) for s in best):
+        return False, "no passage gives a date for that"
+    return True, ""

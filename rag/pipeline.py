@@ -181,8 +181,16 @@ class Assistant:
         t_retrieve = (time.perf_counter() - started) * 1000
         timings = {"retrieve": t_retrieve}
 
-        if not sentences or sentences[0].score < self.settings.gate_threshold:
-            answer = self._refusal(asked, standalone, mode, found["passages"], sentences, timings, started, notices)
+        answerable, reason = (False, "nothing relevant was found")
+        if sentences and sentences[0].score >= self.settings.gate_threshold:
+            from rag.evidence import answerability
+            from rag.retrieve import keyword_index
+
+            answerable, reason = answerability(standalone, found["passages"], sentences,
+                                               keyword_index(self.store).idf)
+        if not answerable:
+            answer = self._refusal(asked, standalone, mode, found["passages"], sentences, timings, started, notices,
+                                   reason)
             yield {"type": "sources", "evidence": [], "standalone": standalone}
             yield {"type": "text", "text": answer.text}
             yield {"type": "final", "answer": answer}
@@ -210,7 +218,8 @@ class Assistant:
 
         t0 = time.perf_counter()
         if mode != "extractive" and _MODEL_REFUSAL.search(raw) and len(raw) < 200:
-            answer = self._refusal(asked, standalone, mode, found["passages"], sentences, timings, started, notices)
+            answer = self._refusal(asked, standalone, mode, found["passages"], sentences, timings, started, notices,
+                                   "the model found no answer in the passages")
         else:
             answer = self._verified(asked, standalone, mode, raw, evidence, sentences, timings, started, notices)
         yield {"type": "final", "answer": answer}
@@ -241,13 +250,14 @@ class Assistant:
         timings["verify"] = timings["total"] - timings["retrieve"] - timings.get("generate", 0.0)
         return Answer(asked, standalone, text, False, mode, citations, final_sentences, timings, (), tuple(notices))
 
-    def _refusal(self, asked, standalone, mode, passages, sentences, timings, started, notices) -> Answer:
+    def _refusal(self, asked, standalone, mode, passages, sentences, timings, started, notices,
+                 reason: str = "") -> Answer:
         best_per_passage = {}
         for s in sentences:
             best_per_passage.setdefault(s.chunk_id, s)
         closest = to_evidence(list(best_per_passage.values())[:3])
         topics = list(dict.fromkeys(f"{e.title} ({e.section})" if e.section else e.title for e in closest))
-        text = f"{REFUSAL_PREFIX} how to answer that."
+        text = f"{REFUSAL_PREFIX} ({reason})." if reason else f"{REFUSAL_PREFIX}."
         if topics:
             text += " The closest passages are about: " + "; ".join(topics) + "."
         timings.setdefault("generate", 0.0)

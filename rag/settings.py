@@ -35,7 +35,7 @@ class Settings:
     mode: str = "auto"
     k: int = 5  # passages given to the generator
     candidates: int = 20  # passages fetched from each retriever before fusion
-    gate_threshold: float = 0.42  # relevance gate, calibrated with `rag eval`
+    gate_threshold: float = 0.28  # relevance gate, calibrated with `rag eval`
     llm_gguf: str = ""  # a GGUF file for `local`; "" = the bundled Qwen2.5-Coder-0.5B
     llm_base_url: str = ""  # an OpenAI-compatible server for `openai`
     llm_model: str = "local"

@@ -141,12 +141,25 @@ BRITISH_SPELLINGS = {"fibre": "fiber", "fibres": "fibers", "centre": "center", "
                      "optimise": "optimize", "colour": "color", "defence": "defense", "favour": "favor"}
 
 
+# Past forms that suffix stripping cannot reach ("stuck" must meet "stick").
+IRREGULAR_VERBS = {
+    "stuck": "stick", "spent": "spend", "took": "take", "taken": "take", "made": "make", "began": "begin",
+    "begun": "begin", "grew": "grow", "grown": "grow", "held": "hold", "built": "build", "brought": "bring",
+    "won": "win", "led": "lead", "became": "become", "chose": "choose", "chosen": "choose", "rose": "rise",
+    "risen": "rise", "fell": "fall", "gave": "give", "given": "give", "sold": "sell", "paid": "pay",
+    "bought": "buy", "drew": "draw", "drawn": "draw", "went": "go", "gone": "go", "saw": "see", "seen": "see",
+    "thought": "think", "kept": "keep", "left": "leave", "met": "meet", "ran": "run", "sought": "seek",
+    "taught": "teach", "wrote": "write", "written": "write", "shed": "shed", "lost": "lose", "felt": "feel",
+}
+
+
 def normalize_token(token: str) -> str:
     """Lower-case and strip possessives and plural "s" so "cities'" and "city" meet more often."""
     token = token.lower().replace("\u2019", "'")
     if token.endswith("'s"):
         token = token[:-2]
     token = BRITISH_SPELLINGS.get(token, token)
+    token = IRREGULAR_VERBS.get(token, token)
     if len(token) > 4 and token.endswith("ies"):
         token = token[:-3] + "y"
     elif len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
@@ -181,4 +194,6 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
         if not keep_stopwords and token.replace("\u2019", "'") in STOPWORDS:
             continue
         tokens.append(normalize_token(token))
+        if "-" in token:  # "three-pronged" also counts as "three" and "pronged"
+            tokens.extend(normalize_token(p) for p in token.split("-") if p and p not in STOPWORDS)
     return tokens

@@ -1,0 +1,327 @@
+"""Pure helpers of the browser UI: HTML rendering, upload file names, feedback records.
+
+Nothing here imports Gradio, so it is fast to test. Every piece of text that comes from a
+document, an answer, a file name or an error message goes through :func:`esc` before it
+becomes HTML: a document holding ``<script>`` or ``<img onerror=...>`` shows as text.
+The only markup is produced here, from fixed strings.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import time
+import unicodedata
+from pathlib import Path
+
+UPLOAD_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+MAX_NAME_CHARS = 120  # of the stem, before the extension
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+# Letters kept in upload names: ASCII letters/digits/._- and CJK (Han, kana, Hangul, compatibility forms).
+_NAME_OK = re.compile(r"[A-Za-z0-9._\-\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+                      r"\U00020000-\U0002fa1f]")
+
+
+def esc(value) -> str:
+    """HTML-escape any value (quotes too, so it is safe inside attributes)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+# ---- upload file names -------------------------------------------------------------------------
+class UploadRefused(ValueError):
+    """An uploaded file cannot be accepted; the message is the one-line reason."""
+
+
+def safe_filename(name: str) -> str:
+    """A file name that is safe to create inside the corpus folder.
+
+    Directories are stripped (both ``/`` and ``\\``), NUL and control characters removed,
+    characters other than ``[A-Za-z0-9._-]`` and CJK become ``_``, ``..`` and leading dots
+    or dashes go away; the extension is kept (lower-cased) and must be a supported one.
+
+    Args:
+        name: the name the browser sent.
+
+    Returns:
+        The sanitised name, e.g. ``"my_report.md"``.
+
+    Raises:
+        UploadRefused: the extension is not .md, .markdown, .txt, .html, .htm or .pdf.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = "".join(c for c in name if c >= " " and c != "\x7f")
+    name = re.split(r"[\\/]", name)[-1].strip()
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    suffix = "." + suffix.strip().lower() if suffix.strip() else ""
+    if suffix not in UPLOAD_SUFFIXES:
+        shown = suffix if suffix and len(suffix) <= 12 and _all_ok(suffix) else "(none)" if not suffix else "(other)"
+        raise UploadRefused(f"unsupported file type {shown}; upload .md, .txt, .html or .pdf files")
+    stem = "".join(c if _NAME_OK.fullmatch(c) else "_" for c in stem)
+    stem = re.sub(r"\.{2,}", ".", stem)
+    stem = re.sub(r"_{2,}", "_", stem)
+    stem = stem.strip("._- ")[:MAX_NAME_CHARS].rstrip("._- ")
+    return (stem or "document") + suffix
+
+
+def _all_ok(text: str) -> bool:
+    return all(_NAME_OK.fullmatch(c) for c in text)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            block = fa.read(1 << 20)
+            if block != fb.read(1 << 20):
+                return False
+            if not block:
+                return True
+
+
+def save_upload(source: Path, original_name: str, folder: Path, max_mb: float) -> tuple[Path, str]:
+    """Copy an uploaded file into ``folder`` under a safe, new name.
+
+    An existing file is never overwritten: the name gets ``-1``, ``-2`` ... (claimed with
+    ``O_EXCL``, so two uploads at once cannot take the same name). A file with exactly the
+    same bytes as an existing one is not copied again.
+
+    Args:
+        source: the temporary file Gradio wrote.
+        original_name: the name the browser sent.
+        folder: where uploads go (created if missing).
+        max_mb: size limit in MB.
+
+    Returns:
+        ``(path, note)``: where the file is, and a note for the user ("" when nothing special).
+
+    Raises:
+        UploadRefused: bad extension, too large, empty, or not readable.
+    """
+    name = safe_filename(original_name)
+    try:
+        size = source.stat().st_size
+    except OSError as err:
+        raise UploadRefused(f"cannot read the uploaded file ({err.strerror or err})") from None
+    if size > max_mb * 1024 * 1024:
+        raise UploadRefused(f"file is {size / 1048576:.1f} MB, above the {max_mb:g} MB limit (RAG_MAX_FILE_MB)")
+    if size == 0:
+        raise UploadRefused("empty file")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, suffix = name[: -len(Path(name).suffix)], Path(name).suffix
+    for i in range(0, 1000):
+        candidate = folder / (name if i == 0 else f"{stem}-{i}{suffix}")
+        if candidate.exists():
+            try:
+                if _same_bytes(source, candidate):
+                    return candidate, f"identical to the existing {candidate.name}; not copied again"
+            except OSError:
+                pass
+            continue
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+                shutil.copyfileobj(src, out)
+        except OSError as err:
+            candidate.unlink(missing_ok=True)
+            raise UploadRefused(f"cannot save the file ({err.strerror or err})") from None
+        note = "" if i == 0 else f"a file named {name} already exists; saved as {candidate.name}"
+        return candidate, note
+    raise UploadRefused(f"too many files named like {name}; rename it")
+
+
+# ---- answers -----------------------------------------------------------------------------------
+def marker_link(turn: int, n: int, prefix: str = "src") -> str:
+    """The ``[n]`` marker as a link to its source card."""
+    return (f'<a class="rag-cite" href="#{prefix}-{turn}-{n}" title="show source {n}">'
+            f"[{n}]</a>")
+
+
+def _linkify(escaped: str, turn: int, numbers) -> str:
+    """Turn ``[n]`` in already-escaped text into links (only for known source numbers)."""
+    numbers = set(numbers)
+    return _MARKER.sub(lambda m: marker_link(turn, int(m.group(1))) if int(m.group(1)) in numbers else m.group(0),
+                       escaped)
+
+
+def streaming_html(text: str, turn: int, numbers) -> str:
+    """The answer while it is being generated: escaped, markers linked, a cursor at the end."""
+    return (f'<div class="rag-answer rag-streaming">{_linkify(esc(text), turn, numbers)}'
+            '<span class="rag-cursor">\u258d</span></div>')
+
+
+def status_html(text: str, kind: str = "info") -> str:
+    """A one-line message inside the chat (warming up, errors)."""
+    kind = kind if kind in ("info", "warn", "error") else "info"
+    return f'<div class="rag-msg rag-msg-{kind}">{esc(text)}</div>'
+
+
+def question_html(question: str) -> str:
+    """The user's message, escaped, line breaks kept."""
+    return f'<div class="rag-question">{esc(question)}</div>'
+
+
+def _sentence_html(sentence, turn: int) -> str:
+    text = esc(sentence.text)
+    if not sentence.verified:
+        return (f'<span class="rag-unverified" title="not supported by the cited sources">'
+                f'<span class="rag-badge">unverified</span> {text}</span>')
+    links = "".join(marker_link(turn, n) for n in sentence.citations)
+    if links and text and text[-1] in ".!?\u3002":
+        return f"{text[:-1]} {links}{text[-1]}"
+    return f"{text} {links}".strip()
+
+
+def answer_html(answer, turn: int) -> str:
+    """The final answer: verified sentences with linked markers, unverified ones marked.
+
+    Args:
+        answer: a :class:`rag.types.Answer`.
+        turn: the conversation turn (makes source ids unique across turns).
+    """
+    notes = "".join(f'<div class="rag-notice">note: {esc(n)}</div>' for n in answer.notices)
+    if answer.refused:
+        closest = ""
+        if answer.closest:
+            links = ", ".join(f'<a class="rag-cite" href="#close-{turn}-{i}">{esc(e.title or e.doc_id)}</a>'
+                              for i, e in enumerate(answer.closest, 1))
+            closest = f'<div class="rag-closest-links">Closest passages: {links}</div>'
+        return (f'<div class="rag-answer rag-refusal"><div class="rag-refusal-label">Not answered by the documents'
+                f'</div><div>{esc(answer.text)}</div>{closest}{notes}</div>')
+    if answer.sentences:
+        body = " ".join(_sentence_html(s, turn) for s in answer.sentences)
+    else:
+        body = _linkify(esc(answer.text), turn, [e.n for e in answer.citations])
+    hidden = sum(1 for s in answer.sentences if not s.verified)
+    legend = ""
+    if hidden:
+        legend = (f'<div class="rag-notice">{hidden} sentence(s) marked <span class="rag-badge">unverified</span> '
+                  "are not supported by the sources and are not part of the answer.</div>")
+    return f'<div class="rag-answer" data-mode="{esc(answer.mode)}">{body}{legend}{notes}</div>'
+
+
+def passage_html(evidence) -> str:
+    """The passage (whole chunk) with the quoted sentence inside ``<mark>``."""
+    passage, quote = evidence.passage or "", evidence.quote or ""
+    offset = evidence.start - evidence.passage_start
+    if not (0 <= offset and passage[offset:offset + len(quote)] == quote):
+        offset = passage.find(quote) if quote else -1
+    if offset < 0 or not quote:
+        return (f'<blockquote class="rag-passage"><mark>{esc(quote)}</mark></blockquote>'
+                + (f'<blockquote class="rag-passage">{esc(passage.strip())}</blockquote>' if passage else ""))
+    before, after = passage[:offset].lstrip(), passage[offset + len(quote):].rstrip()
+    return (f'<blockquote class="rag-passage">{esc(before)}<mark>{esc(quote)}</mark>{esc(after)}</blockquote>')
+
+
+def where_label(evidence) -> str:
+    """Plain text: section and page of a piece of evidence."""
+    parts = []
+    if evidence.section and evidence.section != evidence.title:
+        parts.append(evidence.section)
+    if evidence.page:
+        parts.append(f"page {evidence.page}")
+    return " \u00b7 ".join(parts)
+
+
+def source_card(evidence, element_id: str, label: str) -> str:
+    """One source: number, document title, section or page, the passage with the quote marked."""
+    where = where_label(evidence)
+    return (f'<div class="rag-source" id="{esc(element_id)}">'
+            f'<div class="rag-source-head"><span class="rag-n">{esc(label)}</span> '
+            f'<span class="rag-title">{esc(evidence.title or evidence.doc_id)}</span></div>'
+            + (f'<div class="rag-where">{esc(where)}</div>' if where else "")
+            + f'<div class="rag-doc">{esc(evidence.doc_id)}</div>'
+            + passage_html(evidence) + "</div>")
+
+
+def turn_sources_html(turn: dict) -> str:
+    """The sources of one turn: ``{"turn", "question", "citations", "closest", "refused", "pending"}``."""
+    n = turn["turn"]
+    if turn.get("refused"):
+        cards = "".join(source_card(e, f"close-{n}-{i}", "~") for i, e in enumerate(turn.get("closest") or (), 1))
+        head = '<div class="rag-sources-note">The documents do not answer this. Closest passages:</div>'
+        return head + (cards or '<div class="rag-empty">No passages came close.</div>')
+    citations = turn.get("citations") or ()
+    if not citations:
+        return '<div class="rag-empty">No sources.</div>' if not turn.get("pending") else \
+            '<div class="rag-empty">Looking for passages\u2026</div>'
+    note = '<div class="rag-sources-note">Retrieved; the answer is being written\u2026</div>' if turn.get("pending") \
+        else ""
+    return note + "".join(source_card(e, f"src-{n}-{e.n}", f"[{e.n}]") for e in citations)
+
+
+def sources_html(turns: list[dict]) -> str:
+    """The Sources panel: the latest turn open, earlier turns folded (newest first)."""
+    if not turns:
+        return ('<div class="rag-sources"><div class="rag-empty">Ask a question: the passages the answer cites '
+                "appear here, with the supporting sentence highlighted.</div></div>")
+    latest, earlier = turns[-1], turns[-2::-1]
+    parts = [f'<div class="rag-sources"><div class="rag-turn rag-latest" data-turn="{latest["turn"]}">'
+             f'<div class="rag-turn-q">{esc(latest["question"])}</div>{turn_sources_html(latest)}</div>']
+    for turn in earlier:
+        parts.append(f'<details class="rag-turn" data-turn="{turn["turn"]}"><summary>{esc(turn["question"])}'
+                     f"</summary>{turn_sources_html(turn)}</details>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# ---- documents ---------------------------------------------------------------------------------
+def documents_html(entries: dict, chunk_total: int | None = None) -> str:
+    """The indexed documents as an HTML table (every cell escaped).
+
+    Args:
+        entries: ``{doc_id: LedgerEntry}`` from ``store.ledger_entries()``.
+        chunk_total: chunks in the index (shown in the caption when given).
+    """
+    if not entries:
+        return '<div class="rag-empty">No documents are indexed yet.</div>'
+    rows = []
+    for doc_id, e in sorted(entries.items()):
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.ingested_at)) if e.ingested_at else ""
+        state = "" if e.complete else ' <span class="rag-badge">unfinished</span>'
+        rows.append(f"<tr><td>{esc(e.title)}{state}</td><td><code>{esc(doc_id)}</code></td>"
+                    f'<td class="rag-num">{int(e.chunks)}</td><td>{esc(when)}</td></tr>')
+    total = sum(1 for e in entries.values() if e.complete)
+    caption = f"{total} document(s)" + (f", {chunk_total} chunks" if chunk_total is not None else "")
+    return (f'<table class="rag-docs"><caption>{esc(caption)}</caption><thead><tr><th>Title</th><th>Document</th>'
+            f'<th>Chunks</th><th>Ingested</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def results_html(rows: list[tuple[str, str, str]]) -> str:
+    """Per-file outcomes: ``(name, status, detail)``; status ok/unchanged/removed/failed/refused."""
+    if not rows:
+        return ""
+    items = []
+    for name, status, detail in rows:
+        bad = status in ("failed", "refused", "error")
+        items.append(f'<li class="{"rag-bad" if bad else "rag-ok"}"><b>{esc(name)}</b>: {esc(status)}'
+                     + (f" \u2014 {esc(detail)}" if detail else "") + "</li>")
+    return f'<ul class="rag-results">{"".join(items)}</ul>'
+
+
+# ---- feedback ----------------------------------------------------------------------------------
+def feedback_record(rating: str, turn: dict) -> dict:
+    """One line of ``feedback.jsonl``."""
+    answer = turn.get("answer") or {}
+    return {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": rating, "question": turn.get("question", ""),
+            "answer": answer.get("answer", ""), "refused": answer.get("refused", False),
+            "mode": answer.get("mode", ""), "citations": answer.get("citations", [])}
+
+
+def append_jsonl(path: Path, record: dict) -> None:
+    """Append one JSON line (one ``write`` call on an O_APPEND file, so lines never interleave)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
