@@ -81,8 +81,8 @@ details.rag-turn > summary { cursor: pointer; color: var(--body-text-color-subdu
 .rag-n { color: var(--color-accent, #2563eb); margin-right: 4px; }
 .rag-where, .rag-doc { font-size: 0.85em; color: var(--body-text-color-subdued, #666); }
 .rag-doc { font-family: var(--font-mono, monospace); }
-.rag-passage { white-space: pre-wrap; font-size: 0.9em; margin: 6px 0 0; padding: 6px 8px;
-               border-left: 3px solid var(--border-color-primary, #ccc); max-height: 260px; overflow: auto; }
+.rag-sources .rag-passage { white-space: pre-wrap; font-size: 0.9em; margin: 6px 0 0 !important; padding: 4px 8px;
+                            border-left: 3px solid var(--border-color-primary, #ccc); font-style: normal; }
 .rag-passage mark { background: #fde68a; color: #111; padding: 0 1px; }
 .rag-empty, .rag-sources-note { color: var(--body-text-color-subdued, #666); font-size: 0.9em; }
 table.rag-docs { width: 100%; border-collapse: collapse; font-size: 0.92em; }
@@ -93,7 +93,7 @@ td.rag-num { text-align: right; }
 ul.rag-results { margin: 0; padding-left: 1.2em; }
 ul.rag-results li.rag-bad { color: #b91c1c; }
 ul.rag-results li.rag-ok { color: #166534; }
-table.rag-info td { padding: 3px 10px 3px 0; vertical-align: top; }
+table.rag-info td { padding: 3px 12px 3px 0; vertical-align: top; border: none !important; }
 table.rag-info td:first-child { font-weight: 600; white-space: nowrap; }
 """
 
@@ -318,6 +318,10 @@ def settings_info_html(settings: Settings, mode: str | None) -> str:
     return f'<table class="rag-info">{body}</table>'
 
 
+def _chunks(n: int) -> str:
+    return f"{n} chunk" + ("" if n == 1 else "s") if n else ""
+
+
 def _unexpected(err: Exception, what: str) -> str:
     log.error("%s failed", what, exc_info=err)
     return f"unexpected error while {what} ({type(err).__name__}); the details are in the server log"
@@ -472,7 +476,7 @@ class ChatUI:
                     existed_before = bool(note.startswith("identical"))
                     report = ingester.run([target], lock_wait=300)
                     for r in report.results:
-                        detail = r.reason or (f"{r.chunks} chunks" if r.chunks else "")
+                        detail = r.reason or _chunks(r.chunks)
                         if r.status == "failed" and not existed_before:
                             target.unlink(missing_ok=True)
                             detail += "; the file was not kept"
@@ -495,7 +499,7 @@ class ChatUI:
                 progress(0.05, desc=f"ingesting {self.settings.corpus_dir}")
             report = self.backend.ingester().run([self.settings.corpus_dir], lock_wait=300)
             rows.append(("corpus folder", "done", report.summary()))
-            rows += [(r.doc_id, r.status, r.reason or (f"{r.chunks} chunks" if r.chunks else ""))
+            rows += [(r.doc_id, r.status, r.reason or _chunks(r.chunks))
                      for r in report.results if r.status != "unchanged"]
         except RagError as err:
             rows.append(("corpus folder", "error", str(err)))
@@ -527,7 +531,7 @@ class ChatUI:
         if entry is None:
             raise RagError(f"no document {doc_id!r} in the index")
         self.backend.ingester().remove(doc_id)
-        detail = f"{entry.chunks} chunks removed"
+        detail = f"{_chunks(entry.chunks)} removed"
         source = Path(entry.source) if entry.source else None
         corpus = self.settings.corpus_dir.resolve()
         if source is not None and source.is_file():
@@ -619,13 +623,16 @@ def build_app(settings: Settings, backend: Backend | None = None):
                                                      elem_id="rag-remove-choice")
                             remove_button = gr.Button("Remove (file and chunks)", variant="stop",
                                                       elem_id="rag-remove")
-                        ingest_button = gr.Button(f"Ingest the corpus folder ({settings.corpus_dir})",
-                                                  elem_id="rag-ingest-corpus")
+                        ingest_button = gr.Button("Ingest the corpus folder", elem_id="rag-ingest-corpus")
+                        gr.HTML(f'<div class="rag-empty">Adds new and changed files under '
+                                f'<code>{esc(settings.corpus_dir.resolve())}</code> and drops vanished ones.</div>',
+                                js_on_load=None)
             with gr.Tab("Settings", id="settings", elem_id="tab-settings"):
                 mode = gr.Dropdown(label="Answer mode", choices=modes, value=default_mode, elem_id="rag-mode",
                                    info="auto picks the best available; extractive quotes sentences (no model)")
                 k = gr.Slider(1, 20, value=min(max(settings.k, 1), 20), step=1, label="Passages retrieved (k)",
                               elem_id="rag-k")
+                gr.HTML("<h3 style='margin:8px 0 0'>In use</h3>", js_on_load=None)
                 info = gr.HTML(settings_info_html(settings, default_mode), elem_id="rag-info", js_on_load=None)
 
         answer_events = dict(fn=ui.respond, inputs=[question, chatbot, history, turns, mode, k],
@@ -715,7 +722,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Start the UI; returns the exit code."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.INFO)  # libraries that set their own loggers to DEBUG (bm25s) stay quiet
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     log.setLevel(logging.INFO)
     try:
         settings = Settings.from_env()
@@ -735,11 +745,16 @@ def main(argv=None) -> int:
             print(f"warning: serving on {args.host} without a password (--insecure)", file=sys.stderr)
     app = build_app(settings)
     try:
-        app.launch(server_name=args.host, server_port=args.port, auth=auth, prevent_thread_lock=True,
+        app.launch(server_name=args.host, server_port=args.port, auth=auth, prevent_thread_lock=True, quiet=True,
                    **launch_kwargs(settings))
     except OSError as err:
-        print(f"error: cannot serve on {args.host}:{args.port}: {str(err).splitlines()[0][:200]}", file=sys.stderr)
+        reason = "the port is in use" if "empty port" in str(err) else str(err).splitlines()[0][:200]
+        print(f"error: cannot serve on {args.host}:{args.port}: {reason}; choose another with --port",
+              file=sys.stderr)
         return EXIT_ERROR
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"Document QA chat on http://{shown}:{args.port}  (models warm up in the background; Ctrl-C stops)",
+          flush=True)
     app.rag_backend.start()
     app.block_thread()
     return 0

@@ -1,7 +1,8 @@
 """Structure-aware chunking: sections and pages bound chunks, sentences are never cut.
 
-Chunks are sized for all-MiniLM-L6-v2's 256-token window (about 120-200 words) and
-overlap by one short sentence. Each chunk's text is ``document.text[start:end]``.
+Chunks are sized for all-MiniLM-L6-v2's 256-token window: about 120-170 words, which with
+the title and section prefix stays under 256 tokens, so nothing is truncated when embedded.
+They overlap by one short sentence. Each chunk's text is ``document.text[start:end]``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from dataclasses import dataclass
 from rag.loaders import LoadedDocument
 from rag.text import size_in_words, split_long, split_sentences
 
-TARGET_WORDS = 160
-MAX_WORDS = 200
+TARGET_WORDS = 120
+MAX_WORDS = 170
 OVERLAP_MAX_WORDS = 35  # the last sentence is repeated in the next chunk if it is this short
-CHUNKER_VERSION = "1"  # bump when chunking changes, so ingest re-chunks every file
+CHUNKER_VERSION = "2"  # bump when chunking changes, so ingest re-chunks every file
 
 
 @dataclass(frozen=True)

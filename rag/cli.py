@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--dense-only", action="store_true", help="dense retrieval only (no BM25)")
+    p.add_argument("--dense-only", action="store_true", help="dense retrieval only (no BM25, no rerank)")
 
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question")
@@ -156,9 +156,10 @@ def cmd_search(args, settings) -> int:
     if not 1 <= args.k <= 100:
         raise RagError("-k must be between 1 and 100")
     assistant = Assistant(settings)
-    retriever = HybridRetriever(assistant.store, assistant.embedder, max(settings.candidates, args.k),
-                                hybrid=not args.dense_only)
-    passages = retriever.run(args.query, args.k)
+    if args.dense_only:
+        passages = HybridRetriever(assistant.store, assistant.embedder, args.k, hybrid=False).run(args.query, args.k)
+    else:
+        passages = assistant.retrieve(args.query, args.k)["passages"]
     rows = [{"rank": i, "score": round(p.fused, 5), "dense": round(p.dense, 4), "bm25": round(p.keyword, 3),
              "chunk_id": p.chunk_id, "doc_id": p.metadata.get("doc_id"), "title": p.metadata.get("title"),
              "section": p.metadata.get("section"), "page": p.metadata.get("page"),

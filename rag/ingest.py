@@ -65,11 +65,11 @@ def embedding_text(title: str, section: str, text: str) -> str:
 
 def doc_id_for(path: Path, corpus_dir: Path) -> str:
     """A file's id: its path relative to the corpus root, or its absolute path outside it."""
-    resolved = path.resolve()
+    absolute = Path(os.path.abspath(path))
     try:
-        return resolved.relative_to(corpus_dir.resolve()).as_posix()
+        return absolute.relative_to(os.path.abspath(corpus_dir)).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        return absolute.as_posix()
 
 
 @contextlib.contextmanager
@@ -176,7 +176,7 @@ class Ingester:
                 report.results.append(FileResult(str(raw), "failed", "no such file or folder"))
                 continue
             if path.is_dir():
-                root = path.resolve()
+                root = Path(os.path.abspath(path))
                 folders.append(root)
                 for found in sorted(self._walk(root, report)):
                     doc_id = doc_id_for(found, self.settings.corpus_dir)
@@ -200,8 +200,7 @@ class Ingester:
                     continue
                 path = Path(dirpath) / name
                 if path.is_symlink():
-                    target = path.resolve()
-                    if not target.is_relative_to(root):
+                    if not path.resolve().is_relative_to(root.resolve()):
                         report.results.append(FileResult(doc_id_for(path, self.settings.corpus_dir), "failed",
                                                          "symlink points outside the folder; not followed"))
                         continue
@@ -285,7 +284,7 @@ class Ingester:
                     self.store.chunks.delete(where={"doc_id": doc.doc_id})
                     self.store.add_chunks([c.chunk_id for c in chunks], vecs.tolist(), [c.text for c in chunks],
                                           [_metadata(doc, c) for c in chunks])
-                    self.store.put_ledger(LedgerEntry(doc.doc_id, str(Path(doc.source).resolve()), fingerprint,
+                    self.store.put_ledger(LedgerEntry(doc.doc_id, os.path.abspath(doc.source), fingerprint,
                                                       len(chunks), doc.title, time.time(), True))
                     report.results.append(FileResult(doc.doc_id, status, chunks=len(chunks)))
                     report.chunks_embedded += len(chunks)
@@ -309,4 +308,4 @@ def _groups(todo, size):
 
 def _metadata(doc: LoadedDocument, chunk: Chunk) -> dict:
     return {"doc_id": doc.doc_id, "title": doc.title, "section": chunk.section, "page": chunk.page,
-            "start": chunk.start, "end": chunk.end, "source": str(Path(doc.source).resolve())}
+            "start": chunk.start, "end": chunk.end, "source": os.path.abspath(doc.source)}

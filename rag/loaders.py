@@ -167,11 +167,14 @@ def _load_html(path: Path, doc_id: str, html: str, digest: str) -> LoadedDocumen
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
-                words = " ".join(str(child).split())
+                raw = str(child)
+                words = " ".join(raw.split())
                 if words:
-                    if parts and not parts[-1].endswith(("\n", " ")):
+                    if raw[:1].isspace() and parts and not parts[-1].endswith(("\n", " ")):
                         emit(" ")
                     emit(words)
+                    if raw[-1:].isspace():
+                        emit(" ")
                 continue
             name = child.name or ""
             if name in ("h1", "h2", "h3", "h4", "h5", "h6"):

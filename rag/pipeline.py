@@ -19,6 +19,7 @@ from rag.generate import ExtractiveGenerator, LLMGenerator, to_evidence
 from rag.settings import Settings
 from rag.types import REFUSAL_PREFIX, Answer, AnswerSentence
 
+RERANK_DEPTH = 8  # fused candidates whose sentences are scored before keeping the best k passages
 AUTO_ORDER = ("extractive", "local")  # `auto` without an LLM server: the first available, decided by `rag eval`
 MIN_VERIFIED_SHARE = 0.5  # below this share of verified sentences, fall back to the extractive answer
 _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"
@@ -71,6 +72,7 @@ class Assistant:
         self._store = store
         self._embedder = embedder
         self._lock = threading.Lock()
+        self._chain = None
 
     @property
     def embedder(self):
@@ -107,25 +109,52 @@ class Assistant:
         return ExtractiveGenerator() if mode == "extractive" else LLMGenerator(self.model(mode), mode)
 
     # ---- retrieve -> post-process ----------------------------------------------------------------
-    def retrieval_chain(self, k: int):
-        """A LangChain runnable: ``{"question": str}`` -> ``{"passages", "sentences"}``."""
-        from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+    @property
+    def retrieval_chain(self):
+        """A LangChain runnable (built once): ``{"question", "k"}`` -> adds ``passages`` and ``sentences``.
 
-        from rag.evidence import score_sentences
-        from rag.retrieve import HybridRetriever, keyword_index
+        Retrieve (hybrid dense + BM25, :data:`RERANK_DEPTH` candidates) -> score every sentence
+        of the candidates -> rerank passages by their best sentence and keep ``k``.
+        """
+        if self._chain is None:
+            from langchain_core.runnables import RunnableLambda
 
-        retriever = HybridRetriever(self.store, self.embedder, self.settings.candidates)
+            from rag.evidence import score_sentences
+            from rag.retrieve import HybridRetriever, keyword_index
 
-        def score(state):
-            index = keyword_index(self.store)
-            return score_sentences(state["question"], state["passages"], self.embedder, index.idf)
+            retriever = HybridRetriever(self.store, self.embedder, self.settings.candidates)
 
-        return (RunnablePassthrough.assign(passages=RunnableLambda(lambda s: retriever.run(s["question"], k)))
-                | RunnablePassthrough.assign(sentences=RunnableLambda(score)))
+            def retrieve(state):
+                depth = max(state["k"], RERANK_DEPTH)
+                return {**state, "candidates": retriever.run(state["question"], depth)}
+
+            def score(state):
+                idf = keyword_index(self.store).idf
+                return {**state, "idf": idf,
+                        "sentences": score_sentences(state["question"], state["candidates"], self.embedder, idf)}
+
+            def rerank(state):
+                # A passage is as good as its best sentence; ties keep the fusion order.
+                best = {}
+                for sentence in state["sentences"]:
+                    best.setdefault(sentence.chunk_id, sentence.score)
+                order = sorted(range(len(state["candidates"])),
+                               key=lambda i: (-best.get(state["candidates"][i].chunk_id, -1.0), i))
+                passages = [state["candidates"][i] for i in order][: state["k"]]
+                kept = {p.chunk_id for p in passages}
+                return {**state, "passages": passages,
+                        "sentences": [s for s in state["sentences"] if s.chunk_id in kept]}
+
+            self._chain = RunnableLambda(retrieve) | RunnableLambda(score) | RunnableLambda(rerank)
+        return self._chain
 
     def retrieve(self, question: str, k: int | None = None) -> dict:
-        """Passages and scored sentences for a standalone question."""
-        return self.retrieval_chain(k or self.settings.k).invoke({"question": question})
+        """Passages and scored sentences for a standalone question.
+
+        Returns:
+            ``{"question", "k", "passages", "sentences", "idf"}``.
+        """
+        return self.retrieval_chain.invoke({"question": question, "k": k or self.settings.k})
 
     # ---- answer ----------------------------------------------------------------------------------
     def answer(self, question: str, history=None, mode: str | None = None, k: int | None = None) -> Answer:
@@ -184,10 +213,8 @@ class Assistant:
         answerable, reason = (False, "nothing relevant was found")
         if sentences and sentences[0].score >= self.settings.gate_threshold:
             from rag.evidence import answerability
-            from rag.retrieve import keyword_index
 
-            answerable, reason = answerability(standalone, found["passages"], sentences,
-                                               keyword_index(self.store).idf)
+            answerable, reason = answerability(standalone, found["passages"], sentences, found["idf"])
         if not answerable:
             answer = self._refusal(asked, standalone, mode, found["passages"], sentences, timings, started, notices,
                                    reason)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 UPLOAD_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 MAX_NAME_CHARS = 120  # of the stem, before the extension
+CONTEXT_CHARS = 700  # of the passage shown on each side of the highlighted quote
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # Letters kept in upload names: ASCII letters/digits/._- and CJK (Han, kana, Hangul, compatibility forms).
 _NAME_OK = re.compile(r"[A-Za-z0-9._\-\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -205,7 +206,8 @@ def answer_html(answer, turn: int) -> str:
     if hidden:
         legend = (f'<div class="rag-notice">{hidden} sentence(s) marked <span class="rag-badge">unverified</span> '
                   "are not supported by the sources and are not part of the answer.</div>")
-    return f'<div class="rag-answer" data-mode="{esc(answer.mode)}">{body}{legend}{notes}</div>'
+    mode = re.sub(r"[^a-z]", "", str(answer.mode).lower())
+    return f'<div class="rag-answer rag-mode-{mode}">{body}{legend}{notes}</div>'
 
 
 def passage_html(evidence) -> str:
@@ -217,8 +219,26 @@ def passage_html(evidence) -> str:
     if offset < 0 or not quote:
         return (f'<blockquote class="rag-passage"><mark>{esc(quote)}</mark></blockquote>'
                 + (f'<blockquote class="rag-passage">{esc(passage.strip())}</blockquote>' if passage else ""))
-    before, after = passage[:offset].lstrip(), passage[offset + len(quote):].rstrip()
+    before, after = _clip_before(passage[:offset].lstrip()), _clip_after(passage[offset + len(quote):].rstrip())
     return (f'<blockquote class="rag-passage">{esc(before)}<mark>{esc(quote)}</mark>{esc(after)}</blockquote>')
+
+
+def _clip_before(text: str, limit: int = CONTEXT_CHARS) -> str:
+    """The end of the text before a quote, at most ``limit`` characters, cut at a space."""
+    if len(text) <= limit:
+        return text
+    cut = text[-limit:]
+    space = cut.find(" ")
+    return "\u2026" + (cut[space + 1:] if 0 <= space < 80 else cut)
+
+
+def _clip_after(text: str, limit: int = CONTEXT_CHARS) -> str:
+    """The start of the text after a quote, at most ``limit`` characters, cut at a space."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit - 80 else cut) + "\u2026"
 
 
 def where_label(evidence) -> str:

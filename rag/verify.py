@@ -148,9 +148,14 @@ def verify_answer(text: str, evidence: list[Evidence], embedder) -> list[AnswerS
     if not pairs:
         return []
     by_number = {e.n: e for e in evidence}
-    vectors = embedder.encode([s for s, _ in pairs] + [e.quote for e in evidence])
-    sentence_vectors, evidence_vectors = vectors[: len(pairs)], vectors[len(pairs):]
-    similarity = sentence_vectors @ evidence_vectors.T if len(evidence) else None
+    quotes = {" ".join(e.quote.split()): e.n for e in evidence}
+    if all(" ".join(s.split()) in quotes for s, _ in pairs):
+        # Every sentence is a verbatim quote (extractive answers): each is supported by its own
+        # evidence, so no embedding is needed.
+        return [AnswerSentence(s, (quotes[" ".join(s.split())],), True) for s, _ in pairs]
+    similarity = None
+    if evidence:
+        similarity = embedder.encode([s for s, _ in pairs]) @ embedder.encode_cached([e.quote for e in evidence]).T
     checked = []
     for i, (sentence, cited) in enumerate(pairs):
         cited = tuple(n for n in cited if n in by_number)

@@ -8,13 +8,18 @@ Screenshots go to tests/artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.request
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -83,7 +88,7 @@ def assert_inert(markup: str) -> TagCollector:
         assert tag in SAFE_TAGS, f"unexpected tag <{tag}> in {markup[:300]}"
         for name, value in attrs.items():
             assert not name.startswith("on"), f"event handler attribute {name}"
-            assert name in ("class", "id", "href", "title", "data-turn", "data-mode", "role"), name
+            assert name in ("class", "id", "href", "title", "data-turn", "role"), name
             if name == "href":
                 assert value.startswith("#"), value
     return found
@@ -363,16 +368,15 @@ def ui_index(tmp_path_factory, embedder):
     return settings
 
 
-@pytest.fixture(scope="module")
-def ui_server(ui_index, tmp_path_factory):
-    """``python ui.py`` on a free port; yields (url, seconds until the page answered HTTP, settings)."""
+@contextlib.contextmanager
+def running_ui(settings, args=(), **env_extra):
+    """``python ui.py`` on a free port; yields (url, seconds until the page answered HTTP, settings, log)."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("ui_log") / "ui.log"
-    env = _env(RAG_DATA_DIR=str(ui_index.data_dir), RAG_CORPUS_DIR=str(ui_index.corpus_dir), RAG_MODE="extractive",
-               RAG_MAX_FILE_MB="1")
+    log_path = Path(tempfile.mkdtemp(prefix="ui_log_")) / "ui.log"
+    env = _env(RAG_DATA_DIR=str(settings.data_dir), RAG_CORPUS_DIR=str(settings.corpus_dir), **env_extra)
     with open(log_path, "w") as log:
         started = time.monotonic()
-        process = subprocess.Popen([sys.executable, str(UI), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
+        process = subprocess.Popen([sys.executable, str(UI), "--port", str(port), *args], stdout=log, stderr=subprocess.STDOUT,
                                    env=env, cwd=str(ROOT))
         try:
             wait_for_port(port, 60, process)
@@ -386,7 +390,7 @@ def ui_server(ui_index, tmp_path_factory):
                     pass
                 assert time.monotonic() - started < 60, log_path.read_text()
                 time.sleep(0.1)
-            yield SimpleNamespace(url=url, startup=time.monotonic() - started, settings=ui_index, log=log_path)
+            yield SimpleNamespace(url=url, startup=time.monotonic() - started, settings=settings, log=log_path)
         finally:
             process.terminate()
             try:
@@ -395,6 +399,13 @@ def ui_server(ui_index, tmp_path_factory):
                 process.kill()
     text = log_path.read_text()
     assert "Traceback" not in text, text[-3000:]
+
+
+@pytest.fixture(scope="module")
+def ui_server(ui_index):
+    """The UI over ``ui_index`` in extractive mode, with a 1 MB upload limit."""
+    with running_ui(ui_index, RAG_MODE="extractive", RAG_MAX_FILE_MB="1") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -407,19 +418,25 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, ui_server):
-    """A fresh page on the UI, warmed up."""
+@contextlib.contextmanager
+def open_page(browser, url):
+    """A fresh page on the UI, warmed up; fails on any JavaScript error."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda err: errors.append(str(err)))
     page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(ui_server.url)
+    page.goto(url)
     page.wait_for_selector(".rag-status.ready", timeout=120_000)
     yield page
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser, ui_server):
+    with open_page(browser, ui_server.url) as page:
+        yield page
 
 
 def ask(page, question: str, count: int = 1) -> str:
@@ -525,9 +542,13 @@ def test_browser_upload_then_ask(page, ui_server):
 
     results = upload(page, [{"name": "velmora observatory.md", "mimeType": "text/markdown",
                              "buffer": VELMORA_MD.encode()},
-                            {"name": "tool.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"}])
+                            {"name": "tool.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"},
+                            {"name": "huge.md", "mimeType": "text/markdown",
+                             "buffer": b"# Huge\n\n" + b"words and more words " * 60_000}])
     assert "uploads/velmora_observatory.md: added" in results
     assert "tool.exe: refused" in results and "unsupported file type .exe" in results
+    assert "huge.md: refused" in results and "above the 1 MB limit" in results
+    assert not (ui_server.settings.corpus_dir / "uploads" / "huge.md").exists()
     assert (ui_server.settings.corpus_dir / "uploads" / "velmora_observatory.md").read_text() == VELMORA_MD
     expect(page.locator("#rag-docs")).to_contain_text("uploads/velmora_observatory.md")
     expect(page.locator("#rag-status")).to_contain_text("Ready")
@@ -581,3 +602,105 @@ def test_browser_remove_document(page, ui_server):
     expect(page.locator("#rag-results")).to_contain_text("uploads/ferry.md: removed", timeout=60_000)
     assert not path.exists()
     expect(page.locator("#rag-docs")).not_to_contain_text("uploads/ferry.md")
+
+
+@pytest.mark.slow
+def test_browser_refusal_offers_closest_passages(page):
+    from playwright.sync_api import expect
+
+    ask(page, "What is the boiling point of liquid nitrogen on Mars?")
+    refusal = page.locator("#rag-chat .rag-refusal")
+    expect(refusal).to_contain_text("Not answered by the documents")
+    expect(refusal).to_contain_text("The documents don't say")
+    expect(page.locator("#rag-sources")).to_contain_text("Closest passages")
+    page.locator("#rag-chat .rag-refusal a.rag-cite").first.click()
+    expect(page.locator("#close-1-1")).to_be_in_viewport()
+
+
+class FakeLLM(ThreadingHTTPServer):
+    """An OpenAI-compatible chat server that streams a fixed answer slowly, word by word."""
+
+    ANSWER = ("Wuhan's Optics Valley stuck to the field of optical fiber communication for twenty years [1]. "
+              "Pigs can fly over the Yangtze river every spring [2].")
+
+    def __init__(self, delay: float = 0.4):
+        self.delay = delay
+        self.requests = 0
+        super().__init__(("127.0.0.1", 0), self.Handler)
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.server.requests += 1
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            words = self.server.ANSWER.split(" ")
+            for i, word in enumerate(words):
+                piece = word if i == 0 else " " + word
+                self._event({"role": "assistant", "content": piece} if i == 0 else {"content": piece}, None)
+                time.sleep(self.server.delay)
+            self._event({}, "stop")
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+
+        def _event(self, delta, finish):
+            chunk = {"id": "fake", "object": "chat.completion.chunk", "created": 0, "model": "fake",
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.flush()
+
+
+@pytest.mark.slow
+def test_browser_streams_an_llm_answer_and_marks_unverified_sentences(browser, ui_index):
+    from playwright.sync_api import expect
+
+    llm = FakeLLM()
+    threading.Thread(target=llm.serve_forever, daemon=True).start()
+    try:
+        with running_ui(ui_index, RAG_MODE="openai", RAG_LLM_BASE_URL=f"http://127.0.0.1:{llm.server_port}/v1",
+                        RAG_LLM_MODEL="fake-model") as server, open_page(browser, server.url) as page:
+            from gradio_client import Client
+
+            client = Client(server.url, verbose=False)
+            page.fill("#rag-question textarea", OPTICS_QUESTION)
+            page.click("#rag-ask")
+            streaming = page.locator("#rag-chat .rag-answer.rag-streaming")
+            expect(streaming).to_contain_text("Optics Valley", timeout=60_000)
+            partial = streaming.inner_text()
+            assert "spring" not in partial  # seen before the model finished
+            expect(page.locator("#rag-sources .rag-source").first).to_be_visible()  # sources before the text
+            # another user's question is answered while this long answer is still streaming
+            started = time.monotonic()
+            other = client.predict("What did Hefei do to become an innovation hub?", "extractive", 0, api_name="/ask")
+            assert other["answer"] and time.monotonic() - started < 6
+            assert streaming.count() == 1, "the long answer finished first: no overlap was tested"
+            final = page.locator("#rag-chat .rag-answer:not(.rag-streaming)")
+            expect(final).to_have_count(1, timeout=60_000)
+            expect(final).to_have_class(re.compile(r"\brag-mode-openai\b"))
+            expect(final).to_contain_text("twenty years")
+            unverified = final.locator(".rag-unverified")
+            expect(unverified).to_contain_text("Pigs can fly")
+            expect(unverified).to_contain_text("unverified")
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "ui_llm_unverified.png"))
+            page.get_by_role("tab", name="Settings").click()
+            expect(page.locator("#rag-info")).to_contain_text("fake-model at http://127.0.0.1")
+            page.screenshot(path=str(ARTIFACTS / "ui_settings.png"))
+    finally:
+        llm.shutdown()
+    assert llm.requests >= 1
+
+
+@pytest.mark.slow
+def test_auth_on_a_network_address(ui_index):
+    from gradio_client import Client
+
+    with running_ui(ui_index, args=("--host", "0.0.0.0"), RAG_MODE="extractive", RAG_UI_AUTH="ann:s3cret") as server:
+        with pytest.raises(Exception):
+            Client(server.url, verbose=False).predict(OPTICS_QUESTION, api_name="/ask")
+        result = Client(server.url, auth=("ann", "s3cret"), verbose=False).predict(OPTICS_QUESTION, api_name="/ask")
+        assert "twenty" in result["answer"] or "20" in result["answer"]

@@ -1,0 +1,151 @@
+"""Ingestion against real Chroma (embedded and a `chroma run` server) with the real embedding model."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rag.ingest import Ingester
+from rag.pipeline import Assistant
+from rag.store import open_store
+
+OPTICS_QUESTION = "How long did Optics Valley stick to fibre?"
+
+
+def chunk_ids(store):
+    return sorted(cid for cid, _, _ in store.all_chunks())
+
+
+def assert_index_matches_ledger(store):
+    """No duplicate and no orphan: chunks per doc_id equal the ledger's counts."""
+    counts = {}
+    for _, _, meta in store.all_chunks():
+        counts[meta["doc_id"]] = counts.get(meta["doc_id"], 0) + 1
+    ledger = {d: e.chunks for d, e in store.ledger_entries().items() if e.complete}
+    assert counts == ledger
+
+
+def run_ingest_cycle(settings, corpus, embedder):
+    """Ingest, re-ingest (no-op), modify, delete: the behaviour any store must have."""
+    first = Ingester(settings, embedder=embedder).run([corpus])
+    assert first.summary() == f"added {first.count('added')}, updated 0, unchanged 0, removed 0, failed 0"
+    assert first.count("added") >= 2
+    store = open_store(settings)
+    before = chunk_ids(store)
+    assert len(before) == len(set(before))
+    assert_index_matches_ledger(store)
+
+    again = Ingester(settings, embedder=embedder).run([corpus])
+    assert again.summary() == f"added 0, updated 0, unchanged {first.count('added')}, removed 0, failed 0"
+    assert again.chunks_embedded == 0
+    assert chunk_ids(store) == before
+
+    article = corpus / "deepseek-storm-urban-innovation-anxiety.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA new closing line about Hefei quantum labs.\n",
+                       encoding="utf-8")
+    (corpus / "briefs" / "suzhou-industrial-park.md").unlink()
+    changed = Ingester(settings, embedder=embedder).run([corpus])
+    assert changed.count("updated") == 1 and changed.count("removed") == 1 and changed.count("added") == 0
+    after = store.ledger_entries()
+    assert "briefs/suzhou-industrial-park.md" not in after
+    assert not [m for _, _, m in store.all_chunks() if m["doc_id"] == "briefs/suzhou-industrial-park.md"]
+    assert any("new closing line" in text for _, text, _ in store.all_chunks())
+    assert_index_matches_ledger(store)
+    return store
+
+
+def test_ingest_is_idempotent_and_incremental_embedded(corpus_copy, make_settings, embedder):
+    settings = make_settings(corpus_dir=corpus_copy)
+    run_ingest_cycle(settings, corpus_copy, embedder)
+
+
+@pytest.mark.slow
+def test_ingest_and_search_against_a_chroma_server(corpus_copy, make_settings, embedder, chroma_server):
+    host, port = chroma_server
+    settings = make_settings(corpus_dir=corpus_copy, chroma_host=host, chroma_port=port, collection="server-test")
+    store = run_ingest_cycle(settings, corpus_copy, embedder)
+    passages = Assistant(settings, store, embedder).retrieve(OPTICS_QUESTION, 3)["passages"]
+    assert "optical fiber communication for twenty years" in passages[0].text
+
+
+def test_optics_valley_passage_comes_first(corpus_index, embedder):
+    passages = Assistant(corpus_index, embedder=embedder).retrieve(OPTICS_QUESTION, 5)["passages"]
+    assert "optical fiber communication for twenty years" in passages[0].text
+    assert passages[0].metadata["doc_id"] == "deepseek-storm-urban-innovation-anxiety.md"
+
+
+def test_bad_files_fail_alone(corpus_copy, make_settings, embedder, tmp_path):
+    bad = corpus_copy / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (bad / "latin1.txt").write_bytes("caf\u00e9".encode("latin-1"))
+    (bad / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (bad / "image.png").write_bytes(b"\x89PNG")
+    big = bad / "big.txt"
+    with open(big, "wb") as handle:  # 50 MB of text, above the 20 MB default limit
+        line = b"Hangzhou is a city in Zhejiang province. " * 100 + b"\n"
+        for _ in range(50 * 1024 * 1024 // len(line) + 1):
+            handle.write(line)
+    outside = tmp_path / "outside.md"
+    outside.write_text("Zqxoutsidemarker lives outside the corpus.", encoding="utf-8")
+    (bad / "link.md").symlink_to(outside)
+    settings = make_settings(corpus_dir=corpus_copy)
+    report = Ingester(settings, embedder=embedder).run([corpus_copy, tmp_path / "missing-folder"])
+    reasons = {r.doc_id.split("/")[-1]: r.reason for r in report.failed}
+    assert set(reasons) == {"empty.txt", "binary.txt", "latin1.txt", "broken.pdf", "big.txt", "link.md",
+                            "missing-folder"}
+    assert "limit" in reasons["big.txt"] and "symlink" in reasons["link.md"]
+    assert report.count("added") == len(list(corpus_copy.rglob("*.md"))) - 1  # all good files, not the link
+    assert all("\n" not in r for r in reasons.values())
+    assert not any("Zqxoutsidemarker" in text for _, text, _ in open_store(settings).all_chunks())
+
+
+def test_two_ingests_at_once_are_refused(corpus_copy, make_settings, embedder):
+    from rag.errors import RagError
+    from rag.ingest import ingest_lock
+
+    settings = make_settings(corpus_dir=corpus_copy)
+    with ingest_lock(settings):
+        with pytest.raises(RagError, match="another ingest"):
+            Ingester(settings, embedder=embedder).run([corpus_copy])
+
+
+@pytest.mark.slow
+def test_kill_during_ingest_then_rerun_completes_without_duplicates(corpus_copy, make_settings, tmp_path):
+    """kill -9 in the middle of embedding/writing, then a rerun finishes the job."""
+    data = tmp_path / "data"
+    # Make many documents so the ingest runs long enough to be killed midway.
+    extra = corpus_copy / "extra"
+    extra.mkdir()
+    text = (corpus_copy / "deepseek-storm-urban-innovation-anxiety.md").read_text(encoding="utf-8")
+    for i in range(40):
+        (extra / f"copy{i}.md").write_text(text.replace("DeepSeek", f"DeepSeek{i}"), encoding="utf-8")
+    env = dict(os.environ, RAG_DATA_DIR=str(data), RAG_CORPUS_DIR=str(corpus_copy))
+    rag = [sys.executable, "-m", "rag"]
+    process = subprocess.Popen(rag + ["ingest"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    settings = make_settings(data_dir=data, corpus_dir=corpus_copy)
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.5)
+        try:
+            if sum(1 for e in open_store(settings).ledger_entries().values() if e.complete) >= 5:
+                break
+        except Exception:
+            continue
+    assert process.poll() is None, "ingest finished before it could be killed; make the corpus larger"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    rerun = subprocess.run(rag + ["ingest"], env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    summary = rerun.stdout.splitlines()[0]
+    assert summary.startswith("added ") and "failed 0" in summary
+    store = open_store(settings)
+    assert_index_matches_ledger(store)
+    ids = chunk_ids(store)
+    assert len(ids) == len(set(ids))
+    assert sum(1 for e in store.ledger_entries().values() if e.complete) == len(list(corpus_copy.rglob("*.md")))
