@@ -111,8 +111,11 @@ _HAS_QUANTITY = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nin
                            r"forty|fifty|hundred|thousand|million|billion|trillion|half|dozen)\b", re.I)
 _HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|april|may|june|july|august|september|"
                        r"october|november|december|spring|summer|autumn|winter)\b|\d{4}\u5e74", re.I)
-MIN_TERM_COVERAGE = 0.5  # IDF-weighted share of the question's topic words the passages must contain
-TYPE_CHECK_SENTENCES = 3  # a quantity/time question needs a number/date in one of this many best sentences
+MIN_TERM_COVERAGE = 0.6  # IDF-weighted share of the question's topic words one passage must contain
+MIN_SENTENCE_COVERAGE = 0.5  # ... and the sentence giving a figure or date
+TYPE_CHECK_SENTENCES = 5  # a quantity/time question needs a number/date in one of this many best sentences
+_COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
+                          r"\b[A-Z][\w\u2019']*(?:'s|\u2019s)? and [A-Z]", re.I)
 
 
 def focus_terms(question: str) -> list[str]:
@@ -133,16 +136,27 @@ def has_quantity(text: str) -> bool:
     return bool(_HAS_QUANTITY.search(_YEAR.sub(" ", text)))
 
 
+def _coverage(terms: list[str], text: str, idf) -> float:
+    """IDF-weighted share of ``terms`` found in ``text`` (exact token or same five-letter stem)."""
+    if not terms:
+        return 1.0
+    present = set(tokenize(text))
+    stems = {t[:5] for t in present if len(t) >= 5}
+    total = sum(idf(t) for t in terms)
+    return sum(idf(t) for t in terms if _matches(t, present, stems)) / total if total else 1.0
+
+
 def answerability(question: str, passages, sentences, idf) -> tuple[bool, str]:
     """Decide before generating whether the retrieved text can answer the question.
 
-    Three checks, any of which refuses:
-    - the best sentence's score is under the gate threshold (checked by the caller);
-    - the passages lack too much of the question's topic (IDF-weighted coverage of
-      :func:`focus_terms` under :data:`MIN_TERM_COVERAGE`): "Who is the mayor of
-      Hangzhou?" finds Hangzhou but no mayor;
-    - a question asking for a quantity or a time finds no number or date in its best
-      sentences.
+    Refuses when (the caller has already applied the sentence-score gate):
+    - no single passage holds enough of the question's topic (IDF-weighted coverage of
+      :func:`focus_terms` under :data:`MIN_TERM_COVERAGE`; comparisons across places may
+      gather their topic from several passages): "Who is the mayor of Hangzhou?" finds
+      Hangzhou but no mayor, "What is the population of Nanjing?" finds Nanjing in one
+      passage and population in another;
+    - a question asking for a quantity or a time has no number or date in a sentence that
+      is about its topic (:data:`TYPE_CHECK_SENTENCES` best sentences).
 
     Args:
         question: the standalone question.
@@ -154,19 +168,19 @@ def answerability(question: str, passages, sentences, idf) -> tuple[bool, str]:
         ``(answerable, reason)``; the reason names what is missing.
     """
     terms = focus_terms(question)
-    present: set[str] = set()
-    for p in passages:
-        present.update(tokenize(f"{p.metadata.get('title', '')} {p.metadata.get('section', '')} {p.text}"))
-    stems = {t[:5] for t in present if len(t) >= 5}
-    if terms:
-        total = sum(idf(t) for t in terms)
-        missing = [t for t in terms if not _matches(t, present, stems)]
-        coverage = 1 - sum(idf(t) for t in missing) / total if total else 1.0
-        if coverage < MIN_TERM_COVERAGE:
-            return False, "nothing retrieved mentions " + ", ".join(missing[:4])
-    best = sentences[:TYPE_CHECK_SENTENCES]
-    if _QUANTITY_Q.search(question) and not any(has_quantity(s.text) for s in best):
+    texts = [f"{p.metadata.get('title', '')} {p.metadata.get('section', '')} {p.text}" for p in passages]
+    if terms and texts:
+        comparative = bool(_COMPARATIVE.search(question))
+        best = _coverage(terms, " ".join(texts), idf) if comparative else max(_coverage(terms, t, idf) for t in texts)
+        if best < MIN_TERM_COVERAGE:
+            present = set(tokenize(" ".join(texts)))
+            missing = [t for t in terms if t not in present] or terms
+            together = "" if len(missing) < len(terms) else " together"
+            return False, "no passage mentions " + ", ".join(missing[:4]) + together
+    candidates = sentences[:TYPE_CHECK_SENTENCES]
+    on_topic = [s for s in candidates if _coverage(terms, s.text, idf) >= MIN_SENTENCE_COVERAGE]
+    if _QUANTITY_Q.search(question) and not any(has_quantity(s.text) for s in on_topic):
         return False, "no passage gives a figure for that"
-    if _TIME_Q.search(question) and not any(_HAS_TIME.search(s.text) for s in best):
+    if _TIME_Q.search(question) and not any(_HAS_TIME.search(s.text) for s in on_topic):
         return False, "no passage gives a date for that"
     return True, ""
