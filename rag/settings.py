@@ -82,7 +82,9 @@ class Settings:
                     values[f.name] = raw
             except ValueError:
                 raise ValueError(f"RAG_{f.name.upper()}={raw!r} is not a valid {type(default).__name__}") from None
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = Path(value) if isinstance(values.get(name), Path) else value
         settings = cls(**values)
         if settings.mode not in MODES:
             raise ValueError(f"RAG_MODE={settings.mode!r}: choose one of {', '.join(MODES)}")
