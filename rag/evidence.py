@@ -114,6 +114,7 @@ _HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|ap
 MIN_TERM_COVERAGE = 0.6  # IDF-weighted share of the question's topic words one passage must contain
 MIN_SENTENCE_COVERAGE = 0.5  # ... and the sentence giving a figure or date
 TYPE_CHECK_SENTENCES = 5  # a quantity/time question needs a number/date in one of this many best sentences
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w\u2019'-]+")  # capitalised words after the first
 _COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
                           r"\b[A-Z][\w\u2019']*(?:'s|\u2019s)? and [A-Z]", re.I)
 
@@ -177,8 +178,12 @@ def answerability(question: str, passages, sentences, idf) -> tuple[bool, str]:
             missing = [t for t in terms if t not in present] or terms
             together = "" if len(missing) < len(terms) else " together"
             return False, "no passage mentions " + ", ".join(missing[:4]) + together
-    candidates = sentences[:TYPE_CHECK_SENTENCES]
-    on_topic = [s for s in candidates if _coverage(terms, s.text, idf) >= MIN_SENTENCE_COVERAGE]
+    # A figure or date must come from a sentence about the question's topic, in a passage that
+    # names what the question names ("the population of Nanjing" needs Nanjing there too).
+    names = set() if _COMPARATIVE.search(question) else set(tokenize(" ".join(_NAME.findall(question))))
+    on_topic = [s for s in sentences[:TYPE_CHECK_SENTENCES]
+                if _coverage(terms, s.text, idf) >= MIN_SENTENCE_COVERAGE
+                and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))]
     if _QUANTITY_Q.search(question) and not any(has_quantity(s.text) for s in on_topic):
         return False, "no passage gives a figure for that"
     if _TIME_Q.search(question) and not any(_HAS_TIME.search(s.text) for s in on_topic):
