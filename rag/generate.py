@@ -15,7 +15,8 @@ from rag.types import Evidence
 EXTRACTIVE_MAX_SENTENCES = 3
 EXTRACTIVE_MARGIN = 0.12  # further sentences must score within this of the best one
 EXTRACTIVE_MAX_WORDS = 110
-LLM_EVIDENCE = 6  # sentences shown to a language model
+LLM_MAX_TOKENS = 120  # three short sentences with markers fit; a rambling model is cut off
+LLM_EVIDENCE = 5  # sentences shown to a language model
 
 
 def to_evidence(sentences) -> list[Evidence]:
@@ -95,11 +96,11 @@ class LLMGenerator:
 
     def messages(self, question: str, evidence: list[Evidence]) -> list[dict]:
         """The chat messages sent to the model."""
-        lines = "\n".join(EVIDENCE_LINE.format(n=e.n, title=e.title, quote=" ".join(e.quote.split()))
+        lines = "\n".join(EVIDENCE_LINE.format(n=e.n, quote=" ".join(e.quote.split()))
                           for e in evidence)
         return [{"role": "system", "content": ANSWER_SYSTEM},
                 {"role": "user", "content": ANSWER_USER.format(evidence=lines, question=question)}]
 
     def stream(self, question: str, evidence: list[Evidence]):
         """Yield the model's text as it is generated."""
-        yield from self.model.stream(self.messages(question, evidence), max_tokens=160)
+        yield from self.model.stream(self.messages(question, evidence), max_tokens=LLM_MAX_TOKENS)

@@ -14,7 +14,7 @@ ANSWER_USER = """Evidence:
 Question: {question}
 Answer (cite [n] after every sentence):"""
 
-EVIDENCE_LINE = "[{n}] ({title}) {quote}"
+EVIDENCE_LINE = "[{n}] {quote}"
 
 CONDENSE_SYSTEM = """You rewrite a follow-up question so it can be understood without the conversation.
 Reply with the rewritten question only, one line, no answer."""

@@ -16,6 +16,7 @@ from rag.types import AnswerSentence, Evidence
 
 MIN_SIMILARITY = 0.45  # cosine between an answer sentence and its best supporting evidence
 MIN_COVERAGE = 0.6  # share of the sentence's content words found in the evidence
+MAX_CITATIONS = 3  # per sentence, as in ALCE
 
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
@@ -161,7 +162,10 @@ def verify_answer(text: str, evidence: list[Evidence], embedder) -> list[AnswerS
         cited = tuple(n for n in cited if n in by_number)
         best = max((float(similarity[i][n - 1]) for n in cited), default=0.0)
         if cited and check_support(sentence, [by_number[n].quote for n in cited], best):
-            checked.append(AnswerSentence(sentence, cited, True))
+            # Keep at most MAX_CITATIONS, the closest first, dropping ones that add nothing.
+            ranked = sorted(cited, key=lambda n: -similarity[i][n - 1])
+            kept = [n for n in ranked if similarity[i][n - 1] >= MIN_SIMILARITY - 0.1][:MAX_CITATIONS] or ranked[:1]
+            checked.append(AnswerSentence(sentence, tuple(n for n in cited if n in kept), True))
             continue
         # Repair: the single piece of evidence that supports the sentence best.
         repaired = None

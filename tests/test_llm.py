@@ -1,0 +1,110 @@
+"""The language-model modes against real parts: llama.cpp in-process and a real
+OpenAI-compatible server (`python -m llama_cpp.server`) serving the bundled GGUF."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import free_port, wait_for_port
+from rag.errors import ModelChecksumError
+from rag.llm import BUNDLED_GGUF_SIZE, bundled_gguf, check_gguf, llama_cpp_installed
+from rag.pipeline import Assistant
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not llama_cpp_installed(), reason="llama-cpp-python is installed by `make setup-test`")]
+
+OPTICS = "How long did Wuhan's Optics Valley stick to optical fiber communication?"
+
+
+@pytest.fixture(scope="module")
+def gguf(corpus_index):
+    return bundled_gguf(corpus_index.cache_dir)
+
+
+@pytest.fixture(scope="module")
+def llama_server(gguf):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
+                                "--port", str(port), "--n_ctx", "4096", "--model_alias", "local"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, 120, process)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def check_answer(answer, settings):
+    assert answer.text and not answer.refused
+    for citation in answer.citations:
+        text = (settings.corpus_dir / citation.doc_id).read_text(encoding="utf-8")
+        assert text[citation.start:citation.end] == citation.quote
+    shown = [s for s in answer.sentences if s.verified]
+    assert shown, "an answer shows only verified sentences"
+    for sentence in shown:
+        assert sentence.citations and set(sentence.citations) <= {c.n for c in answer.citations}
+
+
+def test_openai_mode_streams_from_a_real_server_and_verifies(corpus_index, embedder, llama_server):
+    settings = corpus_index.replace(llm_base_url=llama_server, llm_model="local", llm_timeout=120.0)
+    assistant = Assistant(settings, embedder=embedder)
+    events = list(assistant.stream(OPTICS, mode="openai"))
+    assert events[0]["type"] == "sources" and events[0]["evidence"]
+    assert sum(1 for e in events if e["type"] == "text") >= 3, "text arrives in several streamed pieces"
+    answer = events[-1]["answer"]
+    check_answer(answer, settings)
+    assert answer.mode == "openai", answer.notices
+    assert "twenty" in answer.text or "20" in answer.text
+
+
+def test_auto_mode_uses_the_server_when_configured(corpus_index, embedder, llama_server):
+    settings = corpus_index.replace(llm_base_url=llama_server, llm_timeout=120.0)
+    answer = Assistant(settings, embedder=embedder).answer("What did Hefei do to become an innovation hub?")
+    check_answer(answer, settings)
+    assert answer.mode in ("openai", "extractive")  # extractive only with a notice explaining why
+    assert answer.mode == "openai" or answer.notices
+
+
+def test_unreachable_server_falls_back_to_extractive_with_a_notice(corpus_index, embedder):
+    settings = corpus_index.replace(llm_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout=5.0)
+    answer = Assistant(settings, embedder=embedder).answer(OPTICS, mode="openai")
+    assert answer.mode == "extractive" and "twenty years" in answer.text
+    assert any("not reachable" in n for n in answer.notices)
+
+
+def test_local_mode_in_process(corpus_index, embedder):
+    answer = Assistant(corpus_index, embedder=embedder).answer(OPTICS, mode="local")
+    check_answer(answer, corpus_index)
+    assert "twenty" in answer.text or "20" in answer.text
+
+
+def test_bundled_model_is_checked_against_its_sha256(gguf, tmp_path):
+    assert gguf.stat().st_size == BUNDLED_GGUF_SIZE
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    tampered = cache / gguf.name
+    with open(gguf, "rb") as src, open(tampered, "wb") as dst:
+        while block := src.read(1 << 22):
+            dst.write(block)
+    with open(tampered, "r+b") as handle:
+        handle.seek(1000)
+        handle.write(b"\x00\x01\x02\x03")
+    with pytest.raises(ModelChecksumError, match="sha256"):
+        bundled_gguf(cache)
+
+
+def test_bad_gguf_gives_one_line_error_and_extractive_answer(corpus_index, tmp_path):
+    fake = tmp_path / "model.gguf"
+    fake.write_bytes(b"not a model")
+    with pytest.raises(ModelChecksumError):
+        check_gguf(fake)
+    env = dict(os.environ, RAG_DATA_DIR=str(corpus_index.data_dir), RAG_CORPUS_DIR=str(corpus_index.corpus_dir),
+               RAG_LLM_GGUF=str(fake))
+    result = subprocess.run([sys.executable, "-m", "rag", "ask", OPTICS, "--mode", "local"], capture_output=True,
+                            text=True, env=env, timeout=300)
+    assert result.returncode == 3
+    assert "not a GGUF file" in result.stderr and "Traceback" not in result.stderr
+    assert "twenty years" in result.stdout
