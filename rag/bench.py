@@ -19,6 +19,7 @@ Everything is written under a temporary directory; the user's index is never tou
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -26,6 +27,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -608,24 +610,49 @@ def settings_env(settings: Settings, **changes) -> dict:
     return env
 
 
+_MEASURE = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - started
+peak = usage.ru_maxrss / (1048576 if sys.platform == "darwin" else 1024)
+with open(sys.argv[1], "w") as out:
+    json.dump({"seconds": seconds, "peak_rss_mb": peak}, out)
+sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
+"""
+
+
 def run_measured(command: list[str], env: dict, timeout: float = 600, cwd=None) -> dict:
-    """Run a command to completion; its wall time, exit code, peak RSS (from ``wait4``) and output."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
-        timer = threading.Timer(timeout, process.kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        peak = usage.ru_maxrss / (1048576 if sys.platform == "darwin" else 1024)
-        return {"exit": process.returncode, "seconds": seconds, "peak_rss_mb": peak,
-                "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
+    """Run a command to completion: wall time, exit code, peak RSS and output.
+
+    The command is started by a small Python wrapper that waits for it with ``wait4``: a child
+    forked straight from this (large) process would report this process's peak RSS as its own
+    (Linux carries the parent's high-water mark across fork/vfork and exec).
+    """
+    with tempfile.TemporaryDirectory(prefix="rag-measure-") as tmp:
+        report = Path(tmp) / "usage.json"
+        with open(Path(tmp) / "out", "w+b") as out, open(Path(tmp) / "err", "w+b") as err:
+            wrapper = subprocess.Popen([sys.executable, "-c", _MEASURE, str(report), *command], stdout=out,
+                                       stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=cwd,
+                                       start_new_session=True)
+            try:
+                code = wrapper.wait(timeout)
+            except BaseException:  # timeout or Ctrl-C: stop the wrapper and the command it started
+                code = None
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(wrapper.pid, signal.SIGKILL)
+                wrapper.wait()
+                if not isinstance(sys.exc_info()[1], subprocess.TimeoutExpired):
+                    raise
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+        usage = json.loads(report.read_text()) if report.exists() else {"seconds": float(timeout), "peak_rss_mb": 0.0}
+    if code is None:
+        stderr += f"\ntimed out after {timeout:.0f} s"
+    return {"exit": code, "seconds": usage["seconds"], "peak_rss_mb": usage["peak_rss_mb"], "stdout": stdout,
+            "stderr": stderr}
 
 
 def _rag_command() -> list[str]:
@@ -1041,7 +1068,7 @@ def format_tables(results: dict) -> str:
     growth = results.get("growth", [])
     if growth:
         parts.append("Growth (one row per corpus size)\n\n" + _table(
-            ["chunks", "ingest chunks/s", "raw encode chunks/s", "LangChain chunks/s", "index write s",
+            ["chunks", "ingest chunks/s", "raw encode chunks/s", "LangChain chunks/s", "index build s",
              "hybrid p50 ms", "dense p50 ms", "server hybrid p50 ms", "BM25 build s", "process RSS MB"],
             [[g["chunks"], g.get("ingest_chunks_per_s"), g.get("raw_encode_chunks_per_s"),
               g.get("langchain_chunks_per_s"), g.get("index_write_s"), g.get("hybrid_p50_ms"), g.get("dense_p50_ms"),
@@ -1111,7 +1138,7 @@ def write_charts(results: dict, out: Path) -> list[str]:
         fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
         x = [g["chunks"] for g in growth]
         left.plot(x, [g["bm25_build_s"] for g in growth], "o-", label="BM25 build (per process)")
-        left.plot(x, [g.get("index_write_s") or 0 for g in growth], "s--", label="Chroma write of the vectors")
+        left.plot(x, [g.get("index_write_s") or 0 for g in growth], "s--", label="index build (make chunks + Chroma write)")
         left.set_xscale("log")
         left.set_yscale("log")
         left.set_xlabel("chunks")

@@ -147,6 +147,23 @@ def _coverage(terms: list[str], text: str, idf) -> float:
     return sum(idf(t) for t in terms if _matches(t, present, stems)) / total if total else 1.0
 
 
+def answer_type(question: str):
+    """A test a sentence must pass to hold the kind of answer asked for (a figure or a date),
+    or None when the question asks for neither."""
+    if _QUANTITY_Q.search(question):
+        return has_quantity
+    if _TIME_Q.search(question):
+        return lambda text: bool(_HAS_TIME.search(text))
+    return None
+
+
+def _with_previous(sentence: Sentence) -> str:
+    """The sentence with the one before it in its passage ("It was formed in 1959" needs its subject)."""
+    offset = sentence.start - int(sentence.metadata.get("start", 0))
+    before = [a for a, b in split_sentences(sentence.passage) if b <= offset]
+    return sentence.passage[before[-1]:offset + len(sentence.text)] if before else sentence.text
+
+
 def answerability(question: str, passages, sentences, idf) -> tuple[bool, str]:
     """Decide before generating whether the retrieved text can answer the question.
 
@@ -182,7 +199,7 @@ def answerability(question: str, passages, sentences, idf) -> tuple[bool, str]:
     # names what the question names ("the population of Nanjing" needs Nanjing there too).
     names = set() if _COMPARATIVE.search(question) else set(tokenize(" ".join(_NAME.findall(question))))
     on_topic = [s for s in sentences[:TYPE_CHECK_SENTENCES]
-                if _coverage(terms, s.text, idf) >= MIN_SENTENCE_COVERAGE
+                if _coverage(terms, _with_previous(s), idf) >= MIN_SENTENCE_COVERAGE
                 and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))]
     if _QUANTITY_Q.search(question) and not any(has_quantity(s.text) for s in on_topic):
         return False, "no passage gives a figure for that"

@@ -8,6 +8,7 @@ Both return text with ``[n]`` markers over the :class:`rag.types.Evidence` they 
 
 from __future__ import annotations
 
+from rag.evidence import answer_type
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE
 from rag.text import tokenize
 from rag.types import Evidence
@@ -33,15 +34,18 @@ def _redundant(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.7
 
 
-def pick_extractive(sentences) -> list:
+def pick_extractive(sentences, question: str = "") -> list:
     """Choose the sentences of an extractive answer.
 
     The best sentence, then up to two more that score within :data:`EXTRACTIVE_MARGIN` of it
     and do not repeat it, within :data:`EXTRACTIVE_MAX_WORDS`; returned in reading order
-    (documents in order of their best sentence, sentences by position).
+    (documents in order of their best sentence, sentences by position). A question asking
+    for a figure or a date gets the best of the top five sentences holding one when the
+    chosen ones hold none ("It was formed in 1959." scores low on its own).
 
     Args:
         sentences: scored sentences, best first.
+        question: the question (for its expected answer type).
 
     Returns:
         The chosen sentences.
@@ -58,6 +62,11 @@ def pick_extractive(sentences) -> list:
             continue
         chosen.append(s)
         words += len(s.text.split())
+    wants = answer_type(question)
+    if wants and not any(wants(c.text) for c in chosen):
+        typed = next((s for s in sentences[:5] if wants(s.text)), None)
+        if typed is not None:
+            chosen = chosen[: EXTRACTIVE_MAX_SENTENCES - 1] + [typed]
     doc_order = {}
     for s in chosen:
         doc_order.setdefault(s.metadata.get("doc_id"), len(doc_order))
@@ -69,9 +78,9 @@ class ExtractiveGenerator:
 
     name = "extractive"
 
-    def evidence(self, sentences) -> list[Evidence]:
+    def evidence(self, sentences, question: str = "") -> list[Evidence]:
         """The evidence an extractive answer cites: the chosen sentences, in reading order."""
-        return to_evidence(pick_extractive(sentences))
+        return to_evidence(pick_extractive(sentences, question))
 
     def stream(self, question: str, evidence: list[Evidence]):
         """Yield the answer: each evidence sentence followed by its marker."""
@@ -90,7 +99,7 @@ class LLMGenerator:
         self.model = model
         self.name = name
 
-    def evidence(self, sentences) -> list[Evidence]:
+    def evidence(self, sentences, question: str = "") -> list[Evidence]:
         """The best :data:`LLM_EVIDENCE` sentences, best first."""
         return to_evidence(sentences[:LLM_EVIDENCE])
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.chunking import CHUNKER_VERSION, Chunk, chunk_document
 from rag.errors import RagError
-from rag.loaders import LoadError, LoadedDocument, is_supported, load
+from rag.loaders import LOADER_VERSION, LoadError, LoadedDocument, is_supported, load
 from rag.settings import Settings
 
 ENCODE_GROUP = 256  # chunks embedded together across small documents
@@ -61,6 +62,18 @@ def embedding_text(title: str, section: str, text: str) -> str:
     """What is embedded for a chunk: its document title and section give it context."""
     head = " - ".join(p for p in (title, section) if p)
     return f"{head}\n{text}" if head else text
+
+
+def _unprintable_name(doc_id: str) -> bool:
+    """True when a file's path holds control or bidi characters (they would reach terminals and pages)."""
+    return any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069
+               for c in doc_id)
+
+
+def _shown(path: Path, corpus_dir: Path) -> str:
+    """A file's doc_id with unprintable characters written as escapes, for messages."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in doc_id_for(path, corpus_dir))
 
 
 def doc_id_for(path: Path, corpus_dir: Path) -> str:
@@ -186,7 +199,11 @@ class Ingester:
                 continue
             doc_id = doc_id_for(path, self.settings.corpus_dir)
             if not is_supported(path):
-                report.results.append(FileResult(doc_id, "failed", f"unsupported file type {path.suffix or '(none)'}"))
+                report.results.append(FileResult(_shown(path, self.settings.corpus_dir), "failed",
+                                                 f"unsupported file type {path.suffix or '(none)'}"))
+            elif _unprintable_name(doc_id):
+                report.results.append(FileResult(_shown(path, self.settings.corpus_dir), "failed",
+                                                 "the file path holds control characters; rename the file"))
             elif doc_id not in seen:
                 seen.add(doc_id)
                 files.append((path, doc_id))
@@ -205,8 +222,12 @@ class Ingester:
                                                          "symlink points outside the folder; not followed"))
                         continue
                 if not is_supported(path):
-                    report.results.append(FileResult(doc_id_for(path, self.settings.corpus_dir), "skipped",
+                    report.results.append(FileResult(_shown(path, self.settings.corpus_dir), "skipped",
                                                      f"unsupported file type {path.suffix or '(none)'}"))
+                    continue
+                if _unprintable_name(doc_id_for(path, self.settings.corpus_dir)):
+                    report.results.append(FileResult(_shown(path, self.settings.corpus_dir), "failed",
+                                                      "the file path holds control characters; rename the file"))
                     continue
                 yield path
 
@@ -223,12 +244,15 @@ class Ingester:
         return changed
 
     def _fingerprint(self, sha256: str) -> str:
-        return f"{sha256}:{CHUNKER_VERSION}:{self.embedder.label}"
+        return f"{sha256}:{CHUNKER_VERSION}.{LOADER_VERSION}:{self.embedder.label}"
 
     def _check(self, path: Path, doc_id: str, entry, report):
         limit = self.settings.max_file_mb * 1024 * 1024
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block the read or never end
+                raise LoadError("not a regular file (a pipe, socket or device); not read")
+            size = info.st_size
             if size > limit:
                 raise LoadError(f"file is {size / 1048576:.1f} MB, above the {self.settings.max_file_mb:g} MB limit "
                                 "(RAG_MAX_FILE_MB)")
@@ -281,7 +305,7 @@ class Ingester:
                     pending = LedgerEntry(doc.doc_id, doc.source, "", 0, doc.title, time.time(), False)
                     self.store.put_ledger(pending)
                     changed = True
-                    self.store.chunks.delete(where={"doc_id": doc.doc_id})
+                    self.store.delete_chunks(doc.doc_id)
                     self.store.add_chunks([c.chunk_id for c in chunks], vecs.tolist(), [c.text for c in chunks],
                                           [_metadata(doc, c) for c in chunks])
                     self.store.put_ledger(LedgerEntry(doc.doc_id, os.path.abspath(doc.source), fingerprint,

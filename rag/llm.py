@@ -13,6 +13,7 @@ import hashlib
 import importlib
 import os
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -159,9 +160,21 @@ class OpenAICompatibleModel:
                           max_retries=0, temperature=0.0, max_tokens=max_tokens)
 
     def stream(self, messages: list[dict], max_tokens: int = 200):
-        """Yield answer text pieces; connection problems raise LLMUnavailableError."""
+        """Yield answer text pieces.
+
+        Raises:
+            LLMUnavailableError: the server cannot be reached, fails, sends nothing for
+                ``llm_timeout`` seconds, or is still streaming ``llm_timeout`` seconds after
+                the request (a server that trickles tokens, or ignores ``max_tokens``).
+        """
+        deadline = time.monotonic() + self.settings.llm_timeout
+        pieces = None
         try:
-            for chunk in self._chat(max_tokens).stream([(m["role"], m["content"]) for m in messages]):
+            pieces = self._chat(max_tokens).stream([(m["role"], m["content"]) for m in messages])
+            for chunk in pieces:
+                if time.monotonic() > deadline:
+                    raise LLMUnavailableError(f"LLM server {self.settings.llm_base_url} timed out (no complete answer "
+                                              f"within {self.settings.llm_timeout:g} s, RAG_LLM_TIMEOUT)")
                 if chunk.content:
                     yield chunk.content
         except LLMUnavailableError:
@@ -171,6 +184,9 @@ class OpenAICompatibleModel:
             reason = "timed out" if "Timeout" in name else ("is not reachable" if "Connection" in name else
                                                             f"failed ({name}: {str(err).splitlines()[0][:120]})")
             raise LLMUnavailableError(f"LLM server {self.settings.llm_base_url} {reason}") from None
+        finally:
+            if pieces is not None:
+                pieces.close()  # drop the HTTP connection of an abandoned stream
 
 
 @lru_cache(maxsize=4)

@@ -13,6 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+LOADER_VERSION = "2"  # bump when the loaded text changes, so ingest reloads every file
+
+# Characters that change how text is displayed, never what it says. C0/C1 control characters
+# become spaces (an ESC from a document must not reach a terminal); NUL, which PDF text
+# extraction puts between letters, is removed, and so are bidi overrides, embeddings and
+# isolates (they can reverse the rest of a line: "Trojan Source"), zero-width spaces, word
+# joiners, BOMs and soft hyphens (they hide words from search). ZWJ/ZWNJ and the LRM/RLM
+# marks stay: scripts and emoji need them.
+_INVISIBLE = {c: " " for c in [*range(0x01, 0x20), 0x7F, *range(0x80, 0xA0)] if chr(c) not in "\t\n\r\f"}
+_INVISIBLE.update({c: None for c in [0x00, 0x00AD, 0x180E, 0x200B, *range(0x202A, 0x202F), *range(0x2060, 0x2065),
+                                     *range(0x2066, 0x206A), 0xFEFF]})
 
 
 class LoadError(Exception):
@@ -48,6 +59,28 @@ class LoadedDocument:
     sha256: str = ""
 
 
+def clean_text(text: str) -> str:
+    """Remove or blank out invisible and control characters (see ``_INVISIBLE``)."""
+    return text.translate(_INVISIBLE)
+
+
+def _wrong_type(data: bytes, suffix: str) -> str:
+    """A one-line reason when the bytes are plainly not what the extension says, else ""."""
+    head = data[:1024].lstrip()
+    if suffix == ".pdf":
+        if b"%PDF-" not in data[:1024]:
+            kind = "binary data" if b"\x00" in data[:4096] else "text"
+            return f"not a PDF file (no %PDF header; it looks like {kind}): check the file or its extension"
+        return ""
+    if head.startswith(b"%PDF-"):
+        return f"this is a PDF file named {suffix}: rename it to .pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "this is a ZIP or Office file (.docx, .xlsx ...), not text: export it as .pdf, .md or .txt"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text; save it as UTF-8"
+    return ""
+
+
 def is_supported(path: Path) -> bool:
     """Return True when ``path`` has a suffix we can load."""
     return path.suffix.lower() in SUPPORTED_SUFFIXES
@@ -78,6 +111,9 @@ def load(path: Path, doc_id: str, data: bytes | None = None) -> LoadedDocument:
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise LoadError("empty file")
+    wrong = _wrong_type(data, suffix)
+    if wrong:
+        raise LoadError(wrong)
     if suffix == ".pdf":
         return _load_pdf(path, doc_id, data, digest)
     text = _decode(data)
@@ -99,6 +135,7 @@ def _decode(data: bytes) -> str:
     controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
     if controls > max(8, len(sample) // 20):
         raise LoadError("binary content (control characters), not text")
+    text = clean_text(text)
     if not text.strip():
         raise LoadError("empty file (white space only)")
     return text
@@ -150,7 +187,7 @@ def _load_html(path: Path, doc_id: str, html: str, digest: str) -> LoadedDocumen
     from bs4 import BeautifulSoup, Comment, NavigableString
 
     soup = BeautifulSoup(html, "html.parser")
-    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    page_title = clean_text(soup.title.get_text(" ", strip=True)) if soup.title else ""
     for tag in soup(["script", "style", "noscript", "template", "head", "svg", "iframe", "object"]):
         tag.decompose()
     parts: list[str] = []
@@ -167,7 +204,7 @@ def _load_html(path: Path, doc_id: str, html: str, digest: str) -> LoadedDocumen
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
-                raw = str(child)
+                raw = clean_text(str(child))
                 words = " ".join(raw.split())
                 if words:
                     if raw[:1].isspace() and parts and not parts[-1].endswith(("\n", " ")):
@@ -178,7 +215,7 @@ def _load_html(path: Path, doc_id: str, html: str, digest: str) -> LoadedDocumen
                 continue
             name = child.name or ""
             if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                heading = " ".join(child.get_text(" ").split())
+                heading = " ".join(clean_text(child.get_text(" ")).split())
                 if heading:
                     if parts and not parts[-1].endswith("\n"):
                         emit("\n\n")
@@ -223,7 +260,7 @@ def _load_pdf(path: Path, doc_id: str, data: bytes, digest: str) -> LoadedDocume
         parts = []
         length = 0
         for number, page in enumerate(reader.pages, 1):
-            page_text = (page.extract_text() or "").replace("\x00", "")
+            page_text = clean_text(page.extract_text() or "")
             page_text = "\n".join(line.rstrip() for line in page_text.splitlines()).strip()
             if not page_text:
                 continue
@@ -232,7 +269,7 @@ def _load_pdf(path: Path, doc_id: str, data: bytes, digest: str) -> LoadedDocume
             length += len(page_text) + 2
         meta_title = ""
         try:
-            meta_title = str((reader.metadata or {}).get("/Title") or "").strip()
+            meta_title = clean_text(str((reader.metadata or {}).get("/Title") or "")).strip()
         except Exception:
             pass
     except LoadError:

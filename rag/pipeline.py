@@ -224,7 +224,7 @@ class Assistant:
             return
 
         generator = self.generator(mode)
-        evidence = generator.evidence(sentences)
+        evidence = generator.evidence(sentences, standalone)
         yield {"type": "sources", "evidence": evidence, "standalone": standalone}
         t0 = time.perf_counter()
         pieces = []
@@ -235,7 +235,7 @@ class Assistant:
         except LLMUnavailableError as err:
             notices.append(f"{err}; showing the extractive answer")
             generator = ExtractiveGenerator()
-            evidence = generator.evidence(sentences)
+            evidence = generator.evidence(sentences, standalone)
             pieces = list(generator.stream(standalone, evidence))
             mode = "extractive"
             yield {"type": "sources", "evidence": evidence, "standalone": standalone}
@@ -259,7 +259,7 @@ class Assistant:
             notices.append("the model's answer could not be verified against the sources; showing quoted sentences"
                            if raw else "the model gave no answer from the passages; showing quoted sentences")
             extractive = ExtractiveGenerator()
-            evidence = extractive.evidence(sentences)
+            evidence = extractive.evidence(sentences, standalone)
             checked = verify_answer(next(extractive.stream(standalone, evidence)), evidence, self.embedder)
             verified = [s for s in checked if s.verified]
             mode = "extractive"

@@ -129,6 +129,11 @@ class ChromaStore:
                 self.chunks.upsert(ids=ids[i:i + step], embeddings=embeddings[i:i + step],
                                    documents=documents[i:i + step], metadatas=metadatas[i:i + step])
 
+    def delete_chunks(self, doc_id: str) -> None:
+        """Remove every chunk of a document (its ledger entry stays)."""
+        with _guard(self.settings):
+            self.chunks.delete(where={"doc_id": doc_id})
+
     def delete_document(self, doc_id: str) -> None:
         """Remove every chunk of a document, and its ledger entry."""
         with _guard(self.settings):
