@@ -90,3 +90,15 @@ def test_no_index_says_run_ingest(tmp_path):
     result = rag("ask", "Why Hangzhou?", env=env)
     assert result.returncode == 2
     assert "rag ingest" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_chat_follow_up_in_the_terminal(cli_env):
+    rag("ingest", env=cli_env)
+    session = subprocess.run([sys.executable, "-m", "rag", "chat", "--mode", "extractive"], capture_output=True,
+                             text=True, env=cli_env, timeout=300,
+                             input="Why did DeepSeek appear in Hangzhou?\nAnd what about Hefei?\n\n")
+    assert session.returncode == 0, session.stderr
+    answers = session.stdout.split("> ")
+    assert len(answers) >= 3
+    assert "Hangzhou" in answers[1] and "Sources:" in answers[1]
+    assert "Hefei" in answers[2] and "[1]" in answers[2]
