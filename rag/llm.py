@@ -9,6 +9,7 @@ file and checks its sha256 before anything loads it.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib
 import os
@@ -127,6 +128,9 @@ class LlamaCppModel:
                                     n_batch=512, verbose=False, seed=0)
             except Exception as err:
                 raise LLMUnavailableError(f"cannot load model {self.path}: {str(err).splitlines()[0][:160]}") from None
+            # Free the model before interpreter shutdown: llama.cpp's own __del__ runs too late
+            # and prints "Exception ignored ..." at exit.
+            atexit.register(self._llama.close)
         return self._llama
 
     def stream(self, messages: list[dict], max_tokens: int = 200):
