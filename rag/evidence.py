@@ -77,7 +77,7 @@ def score_sentences(question: str, passages, embedder, idf) -> list[Sentence]:
             units.append((passage.text[a:b], passage, rank, base + a, base + b))
     if not units:
         return []
-    query_vector = embedder.encode([question])[0]
+    query_vector = embedder.encode_cached([question])[0]  # the retriever encoded it already
     similarities = embedder.encode_cached([u[0] for u in units]) @ query_vector
     q_tokens = tokenize(question)
     wants_quantity = bool(_QUANTITY_Q.search(question))

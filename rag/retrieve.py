@@ -129,7 +129,7 @@ class HybridRetriever:
         Returns:
             Up to ``k`` :class:`Passage` objects, best first.
         """
-        vector = self.embedder.encode([query])[0]
+        vector = self.embedder.encode_cached([query])[0]
         n = max(k, self.candidates)
         dense = self.store.query(vector, n)
         found = {cid: (text, meta) for cid, _, text, meta in dense}

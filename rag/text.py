@@ -31,7 +31,7 @@ def _ends_sentence(text: str, match: re.Match) -> bool:
         # "3.5", "example.com" do not end a sentence; CJK full stops need no space.
         return punct in "\u3002\uff01\uff1f" or (end < len(text) and is_cjk(text[end]))
     if punct == ".":
-        before = re.search(r"([\w.]+)$", text[: match.start()])
+        before = re.search(r"([\w.]+)$", text[max(0, match.start() - 64): match.start()])
         if before:
             word = before.group(1).lower()
             if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):

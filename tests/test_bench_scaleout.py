@@ -178,6 +178,22 @@ def test_bench_cli_json_with_tiny_sizes(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "user-index").exists()  # the user's index is never touched
 
 
+@pytest.mark.slow
+def test_cold_start_and_peak_rss_are_measured_in_new_processes(corpus_index):
+    lines = []
+    cold, memory = bench.measure_cold_start(corpus_index, OPTICS_QUESTION, local=False, progress=lines.append)
+    assert 0 < cold["rag_help_s"] < 5
+    assert cold["first_ask_s"] > cold["rag_help_s"]
+    assert 0 < cold["ui_page_s"] <= cold["ui_ready_s"] < 300
+    rows = {m["what"]: m for m in memory}
+    ask = rows["rag ask --mode extractive"]
+    assert ask["exit"] == 0 and ask["answered_as"] == "extractive"
+    # the child's own peak (torch + MiniLM + Chroma), not this test process's
+    assert 150 < ask["peak_rss_mb"] < 2048
+    assert 150 < rows["UI (ui.py, warmed up)"]["peak_rss_mb"] < 2048
+    assert any("UI" in line for line in lines)
+
+
 # ---- scale-out: configuration only -------------------------------------------------------------
 def filler_pool(count: int = 400) -> list:
     """Sentences about nothing in the corpus, so extra documents do not change the answers."""
@@ -220,7 +236,7 @@ def test_scale_out_by_configuration_shared_chroma_server_and_llm_server(chroma_s
     assert first.uses_server
     assert not Ingester(first, embedder=embedder).run([corpus]).failed
     # process A will ingest extra documents (slow) and, last, one with a fact B cannot know yet
-    made = bench.build_synthetic_corpus(filler_pool(), 500, corpus / "inventory", seed=2)
+    made = bench.build_synthetic_corpus(filler_pool(), 400, corpus / "inventory", seed=2)
     (corpus / NEEDLE_DOC).write_text(NEEDLE_TEXT, encoding="utf-8")
     env_a = child_env(data_dir=tmp_path / "a", **shared)
     env_b = child_env(data_dir=tmp_path / "b", mode="extractive", **shared)
@@ -231,7 +247,8 @@ def test_scale_out_by_configuration_shared_chroma_server_and_llm_server(chroma_s
 
     a = subprocess.Popen(RAG + ["ingest"], env=env_a, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     during = []
-    questions = [OPTICS_QUESTION, "What did Hefei do to become an innovation hub?", "In which city did DeepSeek emerge?"]
+    questions = [OPTICS_QUESTION, "What did Hefei do to become an innovation hub?",
+                 "In which city did DeepSeek emerge?"]
     try:
         while a.poll() is None and len(during) < 12:
             question = questions[len(during) % len(questions)]
