@@ -15,6 +15,12 @@ from rag.text import split_sentences, tokenize
 
 SEMANTIC_WEIGHT = 0.6  # share of a sentence's score from embedding similarity; the rest is keyword overlap
 QUESTION_PENALTY = 0.1  # subtracted from sentences that are themselves questions
+INSTRUCTION_PENALTY = 1.0  # sentences addressing the assistant are never quoted
+_ADDRESSES_ASSISTANT = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|guidelines)\b|"
+    r"\bsystem prompt\b|\byou are (?:an?|the) (?:ai|assistant|language model|chatbot)\b|"
+    r"\b(?:note|message|instructions?) (?:to|for) (?:the )?(?:ai|assistant|model|chatbot|llm)\b|"
+    r"\b(?:always|only) (?:answer|reply|respond)\b|\banswer (?:with|only)\b", re.I)
 TYPE_BONUS = 0.05  # added when a quantity/time question meets a sentence with a number/date
 
 
@@ -88,6 +94,8 @@ def score_sentences(question: str, passages, embedder, idf) -> list[Sentence]:
         score = SEMANTIC_WEIGHT * float(sim) + (1 - SEMANTIC_WEIGHT) * overlap
         if "?" in text or "\uff1f" in text:  # a sentence that asks rarely answers
             score -= QUESTION_PENALTY
+        if _ADDRESSES_ASSISTANT.search(text):  # text in documents is data, never instructions
+            score -= INSTRUCTION_PENALTY
         if (wants_quantity and has_quantity(text)) or (wants_time and _HAS_TIME.search(text)):
             score += TYPE_BONUS
         sentences.append(Sentence(text, passage.chunk_id, rank, start, end, passage.metadata, passage.text, float(sim),

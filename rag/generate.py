@@ -8,6 +8,8 @@ Both return text with ``[n]`` markers over the :class:`rag.types.Evidence` they 
 
 from __future__ import annotations
 
+import re
+
 from rag.evidence import answer_type
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE
 from rag.text import tokenize
@@ -18,6 +20,11 @@ EXTRACTIVE_MARGIN = 0.12  # further sentences must score within this of the best
 EXTRACTIVE_MAX_WORDS = 110
 LLM_MAX_TOKENS = 120  # three short sentences with markers fit; a rambling model is cut off
 LLM_EVIDENCE = 5  # sentences shown to a language model
+
+
+def inert_markers(text: str) -> str:
+    """Write ``[n]`` found inside quoted text as ``［n］``: shown as is, never taken for a citation."""
+    return re.sub(r"\[(\d+)\]", "\uff3b\\1\uff3d", text)
 
 
 def to_evidence(sentences) -> list[Evidence]:
@@ -84,7 +91,7 @@ class ExtractiveGenerator:
 
     def stream(self, question: str, evidence: list[Evidence]):
         """Yield the answer: each evidence sentence followed by its marker."""
-        yield " ".join(f"{e.quote} [{e.n}]" for e in evidence)
+        yield " ".join(f"{inert_markers(e.quote)} [{e.n}]" for e in evidence)
 
 
 class LLMGenerator:

@@ -157,9 +157,13 @@ class Ingester:
                     todo.append(result)
             try:
                 changed |= self._write(todo, ledger, report, progress)
-            finally:
+            except BaseException:
                 if changed:
-                    self.store.bump_state(self.embedder.label)
+                    with contextlib.suppress(RagError):  # the first error is the one to report
+                        self.store.bump_state(self.embedder.label)
+                raise
+            if changed:
+                self.store.bump_state(self.embedder.label)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -294,6 +298,8 @@ class Ingester:
         changed = False
         try:
             for group in _groups(todo, ENCODE_GROUP):
+                self.store.check_space(sum(len(chunks) for _, chunks, _ in group),
+                                       sum(len(c.text.encode("utf-8")) for _, chunks, _ in group for c in chunks))
                 texts = [embedding_text(doc.title, c.section, c.text) for doc, chunks, _ in group for c in chunks]
                 vectors = self.embedder.encode(texts, progress=bar.update if bar else None)
                 offset = 0

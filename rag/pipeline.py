@@ -15,7 +15,7 @@ import threading
 import time
 
 from rag.errors import LLMUnavailableError, RagError
-from rag.generate import ExtractiveGenerator, LLMGenerator, to_evidence
+from rag.generate import ExtractiveGenerator, LLMGenerator, inert_markers, to_evidence
 from rag.settings import Settings
 from rag.types import REFUSAL_PREFIX, Answer, AnswerSentence
 
@@ -253,16 +253,21 @@ class Assistant:
     def _verified(self, asked, standalone, mode, raw, evidence, sentences, timings, started, notices) -> Answer:
         from rag.verify import verify_answer
 
-        checked = verify_answer(raw, evidence, self.embedder)
-        verified = [s for s in checked if s.verified]
-        if mode != "extractive" and (not verified or len(verified) / len(checked) < MIN_VERIFIED_SHARE):
-            notices.append("the model's answer could not be verified against the sources; showing quoted sentences"
-                           if raw else "the model gave no answer from the passages; showing quoted sentences")
-            extractive = ExtractiveGenerator()
-            evidence = extractive.evidence(sentences, standalone)
-            checked = verify_answer(next(extractive.stream(standalone, evidence)), evidence, self.embedder)
+        if mode == "extractive":
+            # Quotes are their own support; their text is never parsed, so a "[1]" inside a
+            # document sentence cannot pose as a citation.
+            checked = quoted_sentences(evidence)
+        else:
+            checked = verify_answer(raw, evidence, self.embedder)
             verified = [s for s in checked if s.verified]
-            mode = "extractive"
+            if not verified or len(verified) / len(checked) < MIN_VERIFIED_SHARE:
+                notices.append("the model's answer could not be verified against the sources; showing quoted "
+                               "sentences" if raw else "the model gave no answer from the passages; showing quoted "
+                               "sentences")
+                evidence = ExtractiveGenerator().evidence(sentences, standalone)
+                checked = quoted_sentences(evidence)
+                mode = "extractive"
+        verified = [s for s in checked if s.verified]
         # Renumber the cited evidence 1..m in order of first use.
         by_number = {e.n: e for e in evidence}
         order = list(dict.fromkeys(n for s in verified for n in s.citations))
@@ -299,9 +304,16 @@ def _renumbered(evidence, n):
     return replace(evidence, n=n)
 
 
+def quoted_sentences(evidence) -> list[AnswerSentence]:
+    """An extractive answer's sentences: each evidence quote, verbatim, citing itself."""
+    return [AnswerSentence(e.quote, (e.n,), True) for e in evidence]
+
+
 def _with_markers(sentence: AnswerSentence) -> str:
+    """The sentence as shown, with its ``[n]`` markers; markers that were part of the quoted
+    text become ``［n］`` so they cannot be read (or linked) as citations."""
     markers = "".join(f"[{n}]" for n in sentence.citations)
-    text = sentence.text
+    text = inert_markers(sentence.text)
     if markers and text and text[-1] in ".!?\u3002":
         return f"{text[:-1]} {markers}{text[-1]}"
     return f"{text} {markers}".strip()

@@ -11,14 +11,24 @@ process that shares a server also shares what was ingested.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from rag.errors import NoIndexError, RagError, StoreUnavailableError
 from rag.settings import Settings
 
 STATE_ID = "__state__"
 _LEDGER_VECTOR = [0.0]  # the ledger holds no meaning in vectors; Chroma needs one
+MIN_FREE_MB = 8  # an ingest into a local index leaves at least this much free on its disk
+BYTES_PER_CHUNK = 16384  # Chroma stores 7-9 KB per chunk (vector, text, full-text index, HNSW); twice that
+BYTES_PER_TEXT_BYTE = 10  # ... and about nine bytes per byte of chunk text
+
+# Local index folders this process must not write again, with the reason. After a write that
+# failed for lack of space (or a read-only disk), chromadb 1.5's embedded client can hang on the
+# next write in the same process, holding the GIL; a fresh process writes normally.
+_BROKEN: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -44,12 +54,26 @@ def _connection_error(settings: Settings, err: Exception) -> StoreUnavailableErr
     return StoreUnavailableError(f"cannot open the index in {settings.data_dir}: {str(err).splitlines()[0][:200]}")
 
 
-def _guard(settings: Settings):
-    """Turn connection failures inside a store call into StoreUnavailableError."""
+def _guard(settings: Settings, write: bool = False):
+    """Turn connection and disk failures inside a store call into StoreUnavailableError.
+
+    Args:
+        settings: where the store is.
+        write: the call writes; a local index whose write failed in this process refuses
+            further writes (see ``_BROKEN``) instead of risking a hang.
+    """
+    key = "" if settings.uses_server else str(settings.data_dir.resolve())
 
     class Guard:
         def __enter__(self):
+            if write and key in _BROKEN:
+                raise StoreUnavailableError(_BROKEN[key])
             return self
+
+        def _stop_writes(self, reason: str) -> None:
+            if write and key:
+                _BROKEN[key] = (f"an earlier write to the index in {settings.data_dir} failed ({reason[:120]}); "
+                                "restart the program to write to it again (answering still works)")
 
         def __exit__(self, kind, err, tb):
             if err is None or isinstance(err, RagError):
@@ -58,12 +82,14 @@ def _guard(settings: Settings):
             if settings.uses_server and (isinstance(err, (ConnectionError, OSError)) or "Connect" in name
                                          or "Timeout" in name or "connect" in str(err).lower()):
                 raise _connection_error(settings, err) from None
+            first_line = str(err).splitlines()[0][:160] if str(err) else name
             if not settings.uses_server and isinstance(err, (OSError, PermissionError)):
+                self._stop_writes(first_line)
                 raise _connection_error(settings, err) from None
             if "readonly" in str(err).lower() or "read-only" in str(err).lower() or "disk" in str(err).lower():
-                raise StoreUnavailableError(
-                    f"the index in {settings.data_dir} cannot be written ({str(err).splitlines()[0][:160]})"
-                ) from None
+                self._stop_writes(first_line)
+                raise StoreUnavailableError(f"the index in {settings.data_dir} cannot be written ({first_line})") \
+                    from None
             return False
 
     return Guard()
@@ -80,7 +106,7 @@ class ChromaStore:
 
     def __init__(self, settings: Settings, create: bool = False):
         self.settings = settings
-        with _guard(settings):
+        with _guard(settings, write=create):
             self.client = self._connect(settings, create)
             self.chunks, self.ledger = self._collections(create)
 
@@ -123,7 +149,7 @@ class ChromaStore:
     # ---- chunks ---------------------------------------------------------------------------------
     def add_chunks(self, ids, embeddings, documents, metadatas) -> None:
         """Upsert chunks in batches no larger than the server accepts."""
-        with _guard(self.settings):
+        with _guard(self.settings, write=True):
             step = min(self.client.get_max_batch_size(), 4000)
             for i in range(0, len(ids), step):
                 self.chunks.upsert(ids=ids[i:i + step], embeddings=embeddings[i:i + step],
@@ -131,14 +157,39 @@ class ChromaStore:
 
     def delete_chunks(self, doc_id: str) -> None:
         """Remove every chunk of a document (its ledger entry stays)."""
-        with _guard(self.settings):
+        with _guard(self.settings, write=True):
             self.chunks.delete(where={"doc_id": doc_id})
 
     def delete_document(self, doc_id: str) -> None:
         """Remove every chunk of a document, and its ledger entry."""
-        with _guard(self.settings):
+        with _guard(self.settings, write=True):
             self.chunks.delete(where={"doc_id": doc_id})
             self.ledger.delete(ids=[doc_id])
+
+    def check_space(self, chunks: int, text_bytes: int) -> None:
+        """Refuse a write that would probably fill the disk of a local index.
+
+        A write that runs out of space is finished by the next ingest, but Chroma then needs a
+        new process (see ``_BROKEN``), so an ingest checks first. A server checks its own disk.
+
+        Args:
+            chunks: how many chunks are about to be written.
+            text_bytes: their text size in bytes.
+
+        Raises:
+            StoreUnavailableError: less free space than the estimate plus :data:`MIN_FREE_MB`.
+        """
+        if self.settings.uses_server:
+            return
+        need = MIN_FREE_MB * 1048576 + chunks * BYTES_PER_CHUNK + text_bytes * BYTES_PER_TEXT_BYTE
+        folder = Path(os.path.abspath(self.settings.data_dir))
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        free = shutil.disk_usage(folder).free
+        if free < need:
+            raise StoreUnavailableError(f"not enough free space for the index in {self.settings.data_dir}: "
+                                        f"{free / 1048576:.1f} MB free, about {need / 1048576:.0f} MB needed; "
+                                        "free some space and run the ingest again")
 
     def chunk_count(self) -> int:
         """Number of chunks in the index."""
@@ -199,7 +250,7 @@ class ChromaStore:
         """Record (or replace) a document's ledger entry."""
         meta = {"source": entry.source, "sha256": entry.sha256, "chunks": entry.chunks, "title": entry.title,
                 "ingested_at": entry.ingested_at, "complete": entry.complete}
-        with _guard(self.settings):
+        with _guard(self.settings, write=True):
             self.ledger.upsert(ids=[entry.doc_id], embeddings=[_LEDGER_VECTOR], metadatas=[meta])
 
     def state(self) -> dict:
@@ -217,7 +268,7 @@ class ChromaStore:
             embed_model: label of the embedding model the chunks were embedded with.
         """
         now = time.time()
-        with _guard(self.settings):
+        with _guard(self.settings, write=True):
             self.ledger.upsert(ids=[STATE_ID], embeddings=[_LEDGER_VECTOR],
                                metadatas=[{"version": f"{os.getpid()}-{now:.6f}", "updated_at": now,
                                            "embed_model": embed_model}])
