@@ -29,12 +29,19 @@ def _quiet_libraries() -> None:
     warnings.filterwarnings("ignore")
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, like every other error."""
+
+    def error(self, message):
+        self.exit(EXIT_ERROR, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(prog="rag", description="Ask questions about your documents; every answer cites "
+    parser = OneLineParser(prog="rag", description="Ask questions about your documents; every answer cites "
                                      "the passages it comes from. Settings come from RAG_* environment variables.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     p = sub.add_parser("ingest", help="add or update documents in the index (default: corpus/)")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (.md .txt .html .htm .pdf)")

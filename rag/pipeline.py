@@ -247,6 +247,10 @@ class Assistant:
         # the quoted sentences instead (small models decline too often).
         if mode != "extractive" and _MODEL_REFUSAL.search(raw) and len(raw) < 200:
             raw = ""
+        if mode != "extractive" and raw and not re.search(r"[.!?\u3002\uff01\uff1f\]]\W*$", raw):
+            # Cut off at the token limit: drop the unfinished last sentence.
+            cut = max(raw.rfind(". "), raw.rfind(".\n"), raw.rfind("] "))
+            raw = raw[: cut + 1] if cut >= 0 else ""
         answer = self._verified(asked, standalone, mode, raw, evidence, sentences, timings, started, notices)
         yield {"type": "final", "answer": answer}
 
