@@ -44,6 +44,19 @@ def wait_for_port(port: int, timeout: float = 60.0, process=None) -> None:
     raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
 
 
+def drain_respond(generator) -> list:
+    """Drain a ``ChatUI.respond`` generator; returns the last non-skipped value of each output."""
+    import gradio as gr
+
+    last = [None] * 5
+    skip = gr.skip()
+    for values in generator:
+        for i, value in enumerate(values):
+            if not (isinstance(value, dict) and value == skip) and value is not skip:
+                last[i] = value
+    return last
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real bundled all-MiniLM-L6-v2, loaded once."""

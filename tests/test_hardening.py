@@ -33,7 +33,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import ARTIFACTS, CORPUS, ROOT, free_port, wait_for_port
+from conftest import ARTIFACTS, drain_respond, CORPUS, ROOT, free_port, wait_for_port
 from rag.errors import RagError, StoreUnavailableError
 from rag.ingest import Ingester, ingest_lock
 from rag.pipeline import Assistant, available_modes
@@ -527,19 +527,6 @@ def chroma_process(tmp_path):
         server.kill()
 
 
-def _drain(generator):
-    """The last non-skipped value of each output of ChatUI.respond."""
-    import gradio as gr
-
-    last = [None] * 5
-    skip = gr.skip()
-    for values in generator:
-        for i, value in enumerate(values):
-            if not (isinstance(value, dict) and value == skip) and value is not skip:
-                last[i] = value
-    return last
-
-
 @pytest.mark.slow
 def test_chroma_server_stopped_mid_conversation(chroma_process, make_settings, embedder):
     import gradio as gr
@@ -558,7 +545,7 @@ def test_chroma_server_stopped_mid_conversation(chroma_process, make_settings, e
     first = assistant.answer(question)
     assert "1976" in first.text
     history = [{"role": "user", "content": question}, {"role": "assistant", "content": first.text}]
-    _, chat, ui_history, turns, _ = _drain(chat_ui.respond(question, [], [], [], "extractive", 5))
+    _, chat, ui_history, turns, _ = drain_respond(chat_ui.respond(question, [], [], [], "extractive", 5))
     assert "1976" in chat[-1]["content"]
 
     chroma_process.kill()
@@ -570,7 +557,7 @@ def test_chroma_server_stopped_mid_conversation(chroma_process, make_settings, e
     with pytest.raises(gr.Error) as api_err:  # the /ask endpoint
         chat_ui.ask(question)
     assert "not reachable" in api_err.value.message
-    _, chat, ui_history2, turns2, _ = _drain(chat_ui.respond("Where was it produced?", chat, ui_history, turns,
+    _, chat, ui_history2, turns2, _ = drain_respond(chat_ui.respond("Where was it produced?", chat, ui_history, turns,
                                                              "extractive", 5))
     assert "rag-msg-error" in chat[-1]["content"] and "not reachable" in chat[-1]["content"]
     assert len(turns2) == len(turns)  # the failed turn is not recorded; the conversation is intact
@@ -585,7 +572,7 @@ def test_chroma_server_stopped_mid_conversation(chroma_process, make_settings, e
     again = assistant.answer("Where was it produced?", history)
     assert not again.refused and "Wuhan" in again.text
     assert "1976" in chat_ui.ask(question)["answer"]
-    _, chat, _, turns3, _ = _drain(chat_ui.respond("Where was it produced?", chat, ui_history2, turns2,
+    _, chat, _, turns3, _ = drain_respond(chat_ui.respond("Where was it produced?", chat, ui_history2, turns2,
                                                    "extractive", 5))
     assert "rag-answer" in chat[-1]["content"] and len(turns3) == len(turns2) + 1
     assert chat_ui.backend.status()[0] == "ready"

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import ARTIFACTS, ROOT, free_port, wait_for_port
+from conftest import ARTIFACTS, drain_respond, ROOT, free_port, wait_for_port
 from rag.types import Answer, AnswerSentence, Evidence
 from rag.ui_render import (UploadRefused, answer_html, documents_html, passage_html, results_html, safe_filename,
                            save_upload, sources_html, streaming_html)
@@ -253,19 +253,6 @@ def test_loopback_and_auth_parsing():
 
 
 # ---- handlers without a browser ----------------------------------------------------------------
-def _run(gen):
-    """Drain a respond() generator; returns the last value of each output."""
-    import gradio as gr
-
-    last = [None] * 5
-    skip = gr.skip()
-    for values in gen:
-        for i, value in enumerate(values):
-            if not (isinstance(value, dict) and value == skip) and value is not skip:
-                last[i] = value
-    return last
-
-
 def _chat_ui(settings):
     import ui
 
@@ -279,14 +266,14 @@ def test_respond_answers_with_linked_sources_and_feedback(corpus_index, tmp_path
     settings = corpus_index.replace(mode="extractive", data_dir=corpus_index.data_dir)
     chat_ui = _chat_ui(settings)
     assert chat_ui.backend.phase == "ready"
-    _, chat, history, turns, sources = _run(chat_ui.respond(OPTICS_QUESTION, [], [], [], "extractive", 5))
+    _, chat, history, turns, sources = drain_respond(chat_ui.respond(OPTICS_QUESTION, [], [], [], "extractive", 5))
     final = chat[-1]["content"]
     assert "rag-answer" in final and ("twenty" in final or "20" in final)
     assert 'href="#src-1-1"' in final
     assert 'id="src-1-1"' in sources and "<mark>" in sources and "Optics Valley" in sources
     assert [m["role"] for m in history] == ["user", "assistant"] and "[1]" in history[1]["content"]
     # a follow-up uses the history
-    _, chat, history, turns, sources = _run(
+    _, chat, history, turns, sources = drain_respond(
         chat_ui.respond("When was its first optical fibre produced?", chat, history, turns, "extractive", 5))
     assert "1976" in chat[-1]["content"] and 'href="#src-2-1"' in chat[-1]["content"]
     assert "<details" in sources and 'id="src-1-1"' in sources  # the earlier turn stays reachable
@@ -310,12 +297,12 @@ def test_respond_never_shows_a_traceback(corpus_index, monkeypatch):
         yield  # pragma: no cover
 
     monkeypatch.setattr(chat_ui.backend.assistant, "stream", broken)
-    _, chat, history, turns, _ = _run(chat_ui.respond("anything", [], [], [], "extractive", 5))
+    _, chat, history, turns, _ = drain_respond(chat_ui.respond("anything", [], [], [], "extractive", 5))
     message = chat[-1]["content"]
     assert "unexpected error while answering (ValueError)" in message and "Traceback" not in message
     assert history == [] and turns == []
     monkeypatch.undo()
-    _, chat, _, _, _ = _run(chat_ui.respond("Question?", [], [], [], "no-such-mode", 5))
+    _, chat, _, _, _ = drain_respond(chat_ui.respond("Question?", [], [], [], "no-such-mode", 5))
     assert "rag-msg-error" in chat[-1]["content"] and "unknown mode" in chat[-1]["content"]
 
 
@@ -326,13 +313,13 @@ def test_no_index_then_ingest_upload_and_remove(make_settings, tmp_path, embedde
     settings = make_settings(mode="extractive")
     chat_ui = _chat_ui(settings)
     assert chat_ui.backend.phase == "noindex"
-    _, chat, _, _, _ = _run(chat_ui.respond("Who founded the Velmora observatory?", [], [], [], "extractive", 5))
+    _, chat, _, _, _ = drain_respond(chat_ui.respond("Who founded the Velmora observatory?", [], [], [], "extractive", 5))
     assert "Documents tab" in chat[-1]["content"] and "rag-msg-error" in chat[-1]["content"]
     assert "No documents are indexed yet" in chat_ui.status()[0]
 
     results, docs, _, status = chat_ui.ingest_corpus()
     assert "added 1" in results and "velmora.md" in docs and "Ready" in status
-    _, chat, _, _, _ = _run(chat_ui.respond("Who founded the Velmora observatory?", [], [], [], "extractive", 5))
+    _, chat, _, _, _ = drain_respond(chat_ui.respond("Who founded the Velmora observatory?", [], [], [], "extractive", 5))
     assert "Ilse Brandvik" in chat[-1]["content"]
 
     upload = tmp_path / "incoming"
