@@ -17,11 +17,11 @@ _DEFAULT = None
 def _assistant():
     global _DEFAULT
     if _DEFAULT is None:
-        from rag.cli import _quiet_libraries
         from rag.pipeline import Assistant
+        from rag.runtime import offline_environment
         from rag.settings import Settings
 
-        _quiet_libraries()
+        offline_environment()
         _DEFAULT = Assistant(Settings.from_env())
     return _DEFAULT
 
@@ -45,6 +45,39 @@ def answer_stream(question: str, history=None, mode: str | None = None, k: int |
     """Like :func:`answer`, yielding events: sources, then text pieces, then the final answer.
 
     Returns:
-        An iterator of dicts with ``type`` "sources", "text" or "final".
+        An iterator of :mod:`rag.types` events: ``SourcesEvent``, ``TextEvent`` ...,
+        (``SourcesReplacedEvent``, ``TextEvent`` ...), ``FinalEvent``.
     """
     return _assistant().stream(question, history, mode, k)
+
+
+def as_retriever(settings=None, k: int | None = None, **kwargs):
+    """A LangChain retriever over the index: hybrid retrieval, reranked by best sentence.
+
+    Args:
+        settings: a :class:`rag.settings.Settings` (default: the one :func:`answer` uses).
+        k: documents to return (default: ``RAG_K``); ``invoke(query, k=n)`` overrides it.
+        **kwargs: other ``BaseRetriever`` fields (``tags``, ``metadata``).
+
+    Returns:
+        A :class:`rag.integrations.RagRetriever` (a ``langchain_core`` ``BaseRetriever``).
+    """
+    from rag.integrations import as_retriever
+
+    return as_retriever(settings, k, **kwargs)
+
+
+def as_runnable(settings=None, mode: str | None = None, k: int | None = None):
+    """The answer path as a LangChain ``Runnable``: a question (or ``{"question", "history",
+    "mode", "k"}``) in, the ``rag ask --json`` dict out.
+
+    Args:
+        settings: a :class:`rag.settings.Settings` (default: the one :func:`answer` uses).
+        mode: default mode; k: default passages (both overridable per call in the input dict).
+
+    Returns:
+        A ``RunnableLambda`` (see :func:`rag.integrations.as_runnable`).
+    """
+    from rag.integrations import as_runnable
+
+    return as_runnable(settings, mode, k)

@@ -33,6 +33,13 @@ class Chunk:
     page: int  # 0 when the document has no pages
 
 
+def embedding_text(title: str, section: str, text: str) -> str:
+    """What a chunk is indexed under (embedded and keyword-indexed): its document title and
+    section give it context."""
+    head = " - ".join(p for p in (title, section) if p)
+    return f"{head}\n{text}" if head else text
+
+
 def chunk_id_for(doc_id: str, start: int, end: int, text: str) -> str:
     """Deterministic id: a hash of the document id, the offsets and the text."""
     return hashlib.sha256(f"{doc_id}\x00{start}\x00{end}\x00{text}".encode()).hexdigest()[:32]

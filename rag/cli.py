@@ -1,4 +1,4 @@
-"""The ``rag`` command line: ingest, status, search, ask, chat, remove, eval, bench.
+"""The ``rag`` command line: ingest, status, search, ask, chat, remove, eval, bench, ui.
 
 Only the standard library is imported at start-up, so ``rag --help`` is instant; each
 command imports what it needs. Errors meant for the user print as one line on stderr with
@@ -16,17 +16,6 @@ from pathlib import Path
 
 EXIT_ERROR = 2  # a problem the user can fix (bad input, no index, server down)
 EXIT_DEGRADED = 3  # answered, but not the way asked (the LLM failed and the extractive answer was shown)
-
-
-def _quiet_libraries() -> None:
-    """Keep third-party libraries offline and quiet (model hubs, telemetry, progress bars)."""
-    for name, value in {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
-                        "TRANSFORMERS_VERBOSITY": "error", "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-                        "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False"}.items():
-        os.environ.setdefault(name, value)
-    import warnings
-
-    warnings.filterwarnings("ignore")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -77,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print metrics as JSON")
     p.add_argument("--out", type=Path, help="write report.md, report.json, chart.png and results.jsonl here")
 
+    p = sub.add_parser("ui", help="open the chat in a browser (the same as python ui.py)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--insecure", action="store_true",
+                   help="allow a non-loopback --host without RAG_UI_AUTH (anyone on the network can use it)")
+
     p = sub.add_parser("bench", help="measure speed and memory")
     p.add_argument("--quick", action="store_true", help="small sizes, few repetitions (about 3 minutes)")
     p.add_argument("--json", action="store_true")
@@ -91,8 +86,13 @@ def main(argv=None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    _quiet_libraries()
     from rag.errors import RagError
+    from rag.runtime import offline_environment
+
+    offline_environment()
+    import warnings
+
+    warnings.simplefilter("ignore")  # this program's own output is one line per error; libraries' warnings are noise
 
     try:
         from rag.settings import Settings
@@ -156,7 +156,7 @@ def cmd_status(args, settings) -> int:
 def cmd_search(args, settings) -> int:
     from rag.errors import RagError
     from rag.pipeline import Assistant
-    from rag.retrieve import HybridRetriever
+    from rag.retrieve import Retriever
 
     if not args.query.strip():
         raise RagError("the query is empty")
@@ -164,9 +164,10 @@ def cmd_search(args, settings) -> int:
         raise RagError("-k must be between 1 and 100")
     assistant = Assistant(settings)
     if args.dense_only:
-        passages = HybridRetriever(assistant.store, assistant.embedder, args.k, hybrid=False).run(args.query, args.k)
+        passages = Retriever(assistant.store, assistant.embedder, assistant.config).run(args.query, args.k,
+                                                                                       hybrid=False).passages
     else:
-        passages = assistant.retrieve(args.query, args.k)["passages"]
+        passages = assistant.select(args.query, args.k).passages
     rows = [{"rank": i, "score": round(p.fused, 5), "dense": round(p.dense, 4), "bm25": round(p.keyword, 3),
              "chunk_id": p.chunk_id, "doc_id": p.metadata.get("doc_id"), "title": p.metadata.get("title"),
              "section": p.metadata.get("section"), "page": p.metadata.get("page"),
@@ -243,12 +244,10 @@ def cmd_chat(args, settings) -> int:
         if not question.strip():
             return 0
         try:
-            for event in assistant.stream(question, history, mode=args.mode):
-                if event["type"] == "final":
-                    answer = event["answer"]
-                    for notice in answer.notices:
-                        print(f"note: {notice}")
-                    print(format_answer(answer))
+            answer = assistant.answer(question, history, mode=args.mode)
+            for notice in answer.notices:
+                print(f"note: {notice}")
+            print(format_answer(answer))
         except RagError as err:
             print(f"error: {err}")
             continue
@@ -277,8 +276,14 @@ def cmd_bench(args, settings) -> int:
     return run_cli(args, settings)
 
 
+def cmd_ui(args, settings) -> int:
+    from rag.ui import serve
+
+    return serve(settings, args.host, args.port, args.insecure)
+
+
 COMMANDS = {"ingest": cmd_ingest, "status": cmd_status, "search": cmd_search, "ask": cmd_ask, "chat": cmd_chat,
-            "remove": cmd_remove, "eval": cmd_eval, "bench": cmd_bench}
+            "remove": cmd_remove, "eval": cmd_eval, "bench": cmd_bench, "ui": cmd_ui}
 
 if __name__ == "__main__":
     sys.exit(main())

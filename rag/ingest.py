@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.chunking import CHUNKER_VERSION, Chunk, chunk_document
+from rag.chunking import CHUNKER_VERSION, Chunk, chunk_document, embedding_text
 from rag.errors import RagError
 from rag.loaders import LOADER_VERSION, LoadError, LoadedDocument, is_supported, load
 from rag.settings import Settings
@@ -56,12 +56,6 @@ class IngestReport:
     def summary(self) -> str:
         """The one summary line: ``added N, updated N, unchanged N, removed N, failed N``."""
         return ", ".join(f"{s} {self.count(s)}" for s in ("added", "updated", "unchanged", "removed", "failed"))
-
-
-def embedding_text(title: str, section: str, text: str) -> str:
-    """What is embedded for a chunk: its document title and section give it context."""
-    head = " - ".join(p for p in (title, section) if p)
-    return f"{head}\n{text}" if head else text
 
 
 def _unprintable_name(doc_id: str) -> bool:

@@ -14,9 +14,12 @@ ABBREVIATIONS = {
     "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "fig", "approx", "est", "gen", "gov", "jr", "sr", "p", "pp", "vol",
 }
-_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026]+[\"'\u201d\u2019)\]\u300d\u300f\uff09]*")
+_END = re.compile(r"[.!?\u3002\uff01\uff1f\uff1b\u2026]+[\"'\u201d\u2019)\]\u300d\u300f\uff09]*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[\w\u2019'-]+")
+_OPEN_QUOTES = "\u201c\u300c\u300e"  # “ 「 『
+_CLOSE_QUOTES = "\u201d\u300d\u300f"  # ” 」 』
+MAX_QUOTE_CHARS = 400  # a quotation mark left open longer than this is taken as a stray one
 
 
 def is_cjk(char: str) -> bool:
@@ -24,9 +27,45 @@ def is_cjk(char: str) -> bool:
     return bool(_CJK.match(char))
 
 
-def _ends_sentence(text: str, match: re.Match) -> bool:
+def is_cjk_text(text: str) -> bool:
+    """True when Chinese characters make up a real share of the text's letters."""
+    cjk = len(_CJK.findall(text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return cjk >= 2 and cjk * 4 >= latin
+
+
+def _quote_opened(text: str, start: int, pos: int) -> int:
+    """Offset of the quotation opened before ``pos`` and not closed there (-1 when none).
+
+    Curly and corner quotes nest; a straight double quote toggles.
+    """
+    stack: list[int] = []
+    straight = -1
+    for i in range(start, pos):
+        ch = text[i]
+        if ch in _OPEN_QUOTES:
+            stack.append(i)
+        elif ch in _CLOSE_QUOTES and stack:
+            stack.pop()
+        elif ch == '"':
+            straight = i if straight < 0 else -1
+    opened = max(stack[-1] if stack else -1, straight)
+    return opened if opened >= 0 and pos - opened <= MAX_QUOTE_CHARS else -1
+
+
+def _ends_sentence(text: str, match: re.Match, line_start: int = 0) -> bool:
     end = match.end()
     punct = text[match.start()]
+    if _quote_opened(text, line_start, match.start()) >= 0:
+        # Inside a quotation: Chinese quotes are kept whole; an English "?" or "!" ends the
+        # sentence only when the quotation closes and a new sentence starts after it
+        # ("The titles were “Why Hangzhou?”, “Why not Nanjing?” and ..." is one sentence).
+        closes = any(c in _CLOSE_QUOTES or c == '"' for c in match.group())
+        if not closes or is_cjk(punct) or punct in "\u3002\uff01\uff1f\uff1b":
+            return False
+        rest = text[end:end + 3].lstrip()
+        if punct in "!?" and rest and not (rest[0].isupper() or is_cjk(rest[0])):
+            return False
     if end < len(text) and not text[end].isspace():
         # "3.5", "example.com" do not end a sentence; CJK full stops need no space.
         return punct in "\u3002\uff01\uff1f" or (end < len(text) and is_cjk(text[end]))
@@ -61,7 +100,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         line_end = start + line.end()
         cursor = line_start
         for match in _END.finditer(text, line_start, line_end):
-            if _ends_sentence(text[:line_end], match):
+            if _ends_sentence(text[:line_end], match, line_start):
                 _add_span(text, cursor, match.end(), spans)
                 cursor = match.end()
         _add_span(text, cursor, line_end, spans)

@@ -1,22 +1,24 @@
-"""Citation clean-up and verification of generated answers.
+"""Verifier: citation clean-up and per-claim verification of generated answers.
 
-Every answer sentence is checked against the evidence it cites: its numbers and names
-must appear in that evidence, most of its content words must too, and it must be
-semantically close to it (embedding cosine). A sentence that fails is re-checked against
-every other piece of evidence and its citation repaired when one supports it; otherwise it
-is marked unverified and kept out of the answer shown to the user.
+Every answer sentence is a claim that must be supported by ONE piece of evidence it cites:
+its numbers and names must appear in that evidence, most of its content words must too, and
+it must be close to it in meaning (embedding cosine). Support is never pooled across
+citations, so pieces of two unrelated sentences glued into one new claim fail. A sentence that
+fails is re-checked against every other piece of evidence and its citation repaired when one
+supports it; otherwise it is marked unverified and kept out of the answer shown to the user.
+
+A sentence in another language than its evidence (a Chinese answer over English sources) is
+checked by what does not depend on words: numbers (Chinese numerals included), Latin-script
+names, and closeness in a multilingual embedding space.
 """
 
 from __future__ import annotations
 
 import re
 
-from rag.text import split_sentences, tokenize
+from rag.config import AnswerConfig
+from rag.text import is_cjk_text, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence
-
-MIN_SIMILARITY = 0.45  # cosine between an answer sentence and its best supporting evidence
-MIN_COVERAGE = 0.6  # share of the sentence's content words found in the evidence
-MAX_CITATIONS = 3  # per sentence, as in ALCE
 
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
@@ -89,90 +91,141 @@ def split_cited(text: str) -> list[tuple[str, tuple[int, ...]]]:
     return result
 
 
-def _numbers(text: str) -> set[str]:
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000}
+
+
+def chinese_number(text: str) -> int | None:
+    """The value of a Chinese numeral ("二十" -> 20, "十二" -> 12, "三千" -> 3000); None if not one."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            if unit >= 10000:
+                total = (total + section + (digit or 0)) * unit
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * unit
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers a sentence states: digits, English number words and Chinese numerals."""
     found = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
     for word in re.findall(r"[a-z]+", text.lower()):
         if word in _NUMBER_WORDS:
             found.add(_NUMBER_WORDS[word])
+    for run in re.findall(r"[零〇一二两三四五六七八九十百千万亿]+", text):
+        if len(run) == 1 and run in "一两":  # "一个", "两者": words, not figures
+            continue
+        value = chinese_number(run)
+        if value is not None:
+            found.add(str(value))
     return found
 
 
 def _names(text: str) -> set[str]:
-    """Capitalised words that are not the first word of the sentence, and CJK runs."""
+    """Capitalised words that are not the first word of the sentence."""
     words = re.findall(r"[A-Za-z][\w\u2019'-]*", text)
-    names = {w.lower().rstrip("'\u2019s") for w in words[1:] if w[0].isupper() and w.lower() not in ("i",)}
-    names.update(re.findall(r"[\u3400-\u9fff]{2,}", text))
-    return names
+    first = 1 if words and re.match(r"^\W*[A-Za-z]", text) else 0
+    return {w.lower().rstrip("'\u2019s") for w in words[first:] if w[0].isupper() and w.lower() not in ("i",)}
 
 
-def check_support(sentence: str, evidence_texts: list[str], similarity: float) -> bool:
-    """Is ``sentence`` supported by the given evidence?
-
-    Args:
-        sentence: an answer sentence without markers.
-        evidence_texts: the texts it cites (together).
-        similarity: the best cosine similarity between the sentence and one of them.
-
-    Returns:
-        True when numbers and names appear in the evidence, content words are mostly
-        covered, and the similarity clears :data:`MIN_SIMILARITY`.
-    """
-    if not evidence_texts:
-        return False
-    joined = " ".join(evidence_texts)
-    if not _numbers(sentence) <= _numbers(joined):
-        return False
-    lowered = joined.lower().replace("\u2019", "'")
-    for name in _names(sentence):
-        if name.replace("\u2019", "'") not in lowered and not set(tokenize(name)) <= set(tokenize(joined)):
-            return False
-    content = set(tokenize(sentence))
-    if content:
-        coverage = len(content & set(tokenize(joined))) / len(content)
-        if coverage < MIN_COVERAGE:
-            return False
-    return similarity >= MIN_SIMILARITY
-
-
-def verify_answer(text: str, evidence: list[Evidence], embedder) -> list[AnswerSentence]:
-    """Check and repair every sentence of a generated answer.
+class Verifier:
+    """Checks each sentence of a generated answer against the one piece of evidence it cites.
 
     Args:
-        text: the generated answer.
-        evidence: the numbered evidence given to the generator (``n`` = position + 1).
-        embedder: encodes sentences for the similarity check.
-
-    Returns:
-        One :class:`AnswerSentence` per sentence, with repaired citations and a verified flag.
+        embedder: encodes sentences for the similarity check (same-language pairs).
+        config: tuning constants (``min_similarity``, ``min_coverage``, ``max_citations``).
+        multilingual: an encoder with ``encode(texts)`` whose space holds Chinese and English
+            together, for sentences in another language than their evidence (None: such
+            sentences are checked against the main embedder).
     """
-    pairs = split_cited(normalize_markers(text, len(evidence)))
-    if not pairs:
-        return []
-    by_number = {e.n: e for e in evidence}
-    quotes = {" ".join(e.quote.split()): e.n for e in evidence}
-    if all(" ".join(s.split()) in quotes for s, _ in pairs):
-        # Every sentence is a verbatim quote (extractive answers): each is supported by its own
-        # evidence, so no embedding is needed.
-        return [AnswerSentence(s, (quotes[" ".join(s.split())],), True) for s, _ in pairs]
-    similarity = None
-    if evidence:
-        similarity = embedder.encode([s for s, _ in pairs]) @ embedder.encode_cached([e.quote for e in evidence]).T
-    checked = []
-    for i, (sentence, cited) in enumerate(pairs):
-        cited = tuple(n for n in cited if n in by_number)
-        best = max((float(similarity[i][n - 1]) for n in cited), default=0.0)
-        if cited and check_support(sentence, [by_number[n].quote for n in cited], best):
-            # Keep at most MAX_CITATIONS, the closest first, dropping ones that add nothing.
-            ranked = sorted(cited, key=lambda n: -similarity[i][n - 1])
-            kept = [n for n in ranked if similarity[i][n - 1] >= MIN_SIMILARITY - 0.1][:MAX_CITATIONS] or ranked[:1]
-            checked.append(AnswerSentence(sentence, tuple(n for n in cited if n in kept), True))
-            continue
-        # Repair: the single piece of evidence that supports the sentence best.
-        repaired = None
-        if similarity is not None:
-            for j in sorted(range(len(evidence)), key=lambda j: -similarity[i][j]):
-                if check_support(sentence, [evidence[j].quote], float(similarity[i][j])):
-                    repaired = (evidence[j].n,)
-                    break
-        checked.append(AnswerSentence(sentence, repaired, True) if repaired else AnswerSentence(sentence, cited, False))
-    return checked
+
+    def __init__(self, embedder, config: AnswerConfig | None = None, multilingual=None):
+        self.embedder = embedder
+        self.config = config or AnswerConfig()
+        self.multilingual = multilingual
+
+    def supports(self, sentence: str, evidence: str, similarity: float) -> bool:
+        """Does one piece of evidence support the sentence?
+
+        Args:
+            sentence: an answer sentence without markers.
+            evidence: the quoted evidence.
+            similarity: cosine between the two.
+
+        Returns:
+            True when the sentence's numbers and names appear in the evidence, its content words
+            are mostly there (same language only), and the similarity clears ``min_similarity``.
+        """
+        if not numbers_in(sentence) <= numbers_in(evidence):
+            return False
+        lowered = evidence.lower().replace("\u2019", "'")
+        for name in _names(sentence):
+            if name.replace("\u2019", "'") not in lowered and not set(tokenize(name)) <= set(tokenize(evidence)):
+                return False
+        if is_cjk_text(sentence) == is_cjk_text(evidence):
+            content = set(tokenize(sentence))
+            if content and len(content & set(tokenize(evidence))) / len(content) < self.config.min_coverage:
+                return False
+        return similarity >= self.config.min_similarity
+
+    def similarities(self, sentences: list[str], evidence) -> "object":
+        """Cosine matrix (sentences x evidence), multilingual for cross-language pairs."""
+        import numpy as np
+
+        quotes = [e.quote for e in evidence]
+        matrix = self.embedder.encode(sentences) @ self.embedder.encode_cached(quotes).T
+        if self.multilingual is not None:
+            cross = [[is_cjk_text(s) != is_cjk_text(q) for q in quotes] for s in sentences]
+            if any(any(row) for row in cross):
+                both = self.multilingual.encode(sentences + quotes)
+                multi = both[: len(sentences)] @ both[len(sentences):].T
+                matrix = np.where(np.array(cross), multi, matrix)
+        return matrix
+
+    def run(self, text: str, evidence) -> tuple[AnswerSentence, ...]:
+        """Check and repair every sentence of a generated answer.
+
+        Args:
+            text: the generated answer.
+            evidence: the numbered evidence given to the generator (``n`` = position + 1).
+
+        Returns:
+            One :class:`AnswerSentence` per sentence, with repaired citations and a verified flag.
+        """
+        c = self.config
+        pairs = split_cited(normalize_markers(text, len(evidence)))
+        if not pairs:
+            return ()
+        by_number = {e.n: e for e in evidence}
+        quotes = {" ".join(e.quote.split()): e.n for e in evidence}
+        if all(" ".join(s.split()) in quotes for s, _ in pairs):
+            # Every sentence is a verbatim quote: each is supported by its own evidence.
+            return tuple(AnswerSentence(s, (quotes[" ".join(s.split())],), True) for s, _ in pairs)
+        similarity = self.similarities([s for s, _ in pairs], evidence) if evidence else None
+        checked = []
+        for i, (sentence, cited) in enumerate(pairs):
+            cited = tuple(n for n in cited if n in by_number)
+            supporting = [n for n in cited
+                          if self.supports(sentence, by_number[n].quote, float(similarity[i][n - 1]))]
+            if supporting:
+                ranked = sorted(supporting, key=lambda n: -similarity[i][n - 1])[: c.max_citations]
+                checked.append(AnswerSentence(sentence, tuple(n for n in cited if n in ranked), True))
+                continue
+            # Repair: the single piece of evidence that supports the sentence best.
+            repaired = None
+            if similarity is not None:
+                for j in sorted(range(len(evidence)), key=lambda j: -similarity[i][j]):
+                    if self.supports(sentence, evidence[j].quote, float(similarity[i][j])):
+                        repaired = (evidence[j].n,)
+                        break
+            checked.append(AnswerSentence(sentence, repaired, True) if repaired
+                           else AnswerSentence(sentence, cited, False))
+        return tuple(checked)

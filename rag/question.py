@@ -1,0 +1,118 @@
+"""What a question asks for: its language, its kind (fact or explanation), the type of answer
+it expects (a figure, a date), its topic words and its names.
+
+A leaf module: every component of the answer path reads a :class:`Question`, none of them
+re-parses the question text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.text import is_cjk_text, tokenize
+
+# Words that say how a question is asked rather than what it is about.
+QUESTION_FRAME = frozenset(tokenize(
+    "many much long name named called kind type exactly currently main mean means happen happened according "
+    "article articles documents document text way month year years date day period time number share total "
+    "amount make take use mention mentioned describe describes refer list call say propose involve compare "
+    "differ argue matter get include contain example specific role particular give given find tell know "
+    "reason reasons explain explains lesson lessons point points factor factors"
+))
+_QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
+                         r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
+                         r"多少|几[个年家座所次位项]|多大|多长|多久|人口|比例|百分之", re.I)
+_TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
+                     r"什么时候|哪一?年|何时|哪个月|哪一天", re.I)
+_EXPLANATION_Q = re.compile(
+    r"^\s*(?:and\s+|so\s+|but\s+)?why\b|\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|"
+    r"won't|didn't|doesn't|isn't)\b|"
+    r"^\s*(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\b(?:how )?"
+    r"(?:many|much|long|large|big|old|far)\b)|"
+    r"\bwhat\b.{0,60}\b(?:should|must|can|could|ought to|need to|needs to)\b.{0,40}\b(?:do|learn|change|take|try)\b|"
+    r"\bwhat (?:are|were|was|is) the (?:main )?(?:reasons?|lessons?|causes?|factors?|arguments?|"
+    r"explanations?|advantages?|strengths?|drivers?|ingredients?|secrets?|keys?)\b|"
+    r"\bwhat (?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped)\b|"
+    r"\bwhat (?:did|does|do|has|have) .{1,40}\bdo\b(?! with)|\bwhat lessons?\b|\bfor what reasons?\b|\bin what ways?\b|\bexplain\b|"
+    r"为什么|为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么", re.I)
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w\u2019'-]+")  # capitalised words after the first
+_COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
+                          r"\b[A-Z][\w\u2019']*(?:'s|\u2019s)? and [A-Z]|比较|区别|不同|相比", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A standalone question, analysed once.
+
+    Attributes:
+        text: the standalone question.
+        language: "zh" when it is written in Chinese, else "en".
+        kind: "explanation" (why, how did, what should ...) or "factoid".
+        wants: "quantity", "time" or "" (no particular answer type).
+        terms: topic words (tokens without stopwords and question framing).
+        names: tokens of the capitalised names it mentions.
+        comparative: it compares places or things (its topic may span passages).
+    """
+
+    text: str
+    language: str
+    kind: str
+    wants: str
+    terms: tuple[str, ...]
+    names: tuple[str, ...]
+    comparative: bool
+
+    @property
+    def is_explanation(self) -> bool:
+        return self.kind == "explanation"
+
+
+def detect_language(text: str) -> str:
+    """"zh" when most letters of ``text`` are Chinese characters, else "en"."""
+    return "zh" if is_cjk_text(text) else "en"
+
+
+def analyse(text: str) -> Question:
+    """Analyse a standalone question.
+
+    Args:
+        text: the question.
+
+    Returns:
+        A :class:`Question`.
+    """
+    wants = "quantity" if _QUANTITY_Q.search(text) else "time" if _TIME_Q.search(text) else ""
+    kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
+    terms = tuple(t for t in dict.fromkeys(tokenize(text)) if t not in QUESTION_FRAME)
+    names = tuple(dict.fromkeys(tokenize(" ".join(_NAME.findall(text)))))
+    return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)))
+
+
+_HAS_QUANTITY = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                           r"forty|fifty|hundred|thousand|million|billion|trillion|half|dozen)\b|"
+                           r"[一二两三四五六七八九十百千万亿]", re.I)
+_HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|april|may|june|july|august|september|"
+                       r"october|november|december|spring|summer|autumn|winter)\b|\d{4}\s*\u5e74|[\d一二三四五六七八九十]+\u6708",
+                       re.I)
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b|\d{4}\s*\u5e74")
+
+
+def has_quantity(text: str) -> bool:
+    """A number or number word other than a bare year."""
+    return bool(_HAS_QUANTITY.search(_YEAR.sub(" ", text)))
+
+
+def has_time(text: str) -> bool:
+    """A year, month or season."""
+    return bool(_HAS_TIME.search(text))
+
+
+def holds_answer_type(question: Question, text: str) -> bool:
+    """Does ``text`` hold the kind of answer the question asks for (always True when it asks for
+    no particular kind)?"""
+    if question.wants == "quantity":
+        return has_quantity(text)
+    if question.wants == "time":
+        return has_time(text)
+    return True
