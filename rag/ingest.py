@@ -126,6 +126,9 @@ class Ingester:
         self.settings = settings
         self.store = store or open_store(settings, create=True)
         self.embedder = embedder or get_embedder(settings.embed_model)
+        from rag.multilingual import get_encoder
+
+        self.multilingual = get_encoder()
 
     def run(self, paths: list[Path] | None = None, progress: bool = False, lock_wait: float = 0.0) -> IngestReport:
         """Ingest files and folders.
@@ -242,7 +245,8 @@ class Ingester:
         return changed
 
     def _fingerprint(self, sha256: str) -> str:
-        return f"{sha256}:{CHUNKER_VERSION}.{LOADER_VERSION}:{self.embedder.label}"
+        multilingual = self.multilingual.label if self.multilingual is not None else "-"
+        return f"{sha256}:{CHUNKER_VERSION}.{LOADER_VERSION}:{self.embedder.label}:{multilingual}"
 
     def _check(self, path: Path, doc_id: str, entry, report):
         limit = self.settings.max_file_mb * 1024 * 1024
@@ -296,6 +300,7 @@ class Ingester:
                                        sum(len(c.text.encode("utf-8")) for _, chunks, _ in group for c in chunks))
                 texts = [embedding_text(doc.title, c.section, c.text) for doc, chunks, _ in group for c in chunks]
                 vectors = self.embedder.encode(texts, progress=bar.update if bar else None)
+                multilingual = self.multilingual.encode(texts) if self.multilingual is not None else None
                 offset = 0
                 for doc, chunks, fingerprint in group:
                     vecs = vectors[offset:offset + len(chunks)]
@@ -308,6 +313,10 @@ class Ingester:
                     self.store.delete_chunks(doc.doc_id)
                     self.store.add_chunks([c.chunk_id for c in chunks], vecs.tolist(), [c.text for c in chunks],
                                           [_metadata(doc, c) for c in chunks])
+                    if multilingual is not None:
+                        self.store.add_multilingual([c.chunk_id for c in chunks],
+                                                    multilingual[offset - len(chunks):offset].tolist(),
+                                                    [doc.doc_id] * len(chunks))
                     self.store.put_ledger(LedgerEntry(doc.doc_id, os.path.abspath(doc.source), fingerprint,
                                                       len(chunks), doc.title, time.time(), True))
                     report.results.append(FileResult(doc.doc_id, status, chunks=len(chunks)))

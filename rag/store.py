@@ -106,6 +106,7 @@ class ChromaStore:
 
     def __init__(self, settings: Settings, create: bool = False):
         self.settings = settings
+        self._multilingual = None
         with _guard(settings, write=create):
             self.client = self._connect(settings, create)
             self.chunks, self.ledger = self._collections(create)
@@ -159,12 +160,50 @@ class ChromaStore:
         """Remove every chunk of a document (its ledger entry stays)."""
         with _guard(self.settings, write=True):
             self.chunks.delete(where={"doc_id": doc_id})
+            self.multilingual(create=True).delete(where={"doc_id": doc_id})
 
     def delete_document(self, doc_id: str) -> None:
         """Remove every chunk of a document, and its ledger entry."""
         with _guard(self.settings, write=True):
             self.chunks.delete(where={"doc_id": doc_id})
+            self.multilingual(create=True).delete(where={"doc_id": doc_id})
             self.ledger.delete(ids=[doc_id])
+
+    # ---- the multilingual channel ---------------------------------------------------------------
+    def multilingual(self, create: bool = False):
+        """The collection of multilingual chunk vectors (same ids as the chunks), or None when an
+        index made before it existed has none and ``create`` is False."""
+        if self._multilingual is None:
+            name = self.settings.collection + "-multilingual"
+            if create:
+                self._multilingual = self.client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"},
+                                                                          embedding_function=None)
+            else:
+                try:
+                    self._multilingual = self.client.get_collection(name, embedding_function=None)
+                except Exception:
+                    return None
+        return self._multilingual
+
+    def add_multilingual(self, ids, embeddings, doc_ids) -> None:
+        """Upsert the multilingual vectors of chunks."""
+        with _guard(self.settings, write=True):
+            collection = self.multilingual(create=True)
+            step = min(self.client.get_max_batch_size(), 4000)
+            for i in range(0, len(ids), step):
+                collection.upsert(ids=ids[i:i + step], embeddings=embeddings[i:i + step],
+                                  metadatas=[{"doc_id": d} for d in doc_ids[i:i + step]])
+
+    def query_multilingual(self, embedding, n: int) -> list[tuple[str, float]]:
+        """Search the multilingual vectors: ``(chunk_id, cosine_similarity)`` best first ([] when
+        the index has no multilingual vectors)."""
+        with _guard(self.settings):
+            collection = self.multilingual()
+            if collection is None or n <= 0 or collection.count() == 0:
+                return []
+            result = collection.query(query_embeddings=[list(map(float, embedding))], n_results=n,
+                                      include=["distances"])
+        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]
 
     def check_space(self, chunks: int, text_bytes: int) -> None:
         """Refuse a write that would probably fill the disk of a local index.
