@@ -1,18 +1,35 @@
-"""Evaluation metrics. Each is defined once here; ``rag eval`` and the tests use these."""
+"""Evaluation metrics. Each is defined once here; ``rag eval`` and the tests use these.
+
+Text is compared after :func:`normalize`, which works for English and Chinese alike: key facts
+and key points are substrings of the answer, token F1 counts each Chinese character as a token.
+"""
 
 from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections import Counter
+
+from numpy import percentile  # noqa: F401  (kept only for rag/bench.py; callers here use numpy directly)
 
 from rag.text import tokenize
 
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_F1_TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+
 
 def normalize(text: str) -> str:
-    """Lower-case, straighten quotes and collapse white space (for substring matching)."""
+    """Canonical text for substring matching.
+
+    NFKC folds full-width forms (``７５％`` -> ``75%``), quotes are straightened, text is
+    lower-cased, white space collapsed, and white space next to a Chinese character dropped
+    (a line break inside a Chinese sentence means nothing).
+    """
+    text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return " ".join(text.lower().split())
+    return _SPACE_BY_CJK.sub("", " ".join(text.lower().split()))
 
 
 def quote_in_passage(quote: str, passage: str) -> bool:
@@ -35,7 +52,12 @@ def retrieval_scores(support: list[str], passages: list[str], ks=(1, 3, 5, 10)) 
 
     Returns:
         ``{"recall@1": .., ..., "mrr": ..}``.
+
+    Raises:
+        ValueError: ``support`` is empty (the figures would be undefined).
     """
+    if not support:
+        raise ValueError("retrieval scores need at least one support quote")
     scores = {}
     for k in ks:
         top = passages[:k]
@@ -45,18 +67,21 @@ def retrieval_scores(support: list[str], passages: list[str], ks=(1, 3, 5, 10)) 
     return scores
 
 
-def _fact_present(fact, answer: str) -> bool:
-    options = fact if isinstance(fact, list) else [fact]
-    text = normalize(answer)
-    return any(normalize(str(o)) in text for o in options)
+def _present(options, text: str) -> bool:
+    """Is any alternative (a string, or a list of strings) a substring of normalised ``text``?
+    Empty alternatives never match."""
+    options = options if isinstance(options, list) else [options]
+    return any(alt and alt in text for alt in (normalize(str(o)) for o in options))
 
 
 def key_fact_recall(key_facts: list, answer: str) -> float:
     """Share of key facts present in the answer (a fact given as a list: any alternative counts;
-    matching is case-insensitive substring on normalised text)."""
+    matching is case-insensitive substring on normalised text, so Chinese facts match inside
+    Chinese sentences). 1.0 when there are no key facts."""
     if not key_facts:
         return 1.0
-    return sum(_fact_present(f, answer) for f in key_facts) / len(key_facts)
+    text = normalize(answer)
+    return sum(_present(f, text) for f in key_facts) / len(key_facts)
 
 
 def is_correct(key_facts: list, answer: str) -> bool:
@@ -64,15 +89,41 @@ def is_correct(key_facts: list, answer: str) -> bool:
     return key_fact_recall(key_facts, answer) == 1.0
 
 
+def key_points_covered(key_points: list, answer: str) -> int:
+    """How many key-point groups the answer covers.
+
+    A group is a list of alternative substrings (a plain string is a group of one); it is
+    covered when any alternative is present, matched as in :func:`key_fact_recall`.
+
+    Args:
+        key_points: the item's groups of alternatives.
+        answer: the answer text ("" for a refusal, which covers nothing).
+
+    Returns:
+        The number of groups covered.
+    """
+    text = normalize(answer)
+    return sum(_present(group, text) for group in key_points)
+
+
+def key_point_coverage(key_points: list, answer: str) -> float:
+    """Share of key-point groups the answer covers (see :func:`key_points_covered`); 0 when
+    there are no groups."""
+    return key_points_covered(key_points, answer) / len(key_points) if key_points else 0.0
+
+
 def _f1_tokens(text: str) -> list[str]:
-    text = normalize(text)
-    text = "".join(" " if c in string.punctuation else c for c in text)
+    """Tokens for F1: words of Latin text, single characters of Chinese text; punctuation
+    (ASCII and Unicode) and English articles removed."""
+    text = "".join(" " if c in string.punctuation or unicodedata.category(c).startswith("P") else c
+                   for c in normalize(text))
     text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return text.split()
+    return _F1_TOKEN.findall(text)
 
 
 def token_f1(prediction: str, reference: str) -> float:
-    """SQuAD-style token F1 (lower-cased, punctuation and articles removed)."""
+    """SQuAD-style token F1 (lower-cased, punctuation and articles removed; each Chinese
+    character is a token, as in the CMRC/DuReader evaluation scripts)."""
     pred, ref = _f1_tokens(re.sub(r"\[\d+\]", "", prediction)), _f1_tokens(reference)
     common = sum((Counter(pred) & Counter(ref)).values())
     if not pred or not ref or not common:
@@ -120,13 +171,3 @@ def citation_scores(sentences: list[dict], citations: dict[int, str]) -> tuple[i
         supported += any(ok)
     return good, total, supported, shown
 
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) by linear interpolation; 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
