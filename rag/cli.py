@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", action="append", choices=["extractive", "local", "openai"],
                    help="mode to evaluate (repeatable; default extractive)")
     p.add_argument("--k", type=int, help="passages to retrieve")
+    p.add_argument("--split", choices=["dev", "test", "all"], default="all",
+                   help="evaluate one split (dev: for choosing rules; test: never used for a choice)")
     p.add_argument("--limit", type=int, help="evaluate only the first N questions")
     p.add_argument("--no-baseline", action="store_true", help="skip the dense top-chunk baseline")
     p.add_argument("--json", action="store_true", help="print metrics as JSON")
