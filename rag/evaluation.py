@@ -605,7 +605,7 @@ def run_cli(args, settings) -> int:
     modes = args.mode or ["extractive"]
     for mode in modes:
         resolve_mode(settings, mode)
-    split = args.split  # getattr: until rag/cli.py defines --split
+    split = args.split
     if not args.dataset.exists():
         raise RagError(f"dataset {args.dataset} does not exist")
     with tempfile.TemporaryDirectory(prefix="rag-eval-") as tmp:
