@@ -192,7 +192,8 @@ class ExtractiveComposer:
     def points(self, selection: Selection) -> list[Sentence]:
         """Distinct points for an explanation, most relevant first.
 
-        Candidates score within ``explanation_margin`` of the best sentence, are not the
+        Candidates score within ``explanation_margin`` of the best sentence or above
+        ``explanation_floor`` (a best sentence far ahead of the rest must not leave it alone), are not the
         question itself (:func:`restates`), do not address the assistant, and are about what
         the question names. Points are then picked by maximal marginal relevance (score minus
         ``explanation_mmr`` times the closest cosine to a point already picked), up to
@@ -205,13 +206,13 @@ class ExtractiveComposer:
             if restates(question, s.text, c.restatement_novelty) or addresses_assistant(s.text):
                 continue
             s = with_context(s)
-            if s is None or not _names_the_subject(question, s):
+            if s is None or not _names_the_subject(question, s) or restates(question, s.text, c.restatement_novelty):
                 continue
             candidates.append(s)
         if not candidates:
             return []
-        top = candidates[0].score
-        candidates = [s for s in candidates if s.score >= top - c.explanation_margin][:24]
+        floor = min(candidates[0].score - c.explanation_margin, c.explanation_floor)
+        candidates = [s for s in candidates if s.score >= floor][:24]
         vectors = self.embedder.encode_cached([s.text for s in candidates])
         similarity = vectors @ vectors.T
         chosen: list[int] = []

@@ -39,6 +39,25 @@ def _proper_nouns(text: str) -> list[str]:
     return [m.group(1) for m in _PROPER.finditer(rest)]
 
 
+_ZH_ABOUT = re.compile(r"^\s*(?:那|那么|还有)?\s*(.{1,12}?)\s*(?:呢|怎么样|如何|又如何|又怎样)\s*[？?]?\s*$")
+_ZH_PRONOUN = re.compile(r"它|他们|她们|这座城市|该城市|该公司|这家公司|那里|这里")
+
+
+def _condense_chinese(question: str, last: str) -> str | None:
+    """"那合肥呢？" after "为什么DeepSeek出现在杭州？" -> "为什么DeepSeek出现在合肥？"; a follow-up with a
+    pronoun gets the earlier question appended in brackets. None when the rule does not apply."""
+    from rag.multilingual import KNOWN_NAMES
+
+    about = _ZH_ABOUT.match(question)
+    if about:
+        new = about.group(1)
+        names = sorted((n for n in KNOWN_NAMES if n in last), key=lambda n: (last.rfind(n), len(n)))
+        return last.replace(names[-1], new, 1) if names else f"{last}（{new}）"
+    if _ZH_PRONOUN.search(question):
+        return f"{question}（{last}）"
+    return None
+
+
 def condense_rule(question: str, history) -> str:
     """Deterministic follow-up rewrite.
 
@@ -60,6 +79,8 @@ def condense_rule(question: str, history) -> str:
         return question
     last = previous[-1]
     q = question.strip()
+    if re.search(r"[\u4e00-\u9fff]", q):
+        return _condense_chinese(q, last) or question
     about = re.match(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\s*\??$", q, re.I) or \
         re.match(r"^\s*(?:[Aa]nd\s+)?(?!(?:Why|How|What|Who|When|Where|Which)\b)([A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*){0,2})\s*\?$", q)
     if about:

@@ -26,6 +26,9 @@ class AnswerConfig:
     question_penalty: float = 0.1  # subtracted from sentences that are themselves questions
     instruction_penalty: float = 1.0  # sentences addressing the assistant are never quoted
     type_bonus: float = 0.05  # a quantity/time question meeting a sentence with a number/date
+    explanatory_bonus: float = 0.06  # an explanation question meeting a sentence that gives a reason or means
+    definition_penalty: float = 0.1  # ... or a sentence that only defines something ("X is a ...")
+    heading_weight: float = 0.15  # ... times the cosine of the passage's section heading to the question
     # Gate
     gate_threshold: float = 0.28  # the best sentence must score at least this
     min_term_coverage: float = 0.6  # IDF-weighted share of topic words one passage must hold ...
@@ -39,7 +42,8 @@ class AnswerConfig:
     extractive_max_words: int = 110
     explanation_min_points: int = 3
     explanation_max_points: int = 6
-    explanation_margin: float = 0.22  # points must score within this of the best one
+    explanation_margin: float = 0.22  # points must score within this of the best one ...
+    explanation_floor: float = 0.45  # ... or at least this
     explanation_mmr: float = 0.5  # weight of redundancy against relevance when picking points
     restatement_novelty: float = 0.4  # a sentence with less than this share of new words restates the question
     llm_max_tokens: int = 120

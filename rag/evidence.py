@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rag.config import AnswerConfig
 from rag.question import Question, holds_answer_type
-from rag.text import split_sentences, tokenize
+from rag.text import is_cjk_text, split_sentences, tokenize
 from rag.types import Passage, Sentence
 
 _ADDRESSES_ASSISTANT = re.compile(
@@ -22,6 +22,18 @@ _ADDRESSES_ASSISTANT = re.compile(
     r"\bsystem prompt\b|\byou are (?:an?|the) (?:ai|assistant|language model|chatbot)\b|"
     r"\b(?:note|message|instructions?) (?:to|for) (?:the )?(?:ai|assistant|model|chatbot|llm)\b|"
     r"\b(?:always|only) (?:answer|reply|respond)\b|\banswer (?:with|only)\b|忽略.{0,10}(?:指令|提示)", re.I)
+# Words that carry a reason, a cause or a means: what an explanation is made of.
+_EXPLANATORY = re.compile(
+    r"\b(?:because|since|thanks to|due to|owing to|as a result|result(?:ed)? (?:of|in)|led to|lead to|leads to|"
+    r"help(?:ed|s)?|enabl\w*|allow\w*|dr(?:ove|ive|iven)|foster\w*|nurtur\w*|support\w*|attract\w*|tolera\w*|"
+    r"environment|ecosystem|polic(?:y|ies)|invest\w*|talent|culture|strateg\w*|patien\w*|long-term\w*|key to|"
+    r"secret|credit\w*|prais\w*|stress\w*|argu\w*|so that|in order to|reason\w*|lesson\w*|should|must|need to)\b|"
+    r"因为|由于|得益于|原因|关键|离不开|营商环境|生态|政策|宽容|包容|支持|培育|吸引|应该|需要", re.I)
+# "X is a/an/the ...": a sentence that defines rather than explains.
+_DEFINITION = re.compile(r"^\W*(?:the\s+)?[\"\u201c]?[A-Z][^,.;:!?]{0,80}?[\"\u201d]?\s+(?:\([^)]*\)\s+)?"
+                         r"(?:is|are|was|were)\s+(?:an?|the|one of)\b|^\W*[\u201c\"]?[\u4e00-\u9fff\w]{1,20}[\u201d\"]?"
+                         r"(?:是|指)")
+_ASKS = re.compile(r"[?\uff1f][\"'\u201d\u2019\u300d\u300f)\]]*\s*$")
 MIN_SENTENCE_CHARS = 12  # shorter pieces (list bullets, stray headings) are not evidence
 MIN_CJK_SENTENCE_CHARS = 6
 
@@ -70,14 +82,19 @@ def addresses_assistant(text: str) -> bool:
 class EvidenceSelector:
     """Scores the sentences of retrieved passages and keeps the best passages.
 
+    Similarity is measured with MiniLM when question and sentence are both English, and in the
+    multilingual space when either is Chinese.
+
     Args:
         embedder: encodes the question and sentences (vectors are cached).
         config: tuning constants.
+        multilingual: the :class:`rag.multilingual.MultilingualEncoder` (None: MiniLM only).
     """
 
-    def __init__(self, embedder, config: AnswerConfig | None = None):
+    def __init__(self, embedder, config: AnswerConfig | None = None, multilingual=None):
         self.embedder = embedder
         self.config = config or AnswerConfig()
+        self.multilingual = multilingual
 
     def run(self, question: Question, passages, k: int, idf) -> Selection:
         """Score every sentence, rerank passages by their best sentence, keep ``k`` of them.
@@ -122,20 +139,53 @@ class EvidenceSelector:
         if not units:
             return []
         c = self.config
-        query_vector = self.embedder.encode_cached([question.text])[0]  # the retriever encoded it already
-        similarities = self.embedder.encode_cached([u[0] for u in units]) @ query_vector
-        q_tokens = tokenize(question.text)
+        similarities = self.similarities(question, [u[0] for u in units])
+        headings = self.heading_similarities(question, passages) if question.is_explanation else {}
+        q_tokens = tokenize(question.text) + list(question.other_terms)
         sentences = []
         for (text, passage, rank, start, end), sim in zip(units, similarities):
             overlap = keyword_overlap(q_tokens, text, idf)
             score = c.semantic_weight * float(sim) + (1 - c.semantic_weight) * overlap
-            if "?" in text or "\uff1f" in text:  # a sentence that asks rarely answers
+            if _ASKS.search(text):  # a sentence that asks rarely answers (a quoted question inside one may)
                 score -= c.question_penalty
             if addresses_assistant(text):
                 score -= c.instruction_penalty
             if question.wants and holds_answer_type(question, text):
                 score += c.type_bonus
+            if question.is_explanation:
+                score += c.heading_weight * headings.get(passage.chunk_id, 0.0)
+                if _EXPLANATORY.search(text):
+                    score += c.explanatory_bonus
+                if _DEFINITION.match(text):
+                    score -= c.definition_penalty
             sentences.append(Sentence(text, passage.chunk_id, rank, start, end, passage.metadata, passage.text,
                                       float(sim), overlap, score))
         sentences.sort(key=lambda s: -s.score)
         return sentences
+
+    def heading_similarities(self, question: Question, passages) -> dict[str, float]:
+        """Cosine of each passage's heading (its section, else its document title) to the question:
+        a section titled "Why Hangzhou? The arguments in the debate" is where reasons are."""
+        heads = {p.chunk_id: p.metadata.get("section") or p.metadata.get("title", "") for p in passages}
+        if not heads:
+            return {}
+        values = self.similarities(question, list(heads.values()))
+        return {cid: float(v) for cid, v in zip(heads, values)}
+
+    def similarities(self, question: Question, texts: list[str]):
+        """Cosine of each text to the question, in the space that fits their languages."""
+        import numpy as np
+
+        chinese = [is_cjk_text(t) for t in texts]
+        cross = self.multilingual is not None and (question.language == "zh" or any(chinese))
+        result = np.zeros(len(texts), dtype="float32")
+        english = [i for i, c in enumerate(chinese) if not c] if question.language == "en" else []
+        if english:
+            query = self.embedder.encode_cached([question.text])[0]  # the retriever encoded it already
+            result[english] = self.embedder.encode_cached([texts[i] for i in english]) @ query
+        rest = [i for i in range(len(texts)) if i not in set(english)]
+        if rest:
+            encoder = self.multilingual if cross else self.embedder
+            query = encoder.encode_cached([question.text])[0]
+            result[rest] = encoder.encode_cached([texts[i] for i in rest]) @ query
+        return result

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rag.config import AnswerConfig
 from rag.evidence import Selection
 from rag.question import holds_answer_type
-from rag.text import split_sentences, tokenize
+from rag.text import is_cjk_text, split_sentences, tokenize
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,22 @@ def with_previous(sentence) -> str:
     return sentence.passage[before[-1]:offset + len(sentence.text)] if before else sentence.text
 
 
+def topic_coverage(question, text: str, idf) -> float | None:
+    """How much of the question's topic ``text`` holds (see :func:`coverage`).
+
+    Across languages (a Chinese question, an English passage) only the question's names can be
+    matched, in their other-language form; None when it has none (nothing can be checked by words).
+    """
+    if (question.language == "zh") == is_cjk_text(text):
+        return coverage(question.terms, text, idf)
+    return coverage(question.other_terms, text, idf) if question.other_terms else None
+
+
+def _at_least(value: float | None, floor: float) -> bool:
+    """Unknown (None) passes; a measured value must reach the floor."""
+    return value is None or value >= floor
+
+
 class Gate:
     """The answerability gate.
 
@@ -80,9 +96,11 @@ class Gate:
                  for p in selection.passages]
         if terms and texts:
             if question.comparative:
-                best = coverage(terms, " ".join(texts), idf)
+                found = [topic_coverage(question, " ".join(texts), idf)]
             else:
-                best = max(coverage(terms, t, idf) for t in texts)
+                found = [topic_coverage(question, t, idf) for t in texts]
+            known = [f for f in found if f is not None]
+            best = max(known) if len(known) == len(found) else 1.0
             close = max(s.similarity for s in sentences) >= c.support_similarity
             needed = c.min_support_coverage if close else c.min_term_coverage
             if best < needed:
@@ -96,9 +114,11 @@ class Gate:
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         names = set() if question.comparative else set(question.names)
         on_topic = [s for s in sentences[:c.type_check_sentences]
-                    if coverage(terms, with_previous(s), idf) >= c.min_sentence_coverage
-                    and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))]
+                    if _at_least(topic_coverage(question, with_previous(s), idf), c.min_sentence_coverage)
+                    and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
+                    and all(year in with_previous(s) for year in question.years)]
         if not any(holds_answer_type(question, s.text) for s in on_topic):
-            what = "figure" if question.wants == "quantity" else "date"
-            return GateDecision(False, f"no passage gives a {what} for that")
+            what = {"quantity": "figure", "money": "sum", "time": "date"}[question.wants]
+            when = f" in {', '.join(question.years)}" if question.years else ""
+            return GateDecision(False, f"no passage gives a {what} for that{when}")
         return GateDecision(True)

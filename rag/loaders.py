@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
-LOADER_VERSION = "2"  # bump when the loaded text changes, so ingest reloads every file
+LOADER_VERSION = "3"  # bump when the loaded text changes, so ingest reloads every file
 
 # Characters that change how text is displayed, never what it says. C0/C1 control characters
 # become spaces (an ESC from a document must not reach a terminal); NUL, which PDF text
@@ -130,7 +130,10 @@ def _decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise LoadError(f"not valid UTF-8 text (bad byte at offset {err.start}); save it as UTF-8") from None
+        text = _chinese_legacy(data)
+        if text is None:
+            raise LoadError(f"not valid UTF-8 or GB18030 text (bad byte at offset {err.start}); save it as UTF-8") \
+                from None
     sample = text[:65536]
     controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
     if controls > max(8, len(sample) // 20):
@@ -139,6 +142,21 @@ def _decode(data: bytes) -> str:
     if not text.strip():
         raise LoadError("empty file (white space only)")
     return text
+
+
+def _chinese_legacy(data: bytes) -> str | None:
+    """Text from a GB18030/GBK/GB2312 file (common for Chinese files), or None.
+
+    GB18030 decodes many byte strings, so a result counts only when Chinese characters make up
+    most of its letters (a Latin-1 file does not pass as Chinese).
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    letters = sum(1 for c in text if c.isalpha())
+    return text if cjk >= 2 and cjk * 2 >= letters else None
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)

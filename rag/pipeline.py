@@ -16,7 +16,8 @@ import threading
 import time
 from dataclasses import replace
 
-from rag.compose import Composition, ExtractiveComposer, LLMComposer, inert_markers, to_evidence
+from rag.compose import (Composition, ExtractiveComposer, LLMComposer, explanation_lead, inert_markers,
+                          to_evidence)
 from rag.config import AnswerConfig
 from rag.errors import LLMUnavailableError, RagError
 from rag.evidence import EvidenceSelector, Selection
@@ -99,10 +100,10 @@ class Assistant:
     # ---- components --------------------------------------------------------------------------------
     @property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder, self.config)
+        return Retriever(self.store, self.embedder, self.config, self.multilingual_encoder())
 
     def selector(self) -> EvidenceSelector:
-        return EvidenceSelector(self.embedder, self.config)
+        return EvidenceSelector(self.embedder, self.config, self.multilingual_encoder())
 
     def composer(self, mode: str):
         """The composer for a concrete mode."""
@@ -128,6 +129,9 @@ class Assistant:
         if analysed.is_explanation:
             depth, keep = max(k, c.explanation_depth), max(k, c.explanation_k)
         found = self.retriever.run(question, depth)
+        from rag.multilingual import name_bridge
+
+        analysed = analysed.with_names(name_bridge(found.keywords))
         return self.selector().run(analysed, found.passages, keep, found.idf)
 
     # ---- answer ----------------------------------------------------------------------------------
@@ -236,8 +240,10 @@ class Assistant:
         return extractive.run(selection), "extractive"
 
     def multilingual_encoder(self):
-        """The encoder whose space holds Chinese and English together (None until it is installed)."""
-        return None
+        """The encoder whose space holds Chinese and English together (None when not installed)."""
+        from rag.multilingual import get_encoder
+
+        return get_encoder()
 
     def _final(self, asked, standalone, mode, composition: Composition, selection: Selection, timings, started,
                notices) -> Answer:
@@ -251,20 +257,16 @@ class Assistant:
                                                        if n in renumber or not s.verified), s.verified)
                           for s in composition.sentences)
         shown = [_with_markers(s) for s in sentences if s.verified]
-        lead = composition.lead
-        if composition.kind == "explanation" and mode != "extractive" and len(shown) >= 2:
-            text = "\n".join(f"- {line}" for line in shown)
-        elif lead:
-            text = lead + "\n" + "\n".join(f"- {line}" for line in shown)
-        else:
-            text = " ".join(shown)
+        explanation = composition.kind == "explanation" and len(shown) >= 2
+        lead = (composition.lead or explanation_lead(selection.question, len(shown))) if explanation else ""
+        text = lead + "\n" + "\n".join(f"- {line}" for line in shown) if explanation else " ".join(shown)
         language = selection.question.language
         if citations and language == "zh" and not any(is_cjk_text(e.quote) for e in citations):
             notices.append(SOURCES_IN_OTHER_LANGUAGE["zh"])
         timings["total"] = (time.perf_counter() - started) * 1000
         timings["verify"] = max(0.0, timings["total"] - timings["retrieve"] - timings.get("generate", 0.0))
         return Answer(asked, standalone, text, False, mode, citations, sentences, timings, (), tuple(notices),
-                      kind=composition.kind if len(shown) >= 2 else "factoid", lead=lead, language=language,
+                      kind="explanation" if explanation else "factoid", lead=lead, language=language,
                       passages=selection.passages)
 
     def _refusal(self, asked, selection: Selection, mode, reason, timings, started, notices) -> Answer:

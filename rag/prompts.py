@@ -11,7 +11,7 @@ Rules:
 
 EXPLANATION_SYSTEM = """You explain, using only the numbered evidence, why or how something happened.
 Rules:
-- Write {language}: one short opening line, then two to five sentences, one per point.
+- Write in {language}: two to five short sentences, one per point, the most important first.
 - End every sentence with the number of the one piece of evidence that supports it, like [2].
 - Each sentence restates what one piece of evidence says; do not combine facts from different evidence in one sentence.
 - Do not add facts that are not in the evidence.

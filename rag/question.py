@@ -23,6 +23,9 @@ QUESTION_FRAME = frozenset(tokenize(
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          r"多少|几[个年家座所次位项]|多大|多长|多久|人口|比例|百分之", re.I)
+_MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital|did\b.{0,60}\b(?:cost|spend|invest|pay|raise|receive|earn))|"
+                      r"\b(?:budget|cost|costs|revenue|investment|funding|price|valuation|gdp|spent|spend)\b|"
+                      r"多少钱|多少资金|多少美元|多少元|预算|投资了?多少|花费|营收|收入", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
                      r"什么时候|哪一?年|何时|哪个月|哪一天", re.I)
 _EXPLANATION_Q = re.compile(
@@ -49,10 +52,14 @@ class Question:
         text: the standalone question.
         language: "zh" when it is written in Chinese, else "en".
         kind: "explanation" (why, how did, what should ...) or "factoid".
-        wants: "quantity", "time" or "" (no particular answer type).
+        wants: "quantity", "money", "time" or "" (no particular answer type).
+        years: the years the question names ("in 2024"): evidence for a figure must name them too.
         terms: topic words (tokens without stopwords and question framing).
         names: tokens of the capitalised names it mentions.
         comparative: it compares places or things (its topic may span passages).
+        bridged: the question with the other-language forms of its names appended
+            ("为什么DeepSeek出现在杭州？ Hangzhou"); set by :meth:`with_names`.
+        other_terms: tokens of those other-language names.
     """
 
     text: str
@@ -62,10 +69,25 @@ class Question:
     terms: tuple[str, ...]
     names: tuple[str, ...]
     comparative: bool
+    years: tuple[str, ...] = ()
+    bridged: str = ""
+    other_terms: tuple[str, ...] = ()
 
     @property
     def is_explanation(self) -> bool:
         return self.kind == "explanation"
+
+    def with_names(self, bridge) -> "Question":
+        """A copy knowing its names in the other language.
+
+        Args:
+            bridge: a :class:`rag.multilingual.NameBridge`.
+        """
+        from dataclasses import replace
+
+        bridged = bridge.expand(self.text)
+        extra = tuple(t for t in dict.fromkeys(tokenize(bridged[len(self.text):])) if t not in self.terms)
+        return replace(self, bridged=bridged, other_terms=extra)
 
 
 def detect_language(text: str) -> str:
@@ -83,10 +105,13 @@ def analyse(text: str) -> Question:
         A :class:`Question`.
     """
     wants = "quantity" if _QUANTITY_Q.search(text) else "time" if _TIME_Q.search(text) else ""
+    if _MONEY_Q.search(text) and (wants == "quantity" or re.match(r"\s*(?:what|which|how)\b|.*(?:多少|几)", text, re.I)):
+        wants = "money"
     kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
     terms = tuple(t for t in dict.fromkeys(tokenize(text)) if t not in QUESTION_FRAME)
     names = tuple(dict.fromkeys(tokenize(" ".join(_NAME.findall(text)))))
-    return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)))
+    years = tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)", text)))
+    return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years)
 
 
 _HAS_QUANTITY = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -108,9 +133,22 @@ def has_time(text: str) -> bool:
     return bool(_HAS_TIME.search(text))
 
 
+_HAS_MONEY = re.compile(r"\d[\d,.]*\s*(?:million|billion|trillion|mn|bn)?\s*(?:yuan|dollars?|usd|rmb|euros?)\b|"
+                        r"[$\u00a5\u20ac]\s*\d|\d[\d,.]*\s*(?:\u4e07|\u4ebf)?\s*(?:\u5143|\u7f8e\u5143)|"
+                        r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundreds?|thousands?|tens)\s+(?:of\s+)?"
+                        r"(?:million|billion|trillion)", re.I)
+
+
+def has_money(text: str) -> bool:
+    """An amount of money (or of land, for budgets given in area): "5.6 million dollars", "70亿元"."""
+    return bool(_HAS_MONEY.search(text))
+
+
 def holds_answer_type(question: Question, text: str) -> bool:
     """Does ``text`` hold the kind of answer the question asks for (always True when it asks for
     no particular kind)?"""
+    if question.wants == "money":
+        return has_money(text)
     if question.wants == "quantity":
         return has_quantity(text)
     if question.wants == "time":

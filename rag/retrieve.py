@@ -28,18 +28,24 @@ class Retrieval:
 
 
 class Retriever:
-    """Hybrid retrieval over one store.
+    """Hybrid retrieval over one store: MiniLM (English chunks), the multilingual channel (every
+    chunk for a Chinese question, Chinese chunks for an English one) and BM25, fused by RRF.
+
+    A question's names are also searched in their other-language form (杭州 -> Hangzhou,
+    :class:`rag.multilingual.NameBridge`).
 
     Args:
         store: an open :class:`rag.store.ChromaStore`.
         embedder: the :class:`rag.embeddings.Embedder` the index was built with.
         config: tuning constants (``candidates``, ``rrf_k``).
+        multilingual: the :class:`rag.multilingual.MultilingualEncoder` (None: no such channel).
     """
 
-    def __init__(self, store, embedder, config: AnswerConfig | None = None):
+    def __init__(self, store, embedder, config: AnswerConfig | None = None, multilingual=None):
         self.store = store
         self.embedder = embedder
         self.config = config or AnswerConfig()
+        self.multilingual = multilingual
 
     def run(self, query: str, depth: int, hybrid: bool = True) -> Retrieval:
         """Retrieve passages.
@@ -52,19 +58,37 @@ class Retriever:
         Returns:
             A :class:`Retrieval` with up to ``depth`` passages, best first.
         """
+        from rag.multilingual import name_bridge
+        from rag.text import is_cjk_text
+
         version = self.store.state()["version"]
         keywords = keyword_index(self.store, version)
-        vector = self.embedder.encode_cached([query])[0]
+        # A Chinese question also searches its names in English (杭州 -> Hangzhou); an English question
+        # finds Chinese passages through the multilingual channel, not through names alone.
+        expanded = name_bridge(keywords).expand(query) if hybrid and is_cjk_text(query) else query
+        vector = self.embedder.encode_cached([expanded])[0]
         n = max(depth, self.config.candidates)
         rrf = self.config.rrf_k
-        dense = self.store.query(vector, n)
+        # MiniLM knows English only: its neighbours in Chinese text are noise, so Chinese chunks come
+        # from the multilingual channel (and BM25) instead.
+        dense = [d for d in self.store.query(vector, n) if not is_cjk_text(d[2])]
         found = {cid: (text, meta) for cid, _, text, meta in dense}
         dense_score = {cid: score for cid, score, _, _ in dense}
         fused = {cid: 1.0 / (rrf + rank + 1) for rank, (cid, _, _, _) in enumerate(dense)}
         keyword_score: dict[str, float] = {}
+        ranked = []
         if hybrid:
-            for rank, (cid, score) in enumerate(keywords.search(query, n)):
-                keyword_score[cid] = score
+            ranked.append(keywords.search(expanded, n))
+            if self.multilingual is not None:
+                found_ml = self.store.query_multilingual(self.multilingual.encode_cached([query])[0], n)
+                if not is_cjk_text(query):  # an English question takes only Chinese chunks from it
+                    found_ml = [(cid, score) for cid, score in found_ml
+                                if cid in keywords.texts and is_cjk_text(keywords.texts[cid][0])]
+                ranked.append(found_ml)
+        for i, channel in enumerate(ranked):
+            for rank, (cid, score) in enumerate(channel):
+                if i == 0:
+                    keyword_score[cid] = score
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (rrf + rank + 1)
                 if cid not in found and cid in keywords.texts:
                     found[cid] = keywords.texts[cid]

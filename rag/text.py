@@ -7,6 +7,7 @@ are the contract the chunker and the citations rely on.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Words before a full stop that do not end a sentence ("No. 1 Project", "U.S. firms").
 ABBREVIATIONS = {
@@ -172,45 +173,47 @@ such than that that's the their theirs them themselves then there there's these 
 until up very was wasn't we were weren't what what's when where which while who whom why will with won't would you
 your yours yourself yourselves according article documents document say says said tell told does doing did
 """.split())
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-'\u2019][a-z0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'\u2019][a-z0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]+")
 
 
-BRITISH_SPELLINGS = {"fibre": "fiber", "fibres": "fibers", "centre": "center", "centres": "centers",
-                     "programme": "program", "programmes": "programs", "labour": "labor", "organisation": "organization",
-                     "optimise": "optimize", "colour": "color", "defence": "defense", "favour": "favor"}
+TOKENIZER_VERSION = "2"  # bump when tokens change: persisted keyword indexes are keyed on it
+
+# Chinese function words and question words: never keywords.
+CHINESE_STOPWORDS = frozenset("""
+的 了 是 在 和 与 及 或 有 也 都 就 而 之 其 这 那 哪 吗 呢 么 什么 为什么 为何 怎么 怎样 如何 哪些 哪个 哪里
+哪一 多少 几 谁 是否 是不是 一个 一些 这个 那个 这些 那些 我们 他们 它们 因为 所以 但是 以及 还是 可以 没有
+被 把 从 对 向 于 让 给 等 将 已 又 并 很 更 最 上 中 下 里 后 前 时 年 月 日 个 文章 文档 根据 提到 认为 说
+""".split())
 
 
-# Past forms that suffix stripping cannot reach ("stuck" must meet "stick").
-IRREGULAR_VERBS = {
-    "stuck": "stick", "spent": "spend", "took": "take", "taken": "take", "made": "make", "began": "begin",
-    "begun": "begin", "grew": "grow", "grown": "grow", "held": "hold", "built": "build", "brought": "bring",
-    "won": "win", "led": "lead", "became": "become", "chose": "choose", "chosen": "choose", "rose": "rise",
-    "risen": "rise", "fell": "fall", "gave": "give", "given": "give", "sold": "sell", "paid": "pay",
-    "bought": "buy", "drew": "draw", "drawn": "draw", "went": "go", "gone": "go", "saw": "see", "seen": "see",
-    "thought": "think", "kept": "keep", "left": "leave", "met": "meet", "ran": "run", "sought": "seek",
-    "taught": "teach", "wrote": "write", "written": "write", "shed": "shed", "lost": "lose", "felt": "feel",
-}
-
-
+@lru_cache(maxsize=200_000)
 def normalize_token(token: str) -> str:
-    """Lower-case and strip possessives and plural "s" so "cities'" and "city" meet more often."""
+    """Lower-case, strip a possessive, and lemmatise with simplemma ("stuck" -> "stick",
+    "cities" -> "city"), so different forms of a word meet."""
+    import simplemma
+
     token = token.lower().replace("\u2019", "'")
     if token.endswith("'s"):
         token = token[:-2]
-    token = BRITISH_SPELLINGS.get(token, token)
-    token = IRREGULAR_VERBS.get(token, token)
-    if len(token) > 4 and token.endswith("ies"):
-        token = token[:-3] + "y"
-    elif len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        token = token[:-1]
-    return token
+    if not token.isalpha():
+        return token
+    return simplemma.lemmatize(token, lang="en").lower()
+
+
+def chinese_words(text: str) -> list[str]:
+    """Chinese words of a run of CJK text (jieba, search mode: "光纤通信" gives "光纤", "通信" and
+    "光纤通信"), without function words and single characters."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return [w for w in jieba.cut_for_search(text) if len(w) >= 2 and w not in CHINESE_STOPWORDS]
 
 
 def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
-    """Keyword tokens for BM25 and overlap scores.
+    """Keyword tokens for BM25, overlap scores and the gate.
 
-    Latin words are lower-cased, stripped of possessives and plurals, and stopwords are
-    dropped; each CJK character is a token and each pair of adjacent ones too.
+    Latin words are lower-cased and lemmatised, and stopwords are dropped; runs of Chinese
+    characters are segmented into words (:func:`chinese_words`).
 
     Args:
         text: any text.
@@ -220,16 +223,11 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
         The tokens in order.
     """
     tokens: list[str] = []
-    previous_cjk = ""
     for match in _TOKEN.finditer(text.lower()):
         token = match.group()
-        if is_cjk(token):
-            tokens.append(token)
-            if previous_cjk and match.start() == previous_end:
-                tokens.append(previous_cjk + token)
-            previous_cjk, previous_end = token, match.end()
+        if is_cjk(token[0]):
+            tokens.extend(chinese_words(token))
             continue
-        previous_cjk = ""
         if not keep_stopwords and token.replace("\u2019", "'") in STOPWORDS:
             continue
         tokens.append(normalize_token(token))

@@ -1,7 +1,14 @@
 """Citation normalisation and verification with the real embedding model."""
 
+import pytest
+
 from rag.types import Evidence
-from rag.verify import normalize_markers, split_cited, verify_answer
+from rag.verify import Verifier, chinese_number, normalize_markers, numbers_in, split_cited
+
+
+@pytest.fixture(scope="module")
+def verify(embedder):
+    return lambda text, evidence, _embedder=None: Verifier(embedder).run(text, evidence)
 
 
 def evidence(n, quote, chunk="c"):
@@ -24,32 +31,57 @@ def test_split_cited_attaches_markers_after_the_full_stop():
     assert split_cited("It grew. [1] Then it fell [2].") == [("It grew.", (1,)), ("Then it fell.", (2,))]
 
 
-def test_supported_sentence_is_verified(embedder):
-    checked = verify_answer("Optics Valley stuck to optical fiber communication for twenty years [1].", EVIDENCE,
+def test_supported_sentence_is_verified(verify):
+    checked = verify("Optics Valley stuck to optical fiber communication for twenty years [1].", EVIDENCE,
                             embedder)
     assert [(s.verified, s.citations) for s in checked] == [(True, (1,))]
 
 
-def test_wrong_citation_is_repaired(embedder):
-    checked = verify_answer("Hefei spent heavily to bring in the University of Science and Technology of China [3].",
+def test_wrong_citation_is_repaired(verify):
+    checked = verify("Hefei spent heavily to bring in the University of Science and Technology of China [3].",
                             EVIDENCE, embedder)
     assert checked[0].verified and checked[0].citations == (2,)
 
 
-def test_missing_citation_is_added(embedder):
-    checked = verify_answer("Hangzhou iterated its digital economy policies six times in ten years.", EVIDENCE,
+def test_missing_citation_is_added(verify):
+    checked = verify("Hangzhou iterated its digital economy policies six times in ten years.", EVIDENCE,
                             embedder)
     assert checked[0].verified and checked[0].citations == (3,)
 
 
-def test_swapped_city_and_invented_number_are_not_verified(embedder):
+def test_swapped_city_and_invented_number_are_not_verified(verify):
     # The failure seen with the 0.5B model: Nanjing swapped for Hangzhou, a made-up figure.
-    checked = verify_answer("Because Nanjing is a city known for Alibaba [3]. Nanjing has 9 million people [1].",
+    checked = verify("Because Nanjing is a city known for Alibaba [3]. Nanjing has 9 million people [1].",
                             EVIDENCE, embedder)
     assert [s.verified for s in checked] == [False, False]
 
 
-def test_citation_to_a_number_never_given_is_removed(embedder):
-    checked = verify_answer("Hefei spent heavily to bring in the University of Science and Technology of China [7].",
+def test_citation_to_a_number_never_given_is_removed(verify):
+    checked = verify("Hefei spent heavily to bring in the University of Science and Technology of China [7].",
                             EVIDENCE, embedder)
     assert 7 not in checked[0].citations and checked[0].verified
+
+
+def test_two_unrelated_sentences_glued_into_one_claim_fail(verify):
+    # The 0.5B model once wrote a sentence from pieces of two evidence sentences and cited both;
+    # support is per claim, never pooled across citations.
+    evidence_list = [evidence(1, "Wuhan's Optics Valley developed hollow-core optical fibre."),
+                     evidence(2, "Hefei's companies make silicon carbide (SiC) chips for electric cars.")]
+    checked = verify("Wuhan's Optics Valley developed hollow-core optical fibre and SiC chips for electric cars "
+                     "[1][2].", evidence_list)
+    assert [s.verified for s in checked] == [False]
+    # Each half on its own, with its own citation, is supported.
+    checked = verify("Wuhan's Optics Valley developed hollow-core optical fibre [1]. Hefei's companies make "
+                     "silicon carbide chips for electric cars [2].", evidence_list)
+    assert [(s.verified, s.citations) for s in checked] == [(True, (1,)), (True, (2,))]
+
+
+def test_chinese_numerals_are_numbers():
+    assert chinese_number("二十") == 20 and chinese_number("十二") == 12 and chinese_number("三千") == 3000
+    assert numbers_in("光谷坚守了二十年") == {"20"} and numbers_in("twenty years") == {"20"}
+    assert numbers_in("两者都有") == set()
+
+
+def test_chinese_answer_with_a_wrong_number_fails_against_english_evidence(verify):
+    checked = verify("武汉光谷坚守光纤通信三十年 [1]。", EVIDENCE)
+    assert [s.verified for s in checked] == [False]

@@ -1,4 +1,4 @@
-"""Pure helpers of the browser UI: HTML rendering, upload file names, feedback records.
+"""What the browser UI shows, as HTML; upload file names; feedback records.
 
 Nothing here imports Gradio, so it is fast to test. Every piece of text that comes from a
 document, an answer, a file name or an error message goes through :func:`esc` before it
@@ -141,7 +141,16 @@ def save_upload(source: Path, original_name: str, folder: Path, max_mb: float) -
 
 # ---- answers -----------------------------------------------------------------------------------
 def marker_link(turn: int, n: int, prefix: str = "src") -> str:
-    """The ``[n]`` marker as a link to its source card."""
+    """The ``[n]`` marker as a link to its source card.
+
+    Args:
+        turn: the conversation turn (source ids are unique per turn).
+        n: the evidence number.
+        prefix: ``src`` for cited sources, ``close`` for a refusal's closest passages.
+
+    Returns:
+        The ``<a class="rag-cite">`` element.
+    """
     return (f'<a class="rag-cite" href="#{prefix}-{turn}-{n}" title="show source {n}">'
             f"[{n}]</a>")
 
@@ -153,9 +162,48 @@ def _linkify(escaped: str, turn: int, numbers) -> str:
                        escaped)
 
 
-def streaming_html(text: str, turn: int, numbers) -> str:
-    """The answer while it is being generated: escaped, markers linked, a cursor at the end."""
-    return (f'<div class="rag-answer rag-streaming">{_linkify(esc(text), turn, numbers)}'
+def text_html(text: str, turn: int, numbers) -> str:
+    """Answer text as HTML: lines starting with ``- `` become a list, other lines a paragraph
+    each; ``[n]`` markers of known sources become links; everything else is escaped.
+
+    Args:
+        text: answer text, e.g. ``"lead line\n- point [1]\n- point [2]"``.
+        turn: the conversation turn.
+        numbers: the source numbers that exist (other markers stay text).
+
+    Returns:
+        HTML.
+    """
+    parts: list[str] = []
+    points: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("- "):
+            points.append(f"<li>{_linkify(esc(line[2:]), turn, numbers)}</li>")
+            continue
+        if points:
+            parts.append(f'<ul class="rag-points">{"".join(points)}</ul>')
+            points = []
+        if line.strip():
+            parts.append(f'<div class="rag-line">{_linkify(esc(line), turn, numbers)}</div>')
+    if points:
+        parts.append(f'<ul class="rag-points">{"".join(points)}</ul>')
+    return "".join(parts)
+
+
+def streaming_html(text: str, turn: int, numbers, note: str = "") -> str:
+    """The answer while it is being written: escaped, markers linked, a cursor at the end.
+
+    Args:
+        text: the text so far.
+        turn: the conversation turn.
+        numbers: the source numbers shown in the Sources panel.
+        note: a one-line note above the text (why the sources were replaced).
+
+    Returns:
+        HTML.
+    """
+    shown = f'<div class="rag-notice">note: {esc(note)}</div>' if note else ""
+    return (f'<div class="rag-answer rag-streaming">{shown}{text_html(text, turn, numbers)}'
             '<span class="rag-cursor">\u258d</span></div>')
 
 
@@ -163,6 +211,11 @@ def status_html(text: str, kind: str = "info") -> str:
     """A one-line message inside the chat (warming up, errors)."""
     kind = kind if kind in ("info", "warn", "error") else "info"
     return f'<div class="rag-msg rag-msg-{kind}">{esc(text)}</div>'
+
+
+def status_line(kind: str, text: str) -> str:
+    """The status line above the tabs; ``kind`` is warming, ready, noindex or error."""
+    return f'<div class="rag-status {esc(kind)}" role="status">{esc(text)}</div>'
 
 
 def question_html(question: str) -> str:
@@ -176,7 +229,7 @@ def _sentence_html(sentence, turn: int) -> str:
         return (f'<span class="rag-unverified" title="not supported by the cited sources">'
                 f'<span class="rag-badge">unverified</span> {text}</span>')
     links = "".join(marker_link(turn, n) for n in sentence.citations)
-    if links and text and text[-1] in ".!?\u3002":
+    if links and text and text[-1] in ".!?\u3002\uff01\uff1f":
         return f"{text[:-1]} {links}{text[-1]}"
     return f"{text} {links}".strip()
 
@@ -184,9 +237,15 @@ def _sentence_html(sentence, turn: int) -> str:
 def answer_html(answer, turn: int) -> str:
     """The final answer: verified sentences with linked markers, unverified ones marked.
 
+    A factoid is prose; an explanation is its lead line above a list of points, one cited
+    sentence each; a refusal says so and links the closest passages. Notices follow as small notes.
+
     Args:
         answer: a :class:`rag.types.Answer`.
         turn: the conversation turn (makes source ids unique across turns).
+
+    Returns:
+        HTML.
     """
     notes = "".join(f'<div class="rag-notice">note: {esc(n)}</div>' for n in answer.notices)
     if answer.refused:
@@ -197,17 +256,22 @@ def answer_html(answer, turn: int) -> str:
             closest = f'<div class="rag-closest-links">Closest passages: {links}</div>'
         return (f'<div class="rag-answer rag-refusal"><div class="rag-refusal-label">Not answered by the documents'
                 f'</div><div>{esc(answer.text)}</div>{closest}{notes}</div>')
-    if answer.sentences:
-        body = " ".join(_sentence_html(s, turn) for s in answer.sentences)
+    if not answer.sentences:
+        body = text_html(answer.text, turn, [e.n for e in answer.citations])
+    elif answer.kind == "explanation":
+        lead = f'<div class="rag-lead">{esc(answer.lead)}</div>' if answer.lead else ""
+        points = "".join(f"<li>{_sentence_html(s, turn)}</li>" for s in answer.sentences)
+        body = f'{lead}<ul class="rag-points">{points}</ul>'
     else:
-        body = _linkify(esc(answer.text), turn, [e.n for e in answer.citations])
+        body = " ".join(_sentence_html(s, turn) for s in answer.sentences)
     hidden = sum(1 for s in answer.sentences if not s.verified)
     legend = ""
     if hidden:
         legend = (f'<div class="rag-notice">{hidden} sentence(s) marked <span class="rag-badge">unverified</span> '
                   "are not supported by the sources and are not part of the answer.</div>")
     mode = re.sub(r"[^a-z]", "", str(answer.mode).lower())
-    return f'<div class="rag-answer rag-mode-{mode}">{body}{legend}{notes}</div>'
+    kind = re.sub(r"[^a-z]", "", str(answer.kind).lower())
+    return f'<div class="rag-answer rag-mode-{mode} rag-kind-{kind}">{body}{legend}{notes}</div>'
 
 
 def passage_html(evidence) -> str:
@@ -325,6 +389,62 @@ def results_html(rows: list[tuple[str, str, str]]) -> str:
         items.append(f'<li class="{"rag-bad" if bad else "rag-ok"}"><b>{esc(name)}</b>: {esc(status)}'
                      + (f" \u2014 {esc(detail)}" if detail else "") + "</li>")
     return f'<ul class="rag-results">{"".join(items)}</ul>'
+
+
+# ---- settings ----------------------------------------------------------------------------------
+BUNDLED_LLM_LABEL = "Qwen2.5-Coder-0.5B-Instruct Q4_K_M (bundled GGUF, llama.cpp)"
+
+
+def llm_label(settings, mode: str) -> str:
+    """Which language model a concrete mode uses, as plain text.
+
+    Args:
+        settings: program settings.
+        mode: extractive, local or openai.
+
+    Returns:
+        e.g. ``"model at http://host/v1 (OpenAI-compatible server)"``.
+    """
+    if mode == "local":
+        return f"{settings.llm_gguf} (llama.cpp)" if settings.llm_gguf else BUNDLED_LLM_LABEL
+    if mode == "openai":
+        return f"{settings.llm_model} at {settings.llm_base_url} (OpenAI-compatible server)"
+    return "none: extractive answers quote the documents"
+
+
+def settings_info_html(settings, mode: str | None) -> str:
+    """The models, store and folders in use, as a table (escaped).
+
+    Args:
+        settings: program settings.
+        mode: the mode chosen on the page (``auto`` or a concrete one).
+
+    Returns:
+        HTML.
+    """
+    from rag.embeddings import resolve_model
+    from rag.errors import RagError
+    from rag.modes import available_modes, resolve_mode
+
+    try:
+        concrete, note = resolve_mode(settings, mode), ""
+    except RagError as err:
+        concrete, note = "extractive", str(err)
+    try:
+        embed = resolve_model(settings.embed_model)[1]
+    except Exception as err:  # noqa: BLE001  (a missing model package is shown, not raised)
+        embed = f"{settings.embed_model or 'bundled all-MiniLM-L6-v2'} (not available: {type(err).__name__})"
+    rows = [("Answer mode", f"{mode or settings.mode} \u2192 {concrete}" + (f" ({note})" if note else "")),
+            ("Language model", llm_label(settings, concrete)),
+            ("Modes on this install", ", ".join(available_modes(settings))),
+            ("Embedding model", embed),
+            ("Store", settings.store_label),
+            ("Corpus folder", str(settings.corpus_dir.resolve())),
+            ("Uploads go to", str((settings.corpus_dir / "uploads").resolve())),
+            ("Feedback file", str((settings.data_dir / "feedback.jsonl").resolve())),
+            ("Upload size limit", f"{settings.max_file_mb:g} MB")]
+    body = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows)
+    return f'<table class="rag-info">{body}</table>'
 
 
 # ---- feedback ----------------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""Chinese text: encodings, sentences, words, names across languages, and answers in Chinese."""
+
+from pathlib import Path
+
+import pytest
+
+from rag.loaders import LoadError, load
+from rag.multilingual import NameBridge
+from rag.pipeline import Assistant
+from rag.question import analyse
+from rag.text import split_sentences, tokenize
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_gb18030_file_is_read_and_latin1_is_not_taken_for_chinese(tmp_path):
+    doc = load(DATA / "gb18030_sample.txt", "gb18030_sample.txt")
+    assert "合肥" in doc.text and "中国科学技术大学" in doc.text
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("caf\xe9 na\xefve r\xe9sum\xe9, a plain Latin-1 file".encode("latin-1"))
+    with pytest.raises(LoadError, match="UTF-8 or GB18030"):
+        load(latin, "latin.txt")
+
+
+def test_chinese_sentences_keep_quotes_whole_and_offsets_exact():
+    text = "合肥被称为“最牛风投城市”。它先后投资了京东方、长鑫和蔚来！“杭州有DeepSeek，合肥有什么？”成了头版标题；讨论随即展开。"
+    spans = split_sentences(text)
+    pieces = [text[a:b] for a, b in spans]
+    assert pieces == ["合肥被称为“最牛风投城市”。", "它先后投资了京东方、长鑫和蔚来！",
+                      "“杭州有DeepSeek，合肥有什么？”成了头版标题；", "讨论随即展开。"]
+
+
+def test_chinese_words_are_keywords_and_question_words_are_not():
+    assert tokenize("武汉光谷坚守光纤通信多少年？") == ["武汉", "光谷", "坚守", "光纤", "通信", "光纤通信"]
+    assert "什么" not in tokenize("苏州工业园区从新加坡引入了什么机制？")
+    assert analyse("武汉光谷坚守光纤通信多少年？").wants == "quantity"
+    assert analyse("为什么DeepSeek出现在杭州？").language == "zh"
+
+
+def test_name_bridge_uses_pairs_written_in_the_documents():
+    bridge = NameBridge(["Jiaohuidian (交汇点), the news app", "深度求索（DeepSeek）是一家公司"])
+    assert bridge.english_names("交汇点和杭州") == ["Jiaohuidian", "Hangzhou"]
+    assert "交汇点" in bridge.chinese_names("What did Jiaohuidian publish?")
+    assert bridge.expand("为什么DeepSeek出现在杭州？").endswith("Hangzhou")
+
+
+@pytest.fixture(scope="module")
+def assistant(corpus_index, embedder):
+    return Assistant(corpus_index, embedder=embedder)
+
+
+def test_chinese_question_over_chinese_documents_quotes_chinese(assistant):
+    answer = assistant.answer("合肥被称为什么样的城市？", mode="extractive")
+    assert not answer.refused
+    assert any("风投" in c.quote for c in answer.citations)
+    assert all(c.doc_id.startswith("zh/") for c in answer.citations if any("\u4e00" <= ch <= "\u9fff" for ch in c.quote))
+
+
+def test_english_question_finds_a_chinese_passage(assistant):
+    answer = assistant.answer("Which laboratory did Zhao Zisen work in, next to a toilet?", mode="extractive")
+    assert not answer.refused
+    assert any(c.doc_id.startswith("zh/") for c in answer.citations)
+
+
+def test_chinese_follow_ups_are_condensed():
+    from rag.condense import condense_rule
+
+    history = [("为什么DeepSeek出现在杭州？", "...")]
+    assert condense_rule("那合肥呢？", history) == "为什么DeepSeek出现在合肥？"
+    assert condense_rule("它成立于哪一年？", history) == "它成立于哪一年？（为什么DeepSeek出现在杭州？）"
+    assert condense_rule("合肥有什么？", history) == "合肥有什么？"

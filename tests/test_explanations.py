@@ -1,0 +1,106 @@
+"""Explanation questions ("why", "how did", "what should") get points gathered across documents;
+the questions from the issue that were refused or answered with a restated headline."""
+
+import pytest
+
+from rag.compose import restates
+from rag.pipeline import Assistant
+from rag.question import analyse
+from rag.text import split_sentences
+
+
+@pytest.fixture(scope="module")
+def assistant(corpus_index, embedder):
+    return Assistant(corpus_index, embedder=embedder)
+
+
+def points(answer):
+    return [s for s in answer.sentences if s.verified]
+
+
+@pytest.mark.parametrize("question", [
+    "Why did DeepSeek appear in Hangzhou?",
+    "Why couldn't Nanjing produce a DeepSeek?",
+    "Why does the article say that piling up land, capital and talent is no longer enough?",
+    "What does the article say cities should do to ease their innovation anxiety?",
+    "Why is Guangdong singled out when asking where the AI Trio started their companies?",
+])
+def test_explanation_questions_get_distinct_points_that_do_not_restate_the_question(assistant, question):
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused, answer.text
+    assert answer.kind == "explanation" and answer.lead and answer.text.startswith(answer.lead)
+    shown = points(answer)
+    assert 3 <= len(shown) <= 6
+    assert answer.text.count("\n- ") == len(shown)
+    analysed = analyse(question)
+    for point in shown:
+        assert not restates(analysed, point.text, 0.4), point.text
+        assert "?" not in point.text
+        assert len(point.citations) == 1
+    assert len({s.text for s in shown}) == len(shown)
+
+
+def test_why_hangzhou_draws_points_from_several_documents(assistant):
+    answer = assistant.answer("Why did DeepSeek appear in Hangzhou?", mode="extractive")
+    assert len({c.doc_id for c in answer.citations}) >= 2
+    # The China Daily summary of the Jiaohuidian series gives the reasons the debate named.
+    assert any("tolerance for failure" in c.quote or "industrial chain" in c.quote for c in answer.citations)
+
+
+def test_titles_question_quotes_the_titles(assistant):
+    answer = assistant.answer("What were the titles of the three articles that Jiaohuidian published in two days?",
+                              mode="extractive")
+    assert not answer.refused
+    assert "Why did DeepSeek appear in Hangzhou?" in answer.text
+    assert "what does Nanjing have?" in answer.text
+
+
+def test_a_point_that_leans_on_the_sentence_before_it_is_quoted_with_that_sentence(assistant, corpus_index):
+    history = [{"role": "user", "content": "How did Hefei turn itself into a science and innovation hub?"},
+               {"role": "assistant", "content": "..."}]
+    answer = assistant.answer("And what about Suzhou?", history, mode="extractive")
+    assert "Suzhou" in answer.standalone_question
+    for citation in answer.citations:
+        assert not citation.quote.startswith(("This city", "This ", "It ", "They ")), citation.quote
+        text = (corpus_index.corpus_dir / citation.doc_id).read_text(encoding="utf-8")
+        assert text[citation.start:citation.end] == citation.quote
+    assert not any("three generations of leaders" in c.quote and "Hefei" not in c.quote for c in answer.citations)
+
+
+def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
+    text = ('The three titles were "Why did DeepSeek appear in Hangzhou?", "Why can\'t Nanjing develop it?" and '
+            '"What does Nanjing have?". Next. He asked: \u201cWhy not us?\u201d The city then met. '
+            '\u201c为什么南京出不了杭州六小龙？\u201d一文引发热议。南京随后开会；会议讨论了创新。')
+    sentences = [text[a:b] for a, b in split_sentences(text)]
+    assert sentences == ['The three titles were "Why did DeepSeek appear in Hangzhou?", "Why can\'t Nanjing develop '
+                         'it?" and "What does Nanjing have?".', "Next.", "He asked: \u201cWhy not us?\u201d",
+                         "The city then met.", "\u201c为什么南京出不了杭州六小龙？\u201d一文引发热议。", "南京随后开会；",
+                         "会议讨论了创新。"]
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Why did DeepSeek appear in Hangzhou?", "explanation"),
+    ("How did Hefei turn itself into a science and innovation hub?", "explanation"),
+    ("What does the article say cities should do to ease their innovation anxiety?", "explanation"),
+    ("杭州为什么能诞生“六小龙”？", "explanation"),
+    ("How long did Optics Valley stick to fibre?", "factoid"),
+    ("How many articles did Jiaohuidian publish, and over what period?", "factoid"),
+    ("What is the G60 Science and Innovation Corridor?", "factoid"),
+])
+def test_question_kinds(question, kind):
+    assert analyse(question).kind == kind
+
+
+@pytest.mark.slow
+def test_local_model_explanation_is_verified_or_falls_back(assistant):
+    from rag.modes import available_modes
+
+    if "local" not in available_modes(assistant.settings):
+        pytest.skip("llama-cpp-python or the bundled model parts are not installed")
+    answer = assistant.answer("Why did DeepSeek appear in Hangzhou?", mode="local")
+    assert not answer.refused and answer.citations
+    shown = points(answer)
+    assert len(shown) >= 2
+    quotes = {c.n: c.quote for c in answer.citations}
+    for sentence in shown:
+        assert sentence.citations and all(n in quotes for n in sentence.citations)
