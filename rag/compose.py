@@ -19,7 +19,7 @@ from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
-from rag.question import Question, holds_answer_type
+from rag.question import Question, holds_answer_type, holds_type
 from rag.text import split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 
@@ -173,6 +173,11 @@ class ExtractiveComposer:
         if not usable:
             return []
         best = usable[0]
+        if question.parts:
+            # A multi-part question: lead with the sentence that answers the most parts.
+            near = [x for x in usable[:5] if x.score >= best.score - c.extractive_margin]
+            best = max(near, key=lambda x: sum(holds_type(kind, x.text) for kind in question.parts))
+            usable = [best] + [x for x in usable if x is not best]
         chosen = [best]
         words = len(best.text.split())
         for s in usable[1:]:

@@ -116,7 +116,8 @@ class Gate:
         on_topic = [s for s in sentences[:c.type_check_sentences]
                     if _at_least(topic_coverage(question, with_previous(s), idf), c.min_sentence_coverage)
                     and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
-                    and all(year in with_previous(s) for year in question.years)]
+                    and all(year in with_previous(s) for year in question.years)
+                    and (not question.counted or question.counted in tokenize(with_previous(s)))]
         if not any(holds_answer_type(question, s.text) for s in on_topic):
             what = {"quantity": "figure", "money": "sum", "time": "date"}[question.wants]
             when = f" in {', '.join(question.years)}" if question.years else ""

@@ -23,9 +23,11 @@ QUESTION_FRAME = frozenset(tokenize(
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          r"多少|几[个年家座所次位项]|多大|多长|多久|人口|比例|百分之", re.I)
-_MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital|did\b.{0,60}\b(?:cost|spend|invest|pay|raise|receive|earn))|"
-                      r"\b(?:budget|cost|costs|revenue|investment|funding|price|valuation|gdp|spent|spend)\b|"
-                      r"多少钱|多少资金|多少美元|多少元|预算|投资了?多少|花费|营收|收入", re.I)
+_MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow much did\b.{0,80}\b(?:cost|spend|invest|pay|raise|"
+                      r"receive|earn)\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
+                      r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment)\b|"
+                      r"多少(?:钱|资金|美元|元|亿元|万元)|投资了?(?:大约|约)?多少|营业收入是多少|预算是多少|花了多少", re.I)
+_DURATION_Q = re.compile(r"\b(?:over|in|during|within|for) what (?:period|time|span)\b|\bhow long\b|多久|多长时间|多少年", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
                      r"什么时候|哪一?年|何时|哪个月|哪一天", re.I)
 _EXPLANATION_Q = re.compile(
@@ -54,6 +56,10 @@ class Question:
         kind: "explanation" (why, how did, what should ...) or "factoid".
         wants: "quantity", "money", "time" or "" (no particular answer type).
         years: the years the question names ("in 2024"): evidence for a figure must name them too.
+        parts: answer types of every part of a multi-part question ("How many articles, and over
+            what period?" -> ("quantity", "duration")); empty for a one-part question.
+        counted: what a "how many" question counts, as a keyword token ("employees" -> "employee"):
+            the figure must be a count of that.
         terms: topic words (tokens without stopwords and question framing).
         names: tokens of the capitalised names it mentions.
         comparative: it compares places or things (its topic may span passages).
@@ -70,6 +76,8 @@ class Question:
     names: tuple[str, ...]
     comparative: bool
     years: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+    counted: str = ""
     bridged: str = ""
     other_terms: tuple[str, ...] = ()
 
@@ -105,13 +113,38 @@ def analyse(text: str) -> Question:
         A :class:`Question`.
     """
     wants = "quantity" if _QUANTITY_Q.search(text) else "time" if _TIME_Q.search(text) else ""
-    if _MONEY_Q.search(text) and (wants == "quantity" or re.match(r"\s*(?:what|which|how)\b|.*(?:多少|几)", text, re.I)):
+    if _MONEY_Q.search(text):
         wants = "money"
     kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
     terms = tuple(t for t in dict.fromkeys(tokenize(text)) if t not in QUESTION_FRAME)
     names = tuple(dict.fromkeys(tokenize(" ".join(_NAME.findall(text)))))
     years = tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)", text)))
-    return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years)
+    counted = re.search(r"\bhow many ((?:[\w\u2019'-]+\s+){0,2}?[\w\u2019'-]+?)(?=\s+(?:did|does|do|has|have|had|is|are|"
+                        r"was|were|will|can|could|would|should|in|of|at|on|for|from|per|currently|now)\b|\s*[?,]|$)",
+                        text, re.I)
+    counted_token = (tokenize(counted.group(1)) or [""])[-1] if counted else ""
+    return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
+                    question_parts(text), counted_token)
+
+
+def _answer_type(part: str) -> str:
+    if _MONEY_Q.search(part):
+        return "money"
+    if _DURATION_Q.search(part):
+        return "duration"
+    if _QUANTITY_Q.search(part):
+        return "quantity"
+    if _TIME_Q.search(part):
+        return "time"
+    return "other"
+
+
+def question_parts(text: str) -> tuple[str, ...]:
+    """Answer types of the parts of a multi-part question, split at ", and", "and what/how/which ..."
+    or a second question mark; empty when there is one part."""
+    pieces = [p for p in re.split(r",?\s+and\s+(?=(?:what|how|which|who|when|where|over|in what|for how)\b)|[?\uff1f]\s*(?=\S)|"
+                                  r"\uff0c(?=.{0,6}(?:多少|哪|什么|几))", text, flags=re.I) if p.strip()]
+    return tuple(_answer_type(p) for p in pieces) if len(pieces) > 1 else ()
 
 
 _HAS_QUANTITY = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -133,7 +166,7 @@ def has_time(text: str) -> bool:
     return bool(_HAS_TIME.search(text))
 
 
-_HAS_MONEY = re.compile(r"\d[\d,.]*\s*(?:million|billion|trillion|mn|bn)?\s*(?:yuan|dollars?|usd|rmb|euros?)\b|"
+_HAS_MONEY = re.compile(r"\d[\d,.]*\s*(?:million|billion|trillion|mn|bn)?\s*(?:(?:us|u\.s\.|hong kong)\s+)?(?:yuan|dollars?|usd|rmb|euros?)\b|"
                         r"[$\u00a5\u20ac]\s*\d|\d[\d,.]*\s*(?:\u4e07|\u4ebf)?\s*(?:\u5143|\u7f8e\u5143)|"
                         r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundreds?|thousands?|tens)\s+(?:of\s+)?"
                         r"(?:million|billion|trillion)", re.I)
@@ -142,6 +175,24 @@ _HAS_MONEY = re.compile(r"\d[\d,.]*\s*(?:million|billion|trillion|mn|bn)?\s*(?:y
 def has_money(text: str) -> bool:
     """An amount of money (or of land, for budgets given in area): "5.6 million dollars", "70亿元"."""
     return bool(_HAS_MONEY.search(text))
+
+
+_HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?)\b|\bsince\s+(?:1[89]|20)\d\d\b|"
+                           r"[\d一二两三四五六七八九十百几]+\s*(?:天|周|个月|年|十年)", re.I)
+
+
+def holds_type(kind: str, text: str) -> bool:
+    """Does ``text`` hold an answer of this type ("quantity", "money", "time", "duration"; any
+    other type: True)?"""
+    if kind == "duration":
+        return bool(_HAS_DURATION.search(text))
+    if kind == "money":
+        return has_money(text)
+    if kind == "quantity":
+        return has_quantity(text)
+    if kind == "time":
+        return has_time(text)
+    return True
 
 
 def holds_answer_type(question: Question, text: str) -> bool:
