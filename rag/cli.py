@@ -169,7 +169,7 @@ def cmd_search(args, settings) -> int:
         passages = Retriever(assistant.store, assistant.embedder, assistant.config).run(args.query, args.k,
                                                                                        hybrid=False).passages
     else:
-        passages = assistant.select(args.query, args.k).passages
+        passages = assistant.select(args.query, args.k).passages[: args.k]
     rows = [{"rank": i, "score": round(p.fused, 5), "dense": round(p.dense, 4), "bm25": round(p.keyword, 3),
              "chunk_id": p.chunk_id, "doc_id": p.metadata.get("doc_id"), "title": p.metadata.get("title"),
              "section": p.metadata.get("section"), "page": p.metadata.get("page"),
