@@ -1,33 +1,33 @@
-"""The browser UI (ui.py, rag/ui_render.py).
+"""The browser UI (rag/ui/, started by ui.py or `rag ui`).
 
-Fast tests: upload file names, HTML escaping, handlers called directly, the refusal to bind
-a network address without auth. Slow tests (``-m slow``): ``ui.py`` as a real server driven
-by headless Chromium through Playwright, and the ``/ask`` endpoint through gradio_client.
-Screenshots go to tests/artifacts/.
+Fast tests: upload file names, HTML escaping and answer rendering, handlers called directly
+over a real index, the refusal to bind a network address without auth, the package data.
+Slow tests (``-m slow``): ``ui.py`` and ``rag ui`` as real servers driven by headless Chromium
+through Playwright, and the ``/ask`` endpoint through gradio_client. Screenshots go to
+tests/artifacts/.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
+import zipfile
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from conftest import ARTIFACTS, drain_respond, ROOT, free_port, wait_for_port
+from helpers import (ARTIFACTS, ROOT, clean_environment, drain_respond, fake_llm, free_port, serve_ui, serving,
+                     wait_for_http)
+from rag.errors import RagError
 from rag.types import Answer, AnswerSentence, Evidence
-from rag.ui_render import (UploadRefused, answer_html, documents_html, passage_html, results_html, safe_filename,
+from rag.ui.render import (UploadRefused, answer_html, documents_html, passage_html, results_html, safe_filename,
                            save_upload, sources_html, streaming_html)
 
 OPTICS_QUESTION = "How long did Wuhan's Optics Valley stick to optical fiber communication?"
@@ -201,6 +201,34 @@ def test_streaming_html_links_only_known_markers():
     assert "[7]" in "".join(found.text) and "<script>x</script>" in "".join(found.text)
 
 
+def test_explanation_is_a_lead_and_a_list_of_cited_points():
+    ev = (_ev(1, quote="Talent stayed in Hangzhou."), _ev(2, quote="Alibaba trained <engineers>."))
+    answer = Answer("Why?", "Why?", "The documents give 2 reasons:\n- Talent stayed in Hangzhou. [1]\n"
+                    "- Alibaba trained <engineers>. [2]", False, "extractive", ev,
+                    (AnswerSentence("Talent stayed in Hangzhou.", (1,), True),
+                     AnswerSentence("Alibaba trained <engineers>.", (2,), True)),
+                    notices=("来源为英文，下面引用原文。",), kind="explanation", lead="The documents give 2 reasons:")
+    markup = answer_html(answer, 4)
+    found = assert_inert(markup)
+    assert re.search(r'<div class="rag-lead">The documents give 2 reasons:</div><ul class="rag-points">'
+                     r"<li>Talent stayed in Hangzhou <a [^>]+>\[1\]</a>\.</li><li>Alibaba trained &lt;engineers&gt; "
+                     r"<a [^>]+>\[2\]</a>\.</li></ul>", markup), markup
+    assert [a["href"] for t, a in found.tags if t == "a"] == ["#src-4-1", "#src-4-2"]
+    assert 'class="rag-answer rag-mode-extractive rag-kind-explanation"' in markup
+    assert '<div class="rag-notice">note: 来源为英文，下面引用原文。</div>' in markup
+    factoid = answer_html(Answer("q", "q", "Talent stayed in Hangzhou. [1]", False, "extractive", ev[:1],
+                                 (AnswerSentence("Talent stayed in Hangzhou.", (1,), True),)), 4)
+    assert "<ul" not in factoid and "<li" not in factoid
+
+
+def test_streamed_explanation_shows_its_points_as_they_come():
+    markup = streaming_html("The documents give 2 reasons:\n- First [1]\n- Sec", 1, [1, 2], note="LLM down")
+    found = assert_inert(markup)
+    assert [t for t, _ in found.tags].count("li") == 2
+    assert '<div class="rag-line">The documents give 2 reasons:</div><ul class="rag-points"><li>First <a' in markup
+    assert '<div class="rag-notice">note: LLM down</div>' in markup
+
+
 def test_passage_highlight_uses_the_offsets():
     passage = "It rose. Then it rose. End."
     ev = _ev(1, quote="it rose.", passage=passage, passage_start=1000, start=1000 + passage.rindex("it rose."),
@@ -220,52 +248,71 @@ def test_documents_and_results_escape():
 
 
 # ---- command line (fast) -----------------------------------------------------------------------
-def _env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    env.update(extra)
-    return env
-
-
 def test_network_address_needs_auth_or_insecure(tmp_path):
-    started = time.monotonic()
     result = subprocess.run([sys.executable, str(UI), "--host", "0.0.0.0", "--port", str(free_port())],
                             capture_output=True, text=True, timeout=60,
-                            env=_env(RAG_DATA_DIR=str(tmp_path / "data")))
+                            env=clean_environment(RAG_DATA_DIR=str(tmp_path / "data")))
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "RAG_UI_AUTH" in result.stderr and "--insecure" in result.stderr
-    assert time.monotonic() - started < 30
+    assert "gradio" not in result.stderr.lower() and not (tmp_path / "data").exists()  # refused before anything started
 
 
 def test_bad_auth_value_refused(tmp_path):
     result = subprocess.run([sys.executable, str(UI), "--port", str(free_port())], capture_output=True, text=True,
-                            timeout=60, env=_env(RAG_DATA_DIR=str(tmp_path / "data"), RAG_UI_AUTH="nopassword"))
+                            timeout=60, env=clean_environment(RAG_DATA_DIR=str(tmp_path / "data"), RAG_UI_AUTH="nopassword"))
     assert result.returncode == 2 and "user:password" in result.stderr
 
 
 def test_loopback_and_auth_parsing():
-    import ui
+    from rag.ui.app import is_loopback, parse_auth
 
-    assert ui.is_loopback("127.0.0.1") and ui.is_loopback("localhost") and ui.is_loopback("::1")
-    assert not ui.is_loopback("0.0.0.0") and not ui.is_loopback("192.168.1.5") and not ui.is_loopback("example.org")
-    assert ui.parse_auth("") is None
-    assert ui.parse_auth("ann:pa:ss") == ("ann", "pa:ss")
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("example.org")
+    assert parse_auth("") is None
+    assert parse_auth("ann:pa:ss") == ("ann", "pa:ss")
+    with pytest.raises(RagError, match="user:password"):
+        parse_auth("ann")
+
+
+def test_installed_package_has_the_ui(tmp_path):
+    """A wheel built from pyproject.toml holds rag.ui and its static files, so an installed
+    rag-cite can serve the page (`rag ui`)."""
+    import shutil
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "rag", source / "rag", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+                            "-q", str(source), "-w", str(tmp_path / "dist")], capture_output=True, text=True,
+                           timeout=300)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = (tmp_path / "dist").glob("rag_cite-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        css = archive.read("rag/ui/static/style.css").decode()
+        scripts = next(archive.read(n).decode() for n in names if n.endswith("entry_points.txt"))
+    assert {"rag/ui/__init__.py", "rag/ui/app.py", "rag/ui/handlers.py", "rag/ui/render.py",
+            "rag/ui/static/app.js"} <= names
+    assert css == (ROOT / "rag" / "ui" / "static" / "style.css").read_text() and "Noto Sans CJK SC" in css
+    assert "rag = rag.cli:main" in scripts
 
 
 # ---- handlers without a browser ----------------------------------------------------------------
 def _chat_ui(settings):
-    import ui
+    from rag.ui import ChatUI
 
-    chat_ui = ui.ChatUI(settings)
-    chat_ui.backend.start()
-    chat_ui.backend.ready.wait(300)
+    chat_ui = ChatUI(settings)
+    chat_ui.warmup.start()
+    assert chat_ui.warmup.ready.wait(300)
     return chat_ui
 
 
 def test_respond_answers_with_linked_sources_and_feedback(corpus_index, tmp_path):
     settings = corpus_index.replace(mode="extractive", data_dir=corpus_index.data_dir)
     chat_ui = _chat_ui(settings)
-    assert chat_ui.backend.phase == "ready"
+    assert chat_ui.warmup.phase == "ready"
     _, chat, history, turns, sources = drain_respond(chat_ui.respond(OPTICS_QUESTION, [], [], [], "extractive", 5))
     final = chat[-1]["content"]
     assert "rag-answer" in final and ("twenty" in final or "20" in final)
@@ -296,14 +343,50 @@ def test_respond_never_shows_a_traceback(corpus_index, monkeypatch):
         raise ValueError("boom\nTraceback (most recent call last): secret")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(chat_ui.backend.assistant, "stream", broken)
+    monkeypatch.setattr(chat_ui.assistant, "stream", broken)
     _, chat, history, turns, _ = drain_respond(chat_ui.respond("anything", [], [], [], "extractive", 5))
     message = chat[-1]["content"]
     assert "unexpected error while answering (ValueError)" in message and "Traceback" not in message
     assert history == [] and turns == []
+    message = "the store at <x> is not reachable: run `rag ingest` first"
+
+    def refused(*args, **kwargs):
+        raise RagError(message)
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(chat_ui.assistant, "stream", refused)
+    _, chat, _, _, _ = drain_respond(chat_ui.respond("anything", [], [], [], "extractive", 5))
+    assert chat[-1]["content"] == \
+        '<div class="rag-msg rag-msg-error">error: the store at &lt;x&gt; is not reachable: run `rag ingest` first</div>'
     monkeypatch.undo()
     _, chat, _, _, _ = drain_respond(chat_ui.respond("Question?", [], [], [], "no-such-mode", 5))
     assert "rag-msg-error" in chat[-1]["content"] and "unknown mode" in chat[-1]["content"]
+
+
+def test_llm_failing_mid_answer_replaces_text_and_sources(corpus_index):
+    """A real Assistant in openai mode over a server that trickles words until the answer times out:
+    the streamed words are dropped, the sources are replaced, and the extractive answer is final."""
+    import langchain_openai  # noqa: F401  (imported now, so that the answer's time limit is spent streaming)
+
+    with fake_llm("trickle", delay=0.1) as llm:
+        settings = corpus_index.replace(mode="openai", llm_base_url=llm.url, llm_model="fake-model", llm_timeout=3.0)
+        chat_ui = _chat_ui(settings)
+        steps, contents = [], []  # the answer bubble at each step (the chat list is updated in place)
+        for values in chat_ui.respond(OPTICS_QUESTION, [], [], [], "openai", 5):
+            steps.append(values)
+            contents.append(values[1][-1]["content"])
+    dropped = [i for i, c in enumerate(contents) if "rag-streaming" in c and "forty-two" in c]
+    assert dropped, contents  # the model's words were shown while it streamed
+    replaced = [i for i, c in enumerate(contents) if "rag-streaming" in c and "note:" in c and "timed out" in c]
+    assert replaced and replaced[0] > dropped[-1], contents
+    assert all("forty-two" not in c for c in contents[replaced[0]:])  # its words are gone
+    panels = [values[4] for values in steps if isinstance(values[4], str)]
+    assert len(panels) >= 3  # sources, replaced sources, final sources
+    final = contents[-1]
+    assert "rag-mode-extractive" in final and "showing the extractive answer" in final
+    assert "twenty" in final or "20" in final
+    assert 'href="#src-1-1"' in final and 'id="src-1-1"' in panels[-1] and "Optics Valley" in panels[-1]
+    assert isinstance(steps[-1][3], list) and steps[-1][3][-1]["answer"]["mode"] == "extractive"
 
 
 def test_no_index_then_ingest_upload_and_remove(make_settings, tmp_path, embedder):
@@ -312,7 +395,7 @@ def test_no_index_then_ingest_upload_and_remove(make_settings, tmp_path, embedde
     (corpus / "velmora.md").write_text(VELMORA_MD)
     settings = make_settings(mode="extractive")
     chat_ui = _chat_ui(settings)
-    assert chat_ui.backend.phase == "noindex"
+    assert chat_ui.warmup.phase == "noindex"
     _, chat, _, _, _ = drain_respond(chat_ui.respond("Who founded the Velmora observatory?", [], [], [], "extractive", 5))
     assert "Documents tab" in chat[-1]["content"] and "rag-msg-error" in chat[-1]["content"]
     assert "No documents are indexed yet" in chat_ui.status()[0]
@@ -356,36 +439,12 @@ def ui_index(tmp_path_factory, embedder):
 
 
 @contextlib.contextmanager
-def running_ui(settings, args=(), **env_extra):
-    """``python ui.py`` on a free port; yields (url, seconds until the page answered HTTP, settings, log)."""
-    port = free_port()
-    log_path = Path(tempfile.mkdtemp(prefix="ui_log_")) / "ui.log"
-    env = _env(RAG_DATA_DIR=str(settings.data_dir), RAG_CORPUS_DIR=str(settings.corpus_dir), **env_extra)
-    with open(log_path, "w") as log:
-        started = time.monotonic()
-        process = subprocess.Popen([sys.executable, str(UI), "--port", str(port), *args], stdout=log, stderr=subprocess.STDOUT,
-                                   env=env, cwd=str(ROOT))
-        try:
-            wait_for_port(port, 60, process)
-            url = f"http://127.0.0.1:{port}/"
-            while True:
-                try:
-                    with urllib.request.urlopen(url, timeout=5) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert time.monotonic() - started < 60, log_path.read_text()
-                time.sleep(0.1)
-            yield SimpleNamespace(url=url, startup=time.monotonic() - started, settings=settings, log=log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-    text = log_path.read_text()
-    assert "Traceback" not in text, text[-3000:]
+def running_ui(settings, *args, **env_extra):
+    """``python ui.py`` over ``settings``'s index with a Gradio upload cache of its own; yields the
+    server (``url``, ``log`` ...) with ``settings`` and ``cache`` (the cache folder)."""
+    cache = Path(tempfile.mkdtemp(prefix="gradio_cache_"))
+    with serve_ui(settings, *args, GRADIO_TEMP_DIR=cache, **env_extra) as server:
+        yield SimpleNamespace(**vars(server), settings=settings, cache=cache)
 
 
 @pytest.fixture(scope="module")
@@ -450,17 +509,12 @@ def upload(page, files: list) -> str:
 
 
 @pytest.mark.slow
-def test_page_is_up_within_20_seconds(ui_server):
-    assert ui_server.startup < 20, f"the page answered after {ui_server.startup:.1f} s"
-
-
-@pytest.mark.slow
 def test_ask_endpoint_returns_the_cli_json(ui_server):
     from gradio_client import Client
 
     client = Client(ui_server.url, verbose=False)
     result = client.predict(OPTICS_QUESTION, api_name="/ask")
-    env = _env(RAG_DATA_DIR=str(ui_server.settings.data_dir), RAG_CORPUS_DIR=str(ui_server.settings.corpus_dir),
+    env = clean_environment(RAG_DATA_DIR=ui_server.settings.data_dir, RAG_CORPUS_DIR=ui_server.settings.corpus_dir,
                RAG_MODE="extractive")
     cli = subprocess.run([str(Path(sys.executable).with_name("rag")), "ask", OPTICS_QUESTION, "--json"],
                          capture_output=True, text=True, env=env, timeout=300)
@@ -574,6 +628,113 @@ def test_browser_hostile_document_shows_as_text(page, ui_server):
 
 
 @pytest.mark.slow
+def test_refused_uploads_leave_nothing_in_gradio_cache(page, ui_server):
+    def cached():
+        return {str(p.relative_to(ui_server.cache)) for p in ui_server.cache.rglob("*") if p.is_file()}
+
+    before = cached()
+    results = upload(page, [{"name": "setup.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00ab"},
+                            {"name": "fog.md", "mimeType": "text/markdown",
+                             "buffer": b"# Fog\n\nThe Tarn valley fog lifts at noon in October.\n"}])
+    assert "setup.exe: refused" in results and "uploads/fog.md: added" in results
+    assert (ui_server.settings.corpus_dir / "uploads" / "fog.md").exists()
+    assert not cached() - before, cached()  # neither the files nor anything else Gradio made on the way
+
+
+def platform_fonts(page, selector: str) -> list[str]:
+    """The fonts Chromium drew the text of ``selector``'s first match with (not just what CSS asks for)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, f"nothing matches {selector}"
+        return [f["familyName"] for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+                if f["glyphCount"]]
+    finally:
+        cdp.detach()
+
+
+CJK_FONTS = ("Noto Sans CJK", "Noto Sans SC", "Source Han Sans", "PingFang", "Microsoft YaHei")
+
+
+def assert_cjk_glyphs(page, selector: str) -> None:
+    """The element's font stack names a CJK font, and Chromium drew its Chinese text with one."""
+    family = page.locator(selector).first.evaluate("e => getComputedStyle(e).fontFamily")
+    assert "Noto Sans CJK SC" in family, family
+    drawn = platform_fonts(page, selector)
+    assert any(name in font for font in drawn for name in CJK_FONTS), f"{selector} drawn with {drawn}"
+
+
+@pytest.mark.slow
+def test_browser_chinese_question_renders(page):
+    from playwright.sync_api import expect
+
+    question = "武汉光谷坚守光纤通信多少年？"
+    answer = ask(page, question)
+    assert answer.strip()
+    expect(page.locator("#rag-chat .rag-question")).to_have_text(question)
+    expect(page.locator("#rag-sources .rag-turn-q")).to_have_text(question)
+    assert_cjk_glyphs(page, "#rag-chat .rag-question")
+    assert_cjk_glyphs(page, "#rag-sources .rag-turn-q")
+    if re.search(r"[\u4e00-\u9fff]", answer):  # a Chinese answer, refusal or note
+        final = "#rag-chat .rag-answer:not(.rag-streaming)"
+        cjk = page.locator(f"{final} .rag-notice, {final} > div, {final} li, {final} span").filter(
+            has_text=re.compile(r"[\u4e00-\u9fff]"))
+        if cjk.count():
+            cjk.first.evaluate("e => e.setAttribute('data-cjk', '1')")
+            assert_cjk_glyphs(page, "[data-cjk]")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui_chinese_question.png"))
+
+
+LANTERN_MD = """# 灯笼码头 notes
+
+The Lanterne Quay debate, known in Chinese as 灯笼码头之争, began in March 2031 in the port of Velbay.
+灯笼码头之争起源于一篇题为《为什么没有渡轮》的文章，作者批评了港口的交通规划。
+"""
+
+
+@pytest.mark.slow
+def test_browser_chinese_passage_renders_in_sources(page, ui_server):
+    from playwright.sync_api import expect
+
+    results = upload(page, [{"name": "灯笼码头.md", "mimeType": "text/markdown", "buffer": LANTERN_MD.encode()}])
+    assert "uploads/灯笼码头.md: added" in results
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "When did the Lanterne Quay debate begin in Velbay?")
+    source = page.locator("#src-1-1")
+    expect(source).to_contain_text("灯笼码头 notes")
+    expect(source.locator("mark")).to_contain_text("灯笼码头之争, began in March 2031")
+    expect(source.locator(".rag-passage")).to_contain_text("《为什么没有渡轮》")
+    assert_cjk_glyphs(page, "#src-1-1 mark")
+    assert_cjk_glyphs(page, "#src-1-1 .rag-title")
+    assert_cjk_glyphs(page, "#src-1-1 .rag-passage")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui_chinese_sources.png"))
+
+
+@pytest.mark.slow
+def test_browser_explanation_is_a_list_of_cited_points(page):
+    from playwright.sync_api import expect
+
+    ask(page, "Why did DeepSeek appear in Hangzhou?")
+    final = page.locator("#rag-chat .rag-answer:not(.rag-streaming)")
+    expect(final).to_have_class(re.compile(r"\brag-kind-explanation\b"))
+    expect(final.locator(".rag-lead")).to_have_text(re.compile(r"^The documents give \d+ reasons:$"))
+    points = final.locator("ul.rag-points > li")
+    assert points.count() >= 2
+    for i in range(points.count()):
+        expect(points.nth(i).locator("a.rag-cite")).to_have_text(f"[{i + 1}]")
+    points.nth(1).locator("a.rag-cite").click()
+    expect(page.locator("#src-1-2")).to_have_class("rag-source rag-active", timeout=5_000)
+    page.locator("#rag-chat .rag-question").evaluate("e => e.scrollIntoView({block: 'start'})")  # lead in view
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui_explanation.png"))
+
+
+@pytest.mark.slow
 def test_browser_remove_document(page, ui_server):
     from playwright.sync_api import expect
 
@@ -604,90 +765,58 @@ def test_browser_refusal_offers_closest_passages(page):
     expect(page.locator("#close-1-1")).to_be_in_viewport()
 
 
-class FakeLLM(ThreadingHTTPServer):
-    """An OpenAI-compatible chat server that streams a fixed answer slowly, word by word."""
-
-    ANSWER = ("Wuhan's Optics Valley stuck to the field of optical fiber communication for twenty years [1]. "
-              "Pigs can fly over the Yangtze river every spring [2].")
-
-    def __init__(self, delay: float = 0.4):
-        self.delay = delay
-        self.requests = 0
-        super().__init__(("127.0.0.1", 0), self.Handler)
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            self.server.requests += 1
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            words = self.server.ANSWER.split(" ")
-            for i, word in enumerate(words):
-                piece = word if i == 0 else " " + word
-                self._event({"role": "assistant", "content": piece} if i == 0 else {"content": piece}, None)
-                time.sleep(self.server.delay)
-            self._event({}, "stop")
-            self.wfile.write(b"data: [DONE]\n\n")
-            self.wfile.flush()
-
-        def _event(self, delta, finish):
-            chunk = {"id": "fake", "object": "chat.completion.chunk", "created": 0, "model": "fake",
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-            self.wfile.flush()
-
-
 @pytest.mark.slow
 def test_browser_streams_an_llm_answer_and_marks_unverified_sentences(browser, ui_index):
     from playwright.sync_api import expect
 
-    llm = FakeLLM()
-    threading.Thread(target=llm.serve_forever, daemon=True).start()
-    try:
-        with running_ui(ui_index, RAG_MODE="openai", RAG_LLM_BASE_URL=f"http://127.0.0.1:{llm.server_port}/v1",
-                        RAG_LLM_MODEL="fake-model") as server, open_page(browser, server.url) as page:
-            from gradio_client import Client
+    with fake_llm("stream") as llm, running_ui(ui_index, RAG_MODE="openai", RAG_LLM_BASE_URL=llm.url,
+                                               RAG_LLM_MODEL="fake-model") as server, \
+            open_page(browser, server.url) as page:
+        from gradio_client import Client
 
-            client = Client(server.url, verbose=False)
-            page.fill("#rag-question textarea", OPTICS_QUESTION)
-            page.click("#rag-ask")
-            streaming = page.locator("#rag-chat .rag-answer.rag-streaming")
-            expect(streaming).to_contain_text("Optics Valley", timeout=60_000)
-            partial = streaming.inner_text()
-            assert "spring" not in partial  # seen before the model finished
-            expect(page.locator("#rag-sources .rag-source").first).to_be_visible()  # sources before the text
-            # another user's question is answered while this long answer is still streaming
-            started = time.monotonic()
-            other = client.predict("What did Hefei do to become an innovation hub?", "extractive", 0, api_name="/ask")
-            assert other["answer"] and time.monotonic() - started < 6
-            assert streaming.count() == 1, "the long answer finished first: no overlap was tested"
-            final = page.locator("#rag-chat .rag-answer:not(.rag-streaming)")
-            expect(final).to_have_count(1, timeout=60_000)
-            expect(final).to_have_class(re.compile(r"\brag-mode-openai\b"))
-            expect(final).to_contain_text("twenty years")
-            unverified = final.locator(".rag-unverified")
-            expect(unverified).to_contain_text("Pigs can fly")
-            expect(unverified).to_contain_text("unverified")
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "ui_llm_unverified.png"))
-            page.get_by_role("tab", name="Settings").click()
-            expect(page.locator("#rag-info")).to_contain_text("fake-model at http://127.0.0.1")
-            page.screenshot(path=str(ARTIFACTS / "ui_settings.png"))
-    finally:
-        llm.shutdown()
+        client = Client(server.url, verbose=False)
+        page.fill("#rag-question textarea", OPTICS_QUESTION)
+        page.click("#rag-ask")
+        streaming = page.locator("#rag-chat .rag-answer.rag-streaming")
+        expect(streaming).to_contain_text("Optics Valley", timeout=60_000)
+        partial = streaming.inner_text()
+        assert "spring" not in partial  # seen before the model finished
+        expect(page.locator("#rag-sources .rag-source").first).to_be_visible()  # sources before the text
+        # another user's question is answered while this long answer is still streaming
+        other = client.predict("What did Hefei do to become an innovation hub?", "extractive", 0, api_name="/ask")
+        assert "Hefei" in other["answer"]
+        assert streaming.count() == 1, "the long answer finished first: no overlap was tested"
+        final = page.locator("#rag-chat .rag-answer:not(.rag-streaming)")
+        expect(final).to_have_count(1, timeout=60_000)
+        expect(final).to_have_class(re.compile(r"\brag-mode-openai\b"))
+        expect(final).to_contain_text("twenty years")
+        unverified = final.locator(".rag-unverified")
+        expect(unverified).to_contain_text("Pigs can fly")
+        expect(unverified).to_contain_text("unverified")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "ui_llm_unverified.png"))
+        page.get_by_role("tab", name="Settings").click()
+        expect(page.locator("#rag-info")).to_contain_text("fake-model at http://127.0.0.1")
+        page.screenshot(path=str(ARTIFACTS / "ui_settings.png"))
     assert llm.requests >= 1
 
 
 @pytest.mark.slow
-def test_auth_on_a_network_address(ui_index):
+def test_rag_ui_with_auth_on_a_network_address(ui_index):
+    """The installed ``rag ui`` command serves the page; on 0.0.0.0 it asks for the password."""
     from gradio_client import Client
+    from gradio_client.exceptions import AuthenticationError
 
-    with running_ui(ui_index, args=("--host", "0.0.0.0"), RAG_MODE="extractive", RAG_UI_AUTH="ann:s3cret") as server:
-        with pytest.raises(Exception):
-            Client(server.url, verbose=False).predict(OPTICS_QUESTION, api_name="/ask")
-        result = Client(server.url, auth=("ann", "s3cret"), verbose=False).predict(OPTICS_QUESTION, api_name="/ask")
+    port = free_port()
+    env = clean_environment(RAG_DATA_DIR=ui_index.data_dir, RAG_CORPUS_DIR=ui_index.corpus_dir, RAG_MODE="extractive",
+                            RAG_UI_AUTH="ann:s3cret")
+    command = [str(Path(sys.executable).with_name("rag")), "ui", "--host", "0.0.0.0", "--port", str(port)]
+    with serving(command, port, 90, env=env) as process:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for_http(url, 90, process)
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
+            Client(url, verbose=False)
+        with pytest.raises(ValueError, match=f"Could not login to {url}"):  # the login was refused
+            Client(url, auth=("ann", "wrong"), verbose=False)
+        result = Client(url, auth=("ann", "s3cret"), verbose=False).predict(OPTICS_QUESTION, api_name="/ask")
         assert "twenty" in result["answer"] or "20" in result["answer"]

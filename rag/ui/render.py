@@ -27,7 +27,14 @@ _NAME_OK = re.compile(r"[A-Za-z0-9._\-\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\ua
 
 
 def esc(value) -> str:
-    """HTML-escape any value (quotes too, so it is safe inside attributes)."""
+    """HTML-escape any value (quotes too, so it is safe inside attributes).
+
+    Args:
+        value: anything; None becomes "".
+
+    Returns:
+        The escaped text.
+    """
     return html.escape("" if value is None else str(value), quote=True)
 
 
@@ -208,18 +215,41 @@ def streaming_html(text: str, turn: int, numbers, note: str = "") -> str:
 
 
 def status_html(text: str, kind: str = "info") -> str:
-    """A one-line message inside the chat (warming up, errors)."""
+    """A one-line message inside the chat (warming up, errors).
+
+    Args:
+        text: the message (escaped here).
+        kind: info, warn or error.
+
+    Returns:
+        HTML.
+    """
     kind = kind if kind in ("info", "warn", "error") else "info"
     return f'<div class="rag-msg rag-msg-{kind}">{esc(text)}</div>'
 
 
 def status_line(kind: str, text: str) -> str:
-    """The status line above the tabs; ``kind`` is warming, ready, noindex or error."""
+    """The status line above the tabs.
+
+    Args:
+        kind: warming, ready, noindex or error (its CSS class).
+        text: the line (escaped here).
+
+    Returns:
+        HTML.
+    """
     return f'<div class="rag-status {esc(kind)}" role="status">{esc(text)}</div>'
 
 
 def question_html(question: str) -> str:
-    """The user's message, escaped, line breaks kept."""
+    """The user's message, escaped, line breaks kept.
+
+    Args:
+        question: the question as typed.
+
+    Returns:
+        HTML.
+    """
     return f'<div class="rag-question">{esc(question)}</div>'
 
 
@@ -275,7 +305,14 @@ def answer_html(answer, turn: int) -> str:
 
 
 def passage_html(evidence) -> str:
-    """The passage (whole chunk) with the quoted sentence inside ``<mark>``."""
+    """The passage (whole chunk) with the quoted sentence inside ``<mark>``.
+
+    Args:
+        evidence: a :class:`rag.types.Evidence`; its offsets place the quote, a search is the fallback.
+
+    Returns:
+        A ``<blockquote>``, clipped to ``CONTEXT_CHARS`` on each side of the quote.
+    """
     passage, quote = evidence.passage or "", evidence.quote or ""
     offset = evidence.start - evidence.passage_start
     if not (0 <= offset and passage[offset:offset + len(quote)] == quote):
@@ -306,7 +343,14 @@ def _clip_after(text: str, limit: int = CONTEXT_CHARS) -> str:
 
 
 def where_label(evidence) -> str:
-    """Plain text: section and page of a piece of evidence."""
+    """Section and page of a piece of evidence.
+
+    Args:
+        evidence: a :class:`rag.types.Evidence`.
+
+    Returns:
+        Plain text, e.g. ``"Founding · page 3"`` ("" when neither is known).
+    """
     parts = []
     if evidence.section and evidence.section != evidence.title:
         parts.append(evidence.section)
@@ -316,7 +360,16 @@ def where_label(evidence) -> str:
 
 
 def source_card(evidence, element_id: str, label: str) -> str:
-    """One source: number, document title, section or page, the passage with the quote marked."""
+    """One source: number, document title, section or page, the passage with the quote marked.
+
+    Args:
+        evidence: a :class:`rag.types.Evidence`.
+        element_id: the card's id, which ``[n]`` links point to.
+        label: shown before the title (``[n]``, or ``~`` for a closest passage).
+
+    Returns:
+        HTML.
+    """
     where = where_label(evidence)
     return (f'<div class="rag-source" id="{esc(element_id)}">'
             f'<div class="rag-source-head"><span class="rag-n">{esc(label)}</span> '
@@ -327,7 +380,14 @@ def source_card(evidence, element_id: str, label: str) -> str:
 
 
 def turn_sources_html(turn: dict) -> str:
-    """The sources of one turn: ``{"turn", "question", "citations", "closest", "refused", "pending"}``."""
+    """The sources of one turn.
+
+    Args:
+        turn: ``{"turn", "question", "citations", "closest", "refused", "pending"}``.
+
+    Returns:
+        HTML: the cited cards, a refusal's closest passages, or a note.
+    """
     n = turn["turn"]
     if turn.get("refused"):
         cards = "".join(source_card(e, f"close-{n}-{i}", "~") for i, e in enumerate(turn.get("closest") or (), 1))
@@ -343,7 +403,14 @@ def turn_sources_html(turn: dict) -> str:
 
 
 def sources_html(turns: list[dict]) -> str:
-    """The Sources panel: the latest turn open, earlier turns folded (newest first)."""
+    """The Sources panel: the latest turn open, earlier turns folded (newest first).
+
+    Args:
+        turns: one dict per turn (see :func:`turn_sources_html`).
+
+    Returns:
+        HTML.
+    """
     if not turns:
         return ('<div class="rag-sources"><div class="rag-empty">Ask a question: the passages the answer cites '
                 "appear here, with the supporting sentence highlighted.</div></div>")
@@ -364,6 +431,9 @@ def documents_html(entries: dict, chunk_total: int | None = None) -> str:
     Args:
         entries: ``{doc_id: LedgerEntry}`` from ``store.ledger_entries()``.
         chunk_total: chunks in the index (shown in the caption when given).
+
+    Returns:
+        HTML.
     """
     if not entries:
         return '<div class="rag-empty">No documents are indexed yet.</div>'
@@ -380,7 +450,14 @@ def documents_html(entries: dict, chunk_total: int | None = None) -> str:
 
 
 def results_html(rows: list[tuple[str, str, str]]) -> str:
-    """Per-file outcomes: ``(name, status, detail)``; status ok/unchanged/removed/failed/refused."""
+    """Per-file outcomes of an upload, ingest or removal.
+
+    Args:
+        rows: ``(name, status, detail)``; failed, refused and error show as bad.
+
+    Returns:
+        HTML ("" for no rows).
+    """
     if not rows:
         return ""
     items = []
@@ -449,7 +526,15 @@ def settings_info_html(settings, mode: str | None) -> str:
 
 # ---- feedback ----------------------------------------------------------------------------------
 def feedback_record(rating: str, turn: dict) -> dict:
-    """One line of ``feedback.jsonl``."""
+    """One line of ``feedback.jsonl``.
+
+    Args:
+        rating: "up" or "down".
+        turn: the rated turn (its ``question`` and ``answer``, the ``rag ask --json`` object).
+
+    Returns:
+        The record: time, rating, question, answer, refused, mode, citations.
+    """
     answer = turn.get("answer") or {}
     return {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": rating, "question": turn.get("question", ""),
             "answer": answer.get("answer", ""), "refused": answer.get("refused", False),
@@ -457,7 +542,12 @@ def feedback_record(rating: str, turn: dict) -> dict:
 
 
 def append_jsonl(path: Path, record: dict) -> None:
-    """Append one JSON line (one ``write`` call on an O_APPEND file, so lines never interleave)."""
+    """Append one JSON line (one ``write`` call on an O_APPEND file, so lines never interleave).
+
+    Args:
+        path: the file (created with its folder when missing).
+        record: a JSON-serialisable dict.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
