@@ -25,7 +25,9 @@ $(VENV)/.setup-stamp: pyproject.toml constraints.txt | $(BIN)/python
 
 $(VENV)/.test-stamp: $(VENV)/.setup-stamp
 	$(PIP) install -c constraints.txt -e '.[llm,test]'
-	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+# Chromium for the browser tests; fonts-noto-cjk so that Chinese shows as glyphs, not boxes
+	(command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1) || \
+		(apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
 	touch $@
 
 setup: $(VENV)/.setup-stamp
