@@ -302,6 +302,16 @@ class LLMComposer:
         yield from self.model.stream(self.messages(question, evidence), max_tokens=tokens)
 
     @staticmethod
+    def drop_repeats(sentences) -> tuple[AnswerSentence, ...]:
+        """Verified sentences that repeat an earlier one (small models loop) are dropped."""
+        kept: list[AnswerSentence] = []
+        for sentence in sentences:
+            if sentence.verified and any(k.verified and _redundant(sentence.text, k.text) for k in kept):
+                continue
+            kept.append(sentence)
+        return tuple(kept)
+
+    @staticmethod
     def clean(raw: str) -> str:
         """The model's text ready for verification: "" for a decline (the gate decides refusals,
         and small models decline too often), without an unfinished last sentence."""

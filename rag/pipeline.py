@@ -229,8 +229,8 @@ class Assistant:
     def _verified(self, composition: Composition, selection: Selection, extractive: ExtractiveComposer,
                   notices: list, mode: str) -> tuple[Composition, str]:
         """Verify a generated composition; fall back to the extractive one when too little survives."""
-        checked = Verifier(self.embedder, self.config, self.multilingual_encoder()).run(composition.text,
-                                                                                      composition.evidence)
+        checked = LLMComposer.drop_repeats(Verifier(self.embedder, self.config, self.multilingual_encoder())
+                                           .run(composition.text, composition.evidence))
         verified = [s for s in checked if s.verified]
         if verified and len(verified) / len(checked) >= self.config.min_verified_share:
             return replace(composition, sentences=checked), mode
