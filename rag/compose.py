@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
-from rag.evidence import Selection, addresses_assistant
+from rag.evidence import Selection, addresses_assistant, asks
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
 from rag.question import Question, holds_answer_type, holds_type
@@ -170,6 +170,8 @@ class ExtractiveComposer:
         c = self.config
         question = selection.question
         usable = [s for s in (with_context(s) for s in selection.sentences) if s is not None]
+        # A sentence that asks ("But DeepSeek?") answers nothing: others come first.
+        usable = [s for s in usable if not asks(s.text)] + [s for s in usable if asks(s.text)]
         if not usable:
             return []
         best = usable[0]

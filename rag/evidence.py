@@ -74,6 +74,11 @@ def keyword_overlap(question_tokens, text: str, idf) -> float:
     return sum(idf(t) for t in wanted if t in present) / total if total else 0.0
 
 
+def asks(text: str) -> bool:
+    """The sentence is a question (it ends with a question mark, perhaps inside closing quotes)."""
+    return bool(_ASKS.search(text))
+
+
 def addresses_assistant(text: str) -> bool:
     """Text in documents is data: a sentence giving the assistant orders is never evidence."""
     return bool(_ADDRESSES_ASSISTANT.search(text))
@@ -146,7 +151,7 @@ class EvidenceSelector:
         for (text, passage, rank, start, end), sim in zip(units, similarities):
             overlap = keyword_overlap(q_tokens, text, idf)
             score = c.semantic_weight * float(sim) + (1 - c.semantic_weight) * overlap
-            if _ASKS.search(text):  # a sentence that asks rarely answers (a quoted question inside one may)
+            if asks(text):  # a sentence that asks rarely answers (a quoted question inside one may)
                 score -= c.question_penalty
             if addresses_assistant(text):
                 score -= c.instruction_penalty

@@ -63,6 +63,12 @@ def topic_coverage(question, text: str, idf) -> float | None:
     return coverage(question.other_terms, text, idf) if question.other_terms else None
 
 
+def _in_context(sentence) -> str:
+    """The sentence with the one before it, under its document title and section: a sentence in
+    "Dongguan's Songshan Lake Materials Laboratory / Size and budget" is about that lab's budget."""
+    return f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {with_previous(sentence)}"
+
+
 def _at_least(value: float | None, floor: float) -> bool:
     """Unknown (None) passes; a measured value must reach the floor."""
     return value is None or value >= floor
@@ -114,7 +120,7 @@ class Gate:
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         names = set() if question.comparative else set(question.names)
         on_topic = [s for s in sentences[:c.type_check_sentences]
-                    if _at_least(topic_coverage(question, with_previous(s), idf), c.min_sentence_coverage)
+                    if _at_least(topic_coverage(question, _in_context(s), idf), c.min_sentence_coverage)
                     and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
                     and all(year in with_previous(s) for year in question.years)
                     and (not question.counted or question.counted in tokenize(with_previous(s)))]
