@@ -74,7 +74,7 @@ def with_context(sentence: Sentence) -> Sentence | None:
     """The sentence as it can be quoted on its own.
 
     A sentence opening with a word that points back ("This city ...", "It ...", "However ...")
-    is widened to start at the sentence before it in the same passage; None when there is none
+    is widened to start at the sentence before it in the same paragraph; None when there is none
     or the pair would be too long to quote.
     """
     if not _ANAPHORIC_START.match(sentence.text):
@@ -85,7 +85,7 @@ def with_context(sentence: Sentence) -> Sentence | None:
     if not before:
         return None
     text = sentence.passage[before[-1]:sentence.end - base]
-    if len(text.split()) > MAX_CONTEXT_WORDS or len(text) > MAX_CONTEXT_WORDS * 4:
+    if "\n" in text or len(text.split()) > MAX_CONTEXT_WORDS or len(text) > MAX_CONTEXT_WORDS * 4:
         return None
     return replace(sentence, text=text, start=base + before[-1])
 
@@ -165,7 +165,7 @@ class ExtractiveComposer:
     def factoid(self, selection: Selection) -> list[Sentence]:
         """The best sentence, then up to two more that score within ``extractive_margin`` of it and do
         not repeat it, in reading order. A question asking for a figure or a date gets the best
-        of the top five sentences holding one when the chosen ones hold none.
+        of the top ``type_check_sentences`` sentences holding one when the chosen ones hold none.
         """
         c = self.config
         question = selection.question
@@ -191,7 +191,7 @@ class ExtractiveComposer:
             chosen.append(s)
             words += len(s.text.split())
         if question.wants and not any(holds_answer_type(question, x.text) for x in chosen):
-            typed = next((s for s in usable[:5] if holds_answer_type(question, s.text)), None)
+            typed = next((s for s in usable[: c.type_check_sentences] if holds_answer_type(question, s.text)), None)
             if typed is not None:
                 chosen = [x for x in chosen if not _overlaps(x, typed)][: c.extractive_max_sentences - 1] + [typed]
         return _reading_order(chosen)
