@@ -23,11 +23,15 @@ from rag.question import Question, holds_answer_type, holds_type
 from rag.text import split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 
-_ANAPHORIC_START = re.compile(r"^\W*(?:this|these|that|those|it|its|they|their|such|he|she|his|her|there|"
-                              r"the (?:city|company|province|move|plan|programme|program|policy|firm|park|region|"
-                              r"lab|laboratory|model|approach|strategy|government|team|fund|group)\b|"
-                              r"also|however|but|meanwhile|in addition|moreover|as a result|therefore)\b|"
-                              r"^\W*(?:该|这|此|其|他们|它)", re.I)
+# Openings that point back to something named before: the sentence needs the one before it.
+_NEEDS_CONTEXT = re.compile(
+    r"^\W*(?:it|its|they|their|them|he|she|his|her|these|those|there|such|"
+    r"(?:this|that|the) (?:city|company|province|move|plan|programme|program|policy|firm|park|region|lab|"
+    r"laboratory|model|approach|strategy|government|team|fund|group|place|district|zone|country)|"
+    r"(?:this|that) (?:is|was|has|had|means|meant|shows|showed|made|makes|led))\b|^\W*(?:该|这|此|其|他们|它)", re.I)
+# Openings that link to the sentence before but still read true alone.
+_LINKS_BACK = re.compile(r"^\W*(?:this|that|also|however|but|meanwhile|in addition|moreover|as a result|"
+                         r"therefore|yet|still|instead)\b", re.I)
 _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"
                             r"not (?:mentioned|provided|stated) in the (?:evidence|documents?)|no information|"
                             r"文档中没有|没有提到|未提及", re.I)
@@ -73,20 +77,20 @@ def to_evidence(sentences) -> tuple[Evidence, ...]:
 def with_context(sentence: Sentence) -> Sentence | None:
     """The sentence as it can be quoted on its own.
 
-    A sentence opening with a word that points back ("This city ...", "It ...", "However ...")
-    is widened to start at the sentence before it in the same paragraph; None when there is none
-    or the pair would be too long to quote.
+    A sentence opening with a word that points back ("This city ...", "It ...") is widened to
+    start at the sentence before it in the same paragraph; None when there is none or the pair
+    would be too long to quote. One that only links back ("However, ...", "This wave of ...") is
+    widened the same way when it can be, and otherwise quoted as it is.
     """
-    if not _ANAPHORIC_START.match(sentence.text):
+    needs = bool(_NEEDS_CONTEXT.match(sentence.text))
+    if not needs and not _LINKS_BACK.match(sentence.text):
         return sentence
     base = int(sentence.metadata.get("start", 0))
     offset = sentence.start - base
     before = [a for a, b in split_sentences(sentence.passage) if b <= offset]
-    if not before:
-        return None
-    text = sentence.passage[before[-1]:sentence.end - base]
-    if "\n" in text or len(text.split()) > MAX_CONTEXT_WORDS or len(text) > MAX_CONTEXT_WORDS * 4:
-        return None
+    text = sentence.passage[before[-1]:sentence.end - base] if before else ""
+    if not text or "\n" in text or len(text.split()) > MAX_CONTEXT_WORDS or len(text) > MAX_CONTEXT_WORDS * 4:
+        return None if needs else sentence
     return replace(sentence, text=text, start=base + before[-1])
 
 
