@@ -87,6 +87,7 @@ def test_property_sentence_spans_are_ordered_and_stripped(text):
         last = b
 
 
-def test_tokenize_normalises_spelling_plurals_and_irregular_verbs():
-    assert tokenize("Optics Valley stuck to fibre") == ["optic", "valley", "stick", "fiber"]
-    assert "city" in tokenize("cities")
+def test_tokenize_lemmatises_plurals_and_irregular_verbs():
+    # simplemma lemmas; spelling variants (fibre/fiber) are left to the embeddings.
+    assert tokenize("Optics Valley stuck to fibre") == ["optics", "valley", "stick", "fibre"]
+    assert tokenize("cities took the companies' policies") == ["city", "take", "company", "policy"]

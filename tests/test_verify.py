@@ -8,7 +8,7 @@ from rag.verify import Verifier, chinese_number, normalize_markers, numbers_in, 
 
 @pytest.fixture(scope="module")
 def verify(embedder):
-    return lambda text, evidence, _embedder=None: Verifier(embedder).run(text, evidence)
+    return lambda text, evidence: Verifier(embedder).run(text, evidence)
 
 
 def evidence(n, quote, chunk="c"):
@@ -32,33 +32,31 @@ def test_split_cited_attaches_markers_after_the_full_stop():
 
 
 def test_supported_sentence_is_verified(verify):
-    checked = verify("Optics Valley stuck to optical fiber communication for twenty years [1].", EVIDENCE,
-                            embedder)
+    checked = verify("Optics Valley stuck to optical fiber communication for twenty years [1].", EVIDENCE)
     assert [(s.verified, s.citations) for s in checked] == [(True, (1,))]
 
 
 def test_wrong_citation_is_repaired(verify):
     checked = verify("Hefei spent heavily to bring in the University of Science and Technology of China [3].",
-                            EVIDENCE, embedder)
+                            EVIDENCE)
     assert checked[0].verified and checked[0].citations == (2,)
 
 
 def test_missing_citation_is_added(verify):
-    checked = verify("Hangzhou iterated its digital economy policies six times in ten years.", EVIDENCE,
-                            embedder)
+    checked = verify("Hangzhou iterated its digital economy policies six times in ten years.", EVIDENCE)
     assert checked[0].verified and checked[0].citations == (3,)
 
 
 def test_swapped_city_and_invented_number_are_not_verified(verify):
     # The failure seen with the 0.5B model: Nanjing swapped for Hangzhou, a made-up figure.
     checked = verify("Because Nanjing is a city known for Alibaba [3]. Nanjing has 9 million people [1].",
-                            EVIDENCE, embedder)
+                            EVIDENCE)
     assert [s.verified for s in checked] == [False, False]
 
 
 def test_citation_to_a_number_never_given_is_removed(verify):
     checked = verify("Hefei spent heavily to bring in the University of Science and Technology of China [7].",
-                            EVIDENCE, embedder)
+                            EVIDENCE)
     assert 7 not in checked[0].citations and checked[0].verified
 
 
