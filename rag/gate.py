@@ -6,8 +6,9 @@ nearby facts. The gate refuses when
 - the best sentence scores under ``gate_threshold``;
 - no passage holds the question's topic: the IDF-weighted share of its topic words found in one
   passage is under ``min_term_coverage`` (``min_support_coverage`` when a sentence is close to
-  the question in meaning, so a paraphrase is not refused for one missing word); a question
-  comparing places may gather its topic from several passages;
+  the question in meaning, so a paraphrase is not refused for one missing word, and for an
+  explanation, whose question names a situation in its own words rather than the fact it
+  needs); a question comparing places may gather its topic from several passages;
 - a question for a figure or a date finds none in a sentence about its topic, in a passage
   naming what it names ("What is the population of Nanjing?").
 """
@@ -58,7 +59,7 @@ def topic_coverage(question, text: str, idf) -> float | None:
     Across languages (a Chinese question, an English passage) only the question's names can be
     matched, in their other-language form; None when it has none (nothing can be checked by words).
     """
-    if (question.language == "zh") == is_cjk_text(text):
+    if _same_language(question, text):
         return coverage(question.terms, text, idf)
     return coverage(question.other_terms, text, idf) if question.other_terms else None
 
@@ -67,6 +68,10 @@ def _in_context(sentence) -> str:
     """The sentence with the one before it, under its document title and section: a sentence in
     "Dongguan's Songshan Lake Materials Laboratory / Size and budget" is about that lab's budget."""
     return f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {with_previous(sentence)}"
+
+
+def _same_language(question, text: str) -> bool:
+    return (question.language == "zh") == is_cjk_text(text)
 
 
 def _at_least(value: float | None, floor: float) -> bool:
@@ -108,13 +113,13 @@ class Gate:
             known = [f for f in found if f is not None]
             best = max(known) if len(known) == len(found) else 1.0
             close = max(s.similarity for s in sentences) >= c.support_similarity
-            needed = c.min_support_coverage if close else c.min_term_coverage
+            needed = c.min_support_coverage if close or question.is_explanation else c.min_term_coverage
             if best < needed:
                 present = set(tokenize(" ".join(texts)))
                 missing = [t for t in terms if t not in present] or list(terms)
                 together = "" if len(missing) < len(terms) else " together"
                 return GateDecision(False, "no passage mentions " + ", ".join(missing[:4]) + together)
-        if not question.wants:
+        if question.wants in ("", "quote"):  # a title may be written without quotation marks
             return GateDecision(True)
         # A figure or date must come from a sentence about the question's topic, in a passage that
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
@@ -123,7 +128,8 @@ class Gate:
                     if _at_least(topic_coverage(question, _in_context(s), idf), c.min_sentence_coverage)
                     and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
                     and all(year in with_previous(s) for year in question.years)
-                    and (not question.counted or question.counted in tokenize(with_previous(s)))]
+                    and (not question.counted or question.counted in tokenize(with_previous(s)))
+                    and (_same_language(question, s.text) or s.similarity >= c.cross_similarity)]
         if not any(holds_answer_type(question, s.text) for s in on_topic):
             what = {"quantity": "figure", "money": "sum", "time": "date"}[question.wants]
             when = f" in {', '.join(question.years)}" if question.years else ""

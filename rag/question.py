@@ -28,6 +28,7 @@ _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow much did\b.
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment)\b|"
                       r"多少(?:钱|资金|美元|元|亿元|万元)|投资了?(?:大约|约)?多少|营业收入是多少|预算是多少|花了多少", re.I)
 _DURATION_Q = re.compile(r"\b(?:over|in|during|within|for) what (?:period|time|span)\b|\bhow long\b|多久|多长时间|多少年", re.I)
+_QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|titled|headlined)\b|标题|口号|题为", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
                      r"什么时候|哪一?年|何时|哪个月|哪一天", re.I)
 _EXPLANATION_Q = re.compile(
@@ -54,7 +55,8 @@ class Question:
         text: the standalone question.
         language: "zh" when it is written in Chinese, else "en".
         kind: "explanation" (why, how did, what should ...) or "factoid".
-        wants: "quantity", "money", "time" or "" (no particular answer type).
+        wants: "quantity", "money", "time", "quote" (a title, headline or slogan) or "" (no
+            particular answer type).
         years: the years the question names ("in 2024"): evidence for a figure must name them too.
         parts: answer types of every part of a multi-part question ("How many articles, and over
             what period?" -> ("quantity", "duration")); empty for a one-part question.
@@ -115,6 +117,8 @@ def analyse(text: str) -> Question:
     wants = "quantity" if _QUANTITY_Q.search(text) else "time" if _TIME_Q.search(text) else ""
     if _MONEY_Q.search(text):
         wants = "money"
+    elif not wants and _QUOTE_Q.search(text):
+        wants = "quote"
     kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
     terms = tuple(t for t in dict.fromkeys(tokenize(text)) if t not in QUESTION_FRAME)
     names = tuple(dict.fromkeys(tokenize(" ".join(_NAME.findall(text)))))
@@ -147,9 +151,13 @@ def question_parts(text: str) -> tuple[str, ...]:
     return tuple(_answer_type(p) for p in pieces) if len(pieces) > 1 else ()
 
 
-_HAS_QUANTITY = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                           r"forty|fifty|hundred|thousand|million|billion|trillion|half|dozen)\b|"
-                           r"[一二两三四五六七八九十百千万亿]", re.I)
+_NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+                 r"thousand|million|billion|trillion|half|dozen")
+# Digits; English number words ("one" mostly means "a"; a capitalised number word inside a
+# sentence is part of a name, as in "Four Great Ancient Capitals"); Chinese numerals of two or
+# more characters or with a measure word ("一篇" is "an article", not a figure).
+_HAS_QUANTITY = re.compile(r"\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
+                           r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿][个家座所年次位项台名人倍成]")
 _HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|april|may|june|july|august|september|"
                        r"october|november|december|spring|summer|autumn|winter)\b|\d{4}\s*\u5e74|[\d一二三四五六七八九十]+\u6708",
                        re.I)
@@ -181,9 +189,14 @@ _HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|deca
                            r"[\d一二两三四五六七八九十百几]+\s*(?:天|周|个月|年|十年)", re.I)
 
 
+_HAS_QUOTE = re.compile(r"[\"\u201c\u300c\u300e\u300a][^\"\u201d\u300d\u300f\u300b]{3,}[\"\u201d\u300d\u300f\u300b]")
+
+
 def holds_type(kind: str, text: str) -> bool:
-    """Does ``text`` hold an answer of this type ("quantity", "money", "time", "duration"; any
-    other type: True)?"""
+    """Does ``text`` hold an answer of this type ("quantity", "money", "time", "duration",
+    "quote"; any other type: True)?"""
+    if kind == "quote":
+        return bool(_HAS_QUOTE.search(text))
     if kind == "duration":
         return bool(_HAS_DURATION.search(text))
     if kind == "money":
@@ -198,6 +211,8 @@ def holds_type(kind: str, text: str) -> bool:
 def holds_answer_type(question: Question, text: str) -> bool:
     """Does ``text`` hold the kind of answer the question asks for (always True when it asks for
     no particular kind)?"""
+    if question.wants == "quote":
+        return holds_type("quote", text)
     if question.wants == "money":
         return has_money(text)
     if question.wants == "quantity":
