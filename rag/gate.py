@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.config import AnswerConfig
-from rag.evidence import Selection
+from rag.evidence import Selection, asks
 from rag.question import holds_answer_type
 from rag.text import is_cjk_text, split_sentences, tokenize
 
@@ -125,7 +125,7 @@ class Gate:
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         names = set() if question.comparative else set(question.names)
         on_topic = [s for s in sentences[:c.type_check_sentences]
-                    if _at_least(topic_coverage(question, _in_context(s), idf), c.min_sentence_coverage)
+                    if not asks(s.text) and _at_least(topic_coverage(question, _in_context(s), idf), c.min_sentence_coverage)
                     and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
                     and all(year in with_previous(s) for year in question.years)
                     and (not question.counted or question.counted in tokenize(with_previous(s)))
