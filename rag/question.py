@@ -156,7 +156,7 @@ _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|tw
 # Digits not glued to Latin letters ("G60", "H800" are names); English number words ("one" mostly means "a"; a capitalised number word inside a
 # sentence is part of a name, as in "Four Great Ancient Capitals"); Chinese numerals of two or
 # more characters or with a measure word ("一篇" is "an article", not a figure).
-_HAS_QUANTITY = re.compile(r"(?<![A-Za-z])\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
+_HAS_QUANTITY = re.compile(r"(?<![A-Za-z\d.,])\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
                            r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿][个家座所年次位项台名人倍成]")
 _HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|april|may|june|july|august|september|"
                        r"october|november|december|spring|summer|autumn|winter)\b|\d{4}\s*\u5e74|[\d一二三四五六七八九十]+\u6708",
