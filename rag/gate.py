@@ -106,10 +106,14 @@ class Gate:
         texts = [f"{p.metadata.get('title', '')} {p.metadata.get('section', '')} {p.text}"
                  for p in selection.passages]
         if terms and texts:
+            # An explanation's question describes a situation in its own words ("ease their
+            # anxiety"): a word the corpus never uses must not outweigh the rest, so its words
+            # count equally; a factoid's rare word is the fact it asks for ("mayor").
+            weight = (lambda token: 1.0) if question.is_explanation else idf
             if question.comparative:
-                found = [topic_coverage(question, " ".join(texts), idf)]
+                found = [topic_coverage(question, " ".join(texts), weight)]
             else:
-                found = [topic_coverage(question, t, idf) for t in texts]
+                found = [topic_coverage(question, t, weight) for t in texts]
             known = [f for f in found if f is not None]
             best = max(known) if len(known) == len(found) else 1.0
             close = max(s.similarity for s in sentences) >= c.support_similarity
