@@ -36,7 +36,7 @@ class AnswerConfig:
     support_similarity: float = 0.5  # what "close" means (cosine of the best sentence)
     min_sentence_coverage: float = 0.5  # the sentence giving a figure or date must hold this much of the topic
     type_check_sentences: int = 10
-    cross_similarity: float = 0.45  # a figure from a sentence in another language: multilingual cosine  # a figure/date question needs one in this many best sentences
+    cross_similarity: float = 0.35  # a figure from a sentence in another language: multilingual cosine  # a figure/date question needs one in this many best sentences
     # Composer
     extractive_max_sentences: int = 3
     extractive_margin: float = 0.12  # further sentences must score within this of the best one

@@ -150,6 +150,10 @@ class EvidenceSelector:
         sentences = []
         for (text, passage, rank, start, end), sim in zip(units, similarities):
             overlap = keyword_overlap(q_tokens, text, idf)
+            if (question.language == "zh") != is_cjk_text(text):
+                # Across languages words cannot meet (beyond bridged names): the keyword share
+                # is taken from meaning, so such a sentence is not ranked below every same-language one.
+                overlap = max(overlap, float(sim))
             score = c.semantic_weight * float(sim) + (1 - c.semantic_weight) * overlap
             if asks(text):  # a sentence that asks rarely answers (a quoted question inside one may)
                 score -= c.question_penalty

@@ -41,7 +41,7 @@ _EXPLANATION_Q = re.compile(
     r"explanations?|advantages?|strengths?|drivers?|ingredients?|secrets?|keys?)\b|"
     r"\bwhat (?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped)\b|"
     r"\bwhat (?:did|does|do|has|have) .{1,40}\bdo\b(?! with)|\bwhat lessons?\b|\bfor what reasons?\b|\bin what ways?\b|\bexplain\b|"
-    r"为什么|为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么", re.I)
+    r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么", re.I)
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w\u2019'-]+")  # capitalised words after the first
 _COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
                           r"\b[A-Z][\w\u2019']*(?:'s|\u2019s)? and [A-Z]|比较|区别|不同|相比", re.I)
