@@ -4,9 +4,7 @@
 """
 
 import argparse
-import contextlib
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -16,16 +14,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import CORPUS, free_port, wait_for_port
+from helpers import CORPUS, clean_environment, llama_server
 from rag import bench
-from rag.chunking import chunk_document
+from rag.bench import report, stages, synthetic
+from rag.bench.processes import rag_command, run_measured
+from rag.chunking import chunk_document, embedding_text
 from rag.ingest import Ingester
 from rag.loaders import load
 from rag.settings import Settings
 from rag.store import open_store
 
-RAG = [str(Path(sys.executable).with_name("rag"))] if Path(sys.executable).with_name("rag").exists() \
-    else [sys.executable, "-m", "rag"]
 OPTICS_QUESTION = "How long did Optics Valley stick to fibre?"
 NEEDLE_DOC = "zz-harbour-authority.md"
 NEEDLE_TEXT = """---
@@ -38,11 +36,13 @@ The Zephyrine Harbour Authority was founded in 1987 by the marine engineer Margu
 It manages three deep-water berths on the northern shore of the Zephyrine estuary.
 """
 NEEDLE_QUESTION = "Who founded the Zephyrine Harbour Authority?"
+TARGET_KEYS = ("ingest_vs_langchain", "ingest_vs_raw_encode", "cold_first_ask_s", "ui_ready_s", "retrieve_p50_ms_100k",
+               "cold_first_ask_s_100k", "keyword_index_ready_s_100k")
 
 
 @pytest.fixture(scope="module")
 def pool():
-    return bench.sentence_pool(CORPUS)
+    return synthetic.sentence_pool(CORPUS)
 
 
 def small_corpus(target: Path) -> Path:
@@ -57,6 +57,16 @@ def chunk_count(folder: Path) -> int:
     return sum(len(chunk_document(load(p, p.name))) for p in sorted(folder.glob("*.md")))
 
 
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory, embedder):
+    """Settings of an index of :func:`small_corpus`."""
+    root = tmp_path_factory.mktemp("small")
+    settings = Settings.from_env(environ={}, data_dir=root / "data", corpus_dir=small_corpus(root / "corpus"),
+                                 cache_dir=root / "cache")
+    assert not Ingester(settings, embedder=embedder).run().failed
+    return settings
+
+
 # ---- cheap unit tests ---------------------------------------------------------------------------
 def test_sentence_pool_holds_corpus_sentences_without_headings(pool):
     texts = [s.text for s in pool]
@@ -67,25 +77,25 @@ def test_sentence_pool_holds_corpus_sentences_without_headings(pool):
 
 @pytest.mark.parametrize("target", [1, 7, 61, 130])
 def test_synthetic_corpus_has_exactly_the_requested_chunks(pool, tmp_path, target):
-    made = bench.build_synthetic_corpus(pool, target, tmp_path / "syn", seed=target, chunks_per_file=25)
+    made = synthetic.build_synthetic_corpus(pool, target, tmp_path / "syn", seed=target, chunks_per_file=25)
     assert made["chunks"] == target
     assert chunk_count(tmp_path / "syn") == target
     assert made["files"] == len(list((tmp_path / "syn").glob("*.md")))
 
 
 def test_synthetic_corpus_is_deterministic(pool, tmp_path):
-    bench.build_synthetic_corpus(pool, 40, tmp_path / "a", seed=5, chunks_per_file=20)
-    bench.build_synthetic_corpus(pool, 40, tmp_path / "b", seed=5, chunks_per_file=20)
+    synthetic.build_synthetic_corpus(pool, 40, tmp_path / "a", seed=5, chunks_per_file=20)
+    synthetic.build_synthetic_corpus(pool, 40, tmp_path / "b", seed=5, chunks_per_file=20)
     for path in (tmp_path / "a").glob("*.md"):
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes()
 
 
 def test_synthetic_corpus_ingests_to_exact_chunks_and_offsets(pool, tmp_path, embedder):
     folder = tmp_path / "syn"
-    bench.build_synthetic_corpus(pool, 45, folder, seed=11, chunks_per_file=20)
+    synthetic.build_synthetic_corpus(pool, 45, folder, seed=11, chunks_per_file=20)
     settings = Settings.from_env(environ={}, data_dir=tmp_path / "data", corpus_dir=folder)
-    report = Ingester(settings, embedder=embedder).run([folder])
-    assert not report.failed and report.chunks_embedded == 45
+    report_ = Ingester(settings, embedder=embedder).run([folder])
+    assert not report_.failed and report_.chunks_embedded == 45
     texts = {}
     seen = 0
     for _, text, meta in open_store(settings).all_chunks():
@@ -98,12 +108,8 @@ def test_synthetic_corpus_ingests_to_exact_chunks_and_offsets(pool, tmp_path, em
 def test_synthetic_index_vectors_are_close_to_real_embeddings(pool, embedder):
     """The large-index shortcut: a chunk's vector from its sentences' vectors, not the encoder."""
     sample = pool[:60]
-    vectors = embedder.encode([s.text for s in sample])
-    from rag.ingest import embedding_text
-
-    heads = sorted({(s.title, s.section) for s in sample})
-    head_vectors = dict(zip(heads, embedder.encode([embedding_text(t, sec, "").strip() for t, sec in heads])))
-    batches = list(bench.synthetic_index_batches(sample, vectors, head_vectors, 25, seed=1, batch=10))
+    vectors = synthetic.pool_vectors(sample, embedder)
+    batches = list(synthetic.synthetic_index_batches(sample, vectors, 25, seed=1, batch=10))
     assert [len(b[0]) for b in batches] == [10, 10, 5]
     ids = [i for b in batches for i in b[0]]
     assert len(set(ids)) == 25
@@ -117,80 +123,138 @@ def test_synthetic_index_vectors_are_close_to_real_embeddings(pool, embedder):
     assert all(m["end"] - m["start"] == len(t) for t, m in zip(texts, metas))
 
 
+def test_cached_index_is_written_once_then_reused(pool, small_index, embedder, tmp_path):
+    vectors = synthetic.pool_vectors(pool, embedder)
+    lines = []
+    first = synthetic.cached_index(small_index, embedder, pool, vectors, 150, small_index, tmp_path, lines.append)
+    again = synthetic.cached_index(small_index, embedder, pool, vectors, 150, small_index, tmp_path, lines.append)
+    assert (first["reused"], again["reused"]) == (False, True) and len(lines) == 1
+    assert again["settings"] == first["settings"] and again["write_s"] == first["write_s"]
+    store = open_store(again["settings"])
+    assert store.chunk_count() == 150
+    real = {cid for cid, _, _ in open_store(small_index).all_chunks()}
+    assert real <= {cid for cid, _, _ in store.all_chunks()}  # the real chunks are in it, with their vectors
+    other = synthetic.cached_index(small_index, embedder, pool, vectors, 160, small_index, tmp_path, lines.append)
+    assert not other["reused"] and other["settings"].data_dir != first["settings"].data_dir
+    assert sorted(p.name.split("-")[1] for p in tmp_path.iterdir()) == ["150", "160"]  # no partial folder left
+
+
 def test_run_measured_reports_exit_time_and_peak_rss():
     code = "import sys; b = bytearray(150 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); sys.exit(3)"
-    run = bench.run_measured([sys.executable, "-c", code], dict(os.environ), timeout=60)
+    run = run_measured([sys.executable, "-c", code], clean_environment(), timeout=60)
     assert run["exit"] == 3
     assert run["peak_rss_mb"] >= 150
-    assert 0 < run["seconds"] < 60
+    assert run["seconds"] > 0
 
 
-def test_targets_and_tables_from_results():
+def test_targets_not_measured_read_not_measured():
+    """A 10k-chunk retrieval figure never stands for the 100k target; every target without a
+    value reads "not measured", however the other figures look."""
     results = {"retrieve_p50_ms": 42.0, "retrieve_measured_at_chunks": 10_000, "ingest_vs_raw_encode": 0.85,
-               "ingest_measured_at_chunks": 1000, "extractive_p50_ms": 120.0, "local_p50_ms": None,
-               "ui_ready_s": 12.5, "peak_rss_local_mb": 1500}
-    targets = {t["key"]: t for t in bench.evaluate_targets(results)}
-    assert targets["retrieve_p50_ms"]["met"] is True and "100k skipped" in targets["retrieve_p50_ms"]["note"]
+               "ingest_vs_raw_encode_spread": [0.8, 0.9], "ingest_measured_at_chunks": 1000, "ingest_runs": 3,
+               "ingest_vs_langchain": 1.3, "extractive_p50_ms": 120.0, "local_p50_ms": None, "ui_ready_s": 12.5,
+               "peak_rss_local_mb": 1500, "quick": True}
+    targets = {t["key"]: t for t in report.evaluate_targets(results)}
+    assert set(TARGET_KEYS) <= set(targets)
+    for key in ("retrieve_p50_ms_100k", "cold_first_ask_s_100k", "keyword_index_ready_s_100k", "peak_rss_mb_100k"):
+        assert targets[key]["value"] is None and targets[key]["met"] is None
+        assert targets[key]["note"] == "100k index not run (quick mode)"
+    assert targets["cold_first_ask_s"]["met"] is None and targets["local_p50_ms"]["met"] is None
     assert targets["ingest_vs_raw_encode"]["met"] is False
-    assert targets["local_p50_ms"]["met"] is None
-    assert targets["peak_rss_local_mb"]["met"] is True
-    table = bench.format_tables({**results, "targets": list(targets.values())})
-    assert "MISSED" in table and "not measured" in table
+    assert targets["ingest_vs_raw_encode"]["note"] == "median of 3 runs at 1,000 chunks; spread 0.8-0.9"
+    assert targets["ingest_vs_langchain"]["met"] is True and targets["peak_rss_local_mb"]["met"] is True
+    assert targets["ui_ready_s"]["met"] is False
+    table = report.format_tables({**results, "targets": list(targets.values())})
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines()}
+    assert "| not measured | not measured |" in rows["retrieval p50 at 100k chunks"]
+    assert "| 0.85 x | MISSED |" in rows["ingest / raw encoder, same chunks"]
+    measured = report.evaluate_targets({**results, "retrieve_p50_ms_100k": 61.0, "large_index_chunks": 100_000})
+    assert [t["met"] for t in measured if t["key"] == "retrieve_p50_ms_100k"] == [False]
 
 
 def test_settings_env_configures_a_child_only_by_variables(tmp_path):
     settings = Settings.from_env(environ={}, data_dir=tmp_path / "d", chroma_host="10.0.0.5", chroma_port=9000)
-    env = bench.settings_env(settings, mode="extractive")
+    env = stages.settings_env(settings, mode="extractive")
     assert env["RAG_DATA_DIR"] == str(tmp_path / "d") and env["RAG_MODE"] == "extractive"
     assert env["RAG_CHROMA_HOST"] == "10.0.0.5" and env["RAG_CHROMA_PORT"] == "9000"
     assert Settings.from_env(environ=env) == settings.replace(mode="extractive")
 
 
 def test_bench_cli_json_with_tiny_sizes(tmp_path, monkeypatch, capsys):
-    """The whole run (ingest, LangChain, retrieval on embedded and server Chroma, answering) at tiny sizes."""
-    tiny = bench.BenchConfig(ingest_sizes=(30,), retrieval_sizes=(150,), questions=2, cold_questions=1,
-                             local_questions=1, corpus_repeats=1, langchain=True, server=True, local=False,
-                             cold_start=False, quick=True)
-    monkeypatch.setattr(bench, "QUICK", tiny)
+    """The whole run (ingest with repeats, LangChain, retrieval on embedded and server Chroma,
+    answering) at tiny sizes; what it did not measure is null."""
+    tiny = bench.BenchConfig(ingest_sizes=(30,), ingest_repeats=2, corpus_repeats=1, retrieval_sizes=(150,),
+                             large_size=None, questions=2, cold_questions=1, local_questions=1, langchain=True,
+                             server=True, local=False, cold_start=False, quick=True, cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(bench.runner, "QUICK", tiny)
     settings = Settings.from_env(environ={}, data_dir=tmp_path / "user-index", corpus_dir=small_corpus(tmp_path / "c"))
     out = tmp_path / "out"
     assert bench.run_cli(argparse.Namespace(quick=True, json=True, out=out), settings) == 0
     results = json.loads(capsys.readouterr().out)
-    assert 0 < results["ingest_vs_raw_encode"] < 5
+    assert set(TARGET_KEYS) <= set(results)
+    for key in ("cold_first_ask_s", "ui_ready_s", "retrieve_p50_ms_100k", "cold_first_ask_s_100k",
+                "keyword_index_ready_s_100k"):
+        assert results[key] is None, key
+    low, high = results["ingest_vs_raw_encode_spread"]
+    assert 0 < low <= results["ingest_vs_raw_encode"] <= high < 5
+    low, high = results["ingest_vs_langchain_spread"]
+    assert 0 < low <= results["ingest_vs_langchain"] <= high < 5
+    assert results["ingest_runs"] == 2 and results["ingest_measured_at_chunks"] == 30
     assert results["retrieve_p50_ms"] > 0 and results["retrieve_measured_at_chunks"] == 150
-    assert results["ingest_measured_at_chunks"] == 30
     assert [r["chunks"] for r in results["ingest"]] == [chunk_count(tmp_path / "c"), 30]
     assert all(r["langchain_chunks_per_s"] > 0 for r in results["ingest"])
     stores = {(r["store"], r["index"]) for r in results["retrieval"]}
     assert stores == {("embedded", "synthetic"), ("server", "synthetic"), ("embedded", "ingested")}
     assert all(r["chunks"] == 150 for r in results["retrieval"] if r["index"] == "synthetic")
     assert results["answer"][0]["mode"] == "extractive" and results["extractive_p50_ms"] > 0
-    assert {t["key"] for t in results["targets"]} >= {"retrieve_p50_ms", "ingest_vs_raw_encode"}
+    verdicts = {t["key"]: t["met"] for t in results["targets"]}
+    assert verdicts["retrieve_p50_ms_100k"] is None and verdicts["cold_first_ask_s"] is None
     assert [g["chunks"] for g in results["growth"]] == sorted(g["chunks"] for g in results["growth"])
     assert {"cpu", "cores_logical", "ram_gb", "python"} <= set(results["machine"])
     assert results["versions"]["chromadb"] and results["versions"]["torch"]
     text = (out / "RESULTS.md").read_text(encoding="utf-8")
-    for needle in ("Machine", "chromadb", "sentence-transformers", "llama-cpp-python", "Ingestion", "Retrieval"):
+    for needle in ("Machine", "chromadb", "sentence-transformers", "llama-cpp-python", "Ingestion", "Retrieval",
+                   "| retrieval p50 at 100k chunks | < 50 ms | not measured | not measured |"):
         assert needle in text
     for chart in ("ingest.png", "retrieval.png", "growth.png"):
         assert (out / chart).read_bytes()[:4] == b"\x89PNG"
     assert json.loads((out / "results.json").read_text())["retrieve_p50_ms"] == results["retrieve_p50_ms"]
     assert not (tmp_path / "user-index").exists()  # the user's index is never touched
+    assert len(list((tmp_path / "cache").iterdir())) == 1  # the synthetic index is kept for the next run
+
+
+@pytest.mark.slow
+def test_large_index_is_measured_in_new_processes(pool, small_index, embedder, tmp_path):
+    """The large-index stage at a tiny size: every figure comes from new processes or this one,
+    and a 200-chunk index leaves the 100k targets unmeasured."""
+    vectors = synthetic.pool_vectors(pool, embedder)
+    built = synthetic.cached_index(small_index, embedder, pool, vectors, 200, small_index, tmp_path, print)
+    lines = []
+    large = stages.measure_large_index(built["settings"], embedder, OPTICS_QUESTION, [OPTICS_QUESTION], 1, 1,
+                                       lines.append)
+    assert large["errors"] == [] and large["chunks"] == 200
+    assert large["keyword_first_s"] > 0 and large["keyword_ready_s"] > 0 and large["first_ask_s"] > 0
+    assert 150 < large["peak_rss_mb"] < 4096  # the child's own peak (torch + MiniLM + Chroma)
+    assert large["retrieval"]["hybrid_p50_ms"] > 0 and len(lines) == 3
+    results = {"large_index": large, "large_index_chunks": large["chunks"]}
+    assert all(t["value"] is None for t in report.evaluate_targets(results) if t["key"].endswith("_100k"))
 
 
 @pytest.mark.slow
 def test_cold_start_and_peak_rss_are_measured_in_new_processes(corpus_index):
     lines = []
-    cold, memory = bench.measure_cold_start(corpus_index, OPTICS_QUESTION, local=False, progress=lines.append)
-    assert 0 < cold["rag_help_s"] < 5
+    cold, memory = stages.measure_cold_start(corpus_index, OPTICS_QUESTION, local=False, progress=lines.append,
+                                             repeats=2)
+    assert cold["errors"] == []
+    assert 0 < cold["rag_help_s"] and len(cold["first_ask_s_runs"]) == 2
     assert cold["first_ask_s"] > cold["rag_help_s"]
-    assert 0 < cold["ui_page_s"] <= cold["ui_ready_s"] < 300
+    assert 0 < cold["ui_page_s"] <= cold["ui_ready_s"]
     rows = {m["what"]: m for m in memory}
     ask = rows["rag ask --mode extractive"]
     assert ask["exit"] == 0 and ask["answered_as"] == "extractive"
     # the child's own peak (torch + MiniLM + Chroma), not this test process's
-    assert 150 < ask["peak_rss_mb"] < 2048
-    assert 150 < rows["UI (ui.py, warmed up)"]["peak_rss_mb"] < 2048
+    assert 150 < ask["peak_rss_mb"] < 4096
+    assert 150 < rows["UI (ui.py, warmed up)"]["peak_rss_mb"] < 4096
     assert any("UI" in line for line in lines)
 
 
@@ -206,19 +270,17 @@ def filler_pool(count: int = 400) -> list:
         text = (f"{rng.choice(places)} {rng.randint(1, 99)} {rng.choice(verbs)} {rng.randint(10, 900)} crates of "
                 f"{rng.choice(things)} on day {rng.randint(1, 365)} of the inventory cycle, and the tally was "
                 f"filed under ledger code {rng.randint(1000, 9999)}-{i}.")
-        pool.append(bench.PoolSentence("Inventory ledger", f"Cycle {i % 9}", text, len(text.split())))
+        pool.append(synthetic.PoolSentence("Inventory ledger", f"Cycle {i % 9}", text, len(text.split())))
     return pool
 
 
 def child_env(**rag) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    env.update({f"RAG_{k.upper()}": str(v) for k, v in rag.items()})
-    return env
+    return clean_environment(**{f"RAG_{k.upper()}": v for k, v in rag.items()})
 
 
 def ask(env: dict, question: str, *extra) -> tuple[subprocess.CompletedProcess, dict | None]:
-    done = subprocess.run(RAG + ["ask", "--json", *extra, question], env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(rag_command() + ["ask", "--json", *extra, question], env=env, capture_output=True,
+                          text=True, timeout=300)
     try:
         return done, json.loads(done.stdout)
     except ValueError:
@@ -236,7 +298,7 @@ def test_scale_out_by_configuration_shared_chroma_server_and_llm_server(chroma_s
     assert first.uses_server
     assert not Ingester(first, embedder=embedder).run([corpus]).failed
     # process A will ingest extra documents (slow) and, last, one with a fact B cannot know yet
-    made = bench.build_synthetic_corpus(filler_pool(), 400, corpus / "inventory", seed=2)
+    made = synthetic.build_synthetic_corpus(filler_pool(), 400, corpus / "inventory", seed=2)
     (corpus / NEEDLE_DOC).write_text(NEEDLE_TEXT, encoding="utf-8")
     env_a = child_env(data_dir=tmp_path / "a", **shared)
     env_b = child_env(data_dir=tmp_path / "b", mode="extractive", **shared)
@@ -245,7 +307,7 @@ def test_scale_out_by_configuration_shared_chroma_server_and_llm_server(chroma_s
     assert before.returncode == 0, before.stderr
     assert NEEDLE_DOC not in {c["doc_id"] for c in answer["citations"]}
 
-    a = subprocess.Popen(RAG + ["ingest"], env=env_a, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    a = subprocess.Popen(rag_command() + ["ingest"], env=env_a, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     during = []
     questions = [OPTICS_QUESTION, "What did Hefei do to become an innovation hub?",
                  "In which city did DeepSeek emerge?"]
@@ -272,7 +334,7 @@ def test_scale_out_by_configuration_shared_chroma_server_and_llm_server(chroma_s
 
     # B now answers what only A's last document says; generation goes to an OpenAI-compatible
     # llama.cpp server: again only RAG_* variables change
-    with llm_server() as base_url:
+    with llama_server(bundled_gguf_path(), alias="qwen-local") as base_url:
         env_llm = child_env(data_dir=tmp_path / "b", mode="openai", llm_base_url=base_url, llm_model="qwen-local",
                             llm_timeout=240, **shared)
         after, answer = ask(env_llm, NEEDLE_QUESTION)
@@ -283,26 +345,11 @@ def test_scale_out_by_configuration_shared_chroma_server_and_llm_server(chroma_s
     assert not (tmp_path / "b" / "chroma").exists()  # B never opened a local index
 
 
-@contextlib.contextmanager
-def llm_server():
-    """`python -m llama_cpp.server` with the bundled GGUF on a free port; yields its /v1 URL."""
+def bundled_gguf_path() -> Path:
+    """The bundled GGUF (skips the test where llama.cpp or the model packages are missing)."""
     pytest.importorskip("llama_cpp.server.app")
     from rag.llm import bundled_gguf, bundled_parts_installed
 
     if not bundled_parts_installed():
         pytest.skip("the bundled GGUF packages are not installed")
-    gguf = bundled_gguf(Settings.from_env(environ={}).cache_dir)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-                               "--port", str(port), "--n_ctx", "4096", "--n_threads", str(os.cpu_count() or 2),
-                               "--model_alias", "qwen-local"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, 120, server)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    return bundled_gguf(Settings.from_env(environ={}).cache_dir)

@@ -1,32 +1,18 @@
 """Ingestion against real Chroma (embedded and a `chroma run` server) with the real embedding model."""
 
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from helpers import assert_index_matches_ledger, chunk_ids, clean_environment, run_rag
 from rag.ingest import Ingester
 from rag.pipeline import Assistant
 from rag.store import open_store
 
 OPTICS_QUESTION = "How long did Optics Valley stick to fibre?"
-
-
-def chunk_ids(store):
-    return sorted(cid for cid, _, _ in store.all_chunks())
-
-
-def assert_index_matches_ledger(store):
-    """No duplicate and no orphan: chunks per doc_id equal the ledger's counts."""
-    counts = {}
-    for _, _, meta in store.all_chunks():
-        counts[meta["doc_id"]] = counts.get(meta["doc_id"], 0) + 1
-    ledger = {d: e.chunks for d, e in store.ledger_entries().items() if e.complete}
-    assert counts == ledger
 
 
 def run_ingest_cycle(settings, corpus, embedder):
@@ -68,12 +54,12 @@ def test_ingest_and_search_against_a_chroma_server(corpus_copy, make_settings, e
     host, port = chroma_server
     settings = make_settings(corpus_dir=corpus_copy, chroma_host=host, chroma_port=port, collection="server-test")
     store = run_ingest_cycle(settings, corpus_copy, embedder)
-    passages = Assistant(settings, store, embedder).retrieve(OPTICS_QUESTION, 3)["passages"]
+    passages = Assistant(settings, store, embedder).select(OPTICS_QUESTION, 3).passages
     assert "optical fiber communication for twenty years" in passages[0].text
 
 
 def test_optics_valley_passage_comes_first(corpus_index, embedder):
-    passages = Assistant(corpus_index, embedder=embedder).retrieve(OPTICS_QUESTION, 5)["passages"]
+    passages = Assistant(corpus_index, embedder=embedder).select(OPTICS_QUESTION, 5).passages
     assert "optical fiber communication for twenty years" in passages[0].text
     assert passages[0].metadata["doc_id"] == "deepseek-storm-urban-innovation-anxiety.md"
 
@@ -125,9 +111,9 @@ def test_kill_during_ingest_then_rerun_completes_without_duplicates(corpus_copy,
     text = (corpus_copy / "deepseek-storm-urban-innovation-anxiety.md").read_text(encoding="utf-8")
     for i in range(40):
         (extra / f"copy{i}.md").write_text(text.replace("DeepSeek", f"DeepSeek{i}"), encoding="utf-8")
-    env = dict(os.environ, RAG_DATA_DIR=str(data), RAG_CORPUS_DIR=str(corpus_copy))
-    rag = [sys.executable, "-m", "rag"]
-    process = subprocess.Popen(rag + ["ingest"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = clean_environment(RAG_DATA_DIR=data, RAG_CORPUS_DIR=corpus_copy)
+    process = subprocess.Popen([sys.executable, "-m", "rag", "ingest"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     settings = make_settings(data_dir=data, corpus_dir=corpus_copy)
     while time.monotonic() < deadline and process.poll() is None:
@@ -140,7 +126,7 @@ def test_kill_during_ingest_then_rerun_completes_without_duplicates(corpus_copy,
     assert process.poll() is None, "ingest finished before it could be killed; make the corpus larger"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    rerun = subprocess.run(rag + ["ingest"], env=env, capture_output=True, text=True, timeout=600)
+    rerun = run_rag("ingest", env=env, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
     summary = rerun.stdout.splitlines()[0]
     assert summary.startswith("added ") and "failed 0" in summary

@@ -1,16 +1,13 @@
 """The language-model modes against real parts: llama.cpp in-process and a real
 OpenAI-compatible server (`python -m llama_cpp.server`) serving the bundled GGUF."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from conftest import free_port, wait_for_port
+from helpers import clean_environment, free_port, llama_server, run_rag
 from rag.errors import ModelChecksumError
 from rag.llm import BUNDLED_GGUF_SIZE, bundled_gguf, check_gguf, llama_cpp_installed
 from rag.pipeline import Assistant
+from rag.types import FinalEvent, SourcesEvent, SourcesReplacedEvent, TextEvent
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not llama_cpp_installed(), reason="llama-cpp-python is installed by `make setup-test`")]
@@ -24,17 +21,10 @@ def gguf(corpus_index):
 
 
 @pytest.fixture(scope="module")
-def llama_server(gguf):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-                                "--port", str(port), "--n_ctx", "4096", "--model_alias", "local"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, 120, process)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        process.wait(30)
+def server_url(gguf):
+    """A real `python -m llama_cpp.server` serving the bundled GGUF; its /v1 URL."""
+    with llama_server(gguf, alias="local") as url:
+        yield url
 
 
 def check_answer(answer, settings):
@@ -48,24 +38,31 @@ def check_answer(answer, settings):
         assert sentence.citations and set(sentence.citations) <= {c.n for c in answer.citations}
 
 
-def test_openai_mode_streams_from_a_real_server_and_verifies(corpus_index, embedder, llama_server):
-    settings = corpus_index.replace(llm_base_url=llama_server, llm_model="local", llm_timeout=120.0)
+def test_openai_mode_streams_from_a_real_server_and_verifies(corpus_index, embedder, server_url):
+    settings = corpus_index.replace(llm_base_url=server_url, llm_model="local", llm_timeout=120.0)
     assistant = Assistant(settings, embedder=embedder)
     events = list(assistant.stream(OPTICS, mode="openai"))
-    assert events[0]["type"] == "sources" and events[0]["evidence"]
-    assert sum(1 for e in events if e["type"] == "text") >= 3, "text arrives in several streamed pieces"
-    answer = events[-1]["answer"]
+    assert isinstance(events[0], SourcesEvent) and events[0].evidence
+    assert sum(1 for e in events if isinstance(e, TextEvent)) >= 3, "text arrives in several streamed pieces"
+    assert not any(isinstance(e, SourcesReplacedEvent) for e in events)
+    assert isinstance(events[-1], FinalEvent)
+    answer = events[-1].answer
     check_answer(answer, settings)
     assert answer.mode == "openai", answer.notices
     assert "twenty" in answer.text or "20" in answer.text
 
 
-def test_auto_mode_uses_the_server_when_configured(corpus_index, embedder, llama_server):
-    settings = corpus_index.replace(llm_base_url=llama_server, llm_timeout=120.0)
-    answer = Assistant(settings, embedder=embedder).answer("What did Hefei do to become an innovation hub?")
+def test_auto_mode_uses_the_server_when_configured(corpus_index, embedder, server_url):
+    settings = corpus_index.replace(llm_base_url=server_url, llm_timeout=120.0)
+    events = list(Assistant(settings, embedder=embedder).stream("What did Hefei do to become an innovation hub?"))
+    answer = events[-1].answer
     check_answer(answer, settings)
-    assert answer.mode in ("openai", "extractive")  # extractive only with a notice explaining why
-    assert answer.mode == "openai" or answer.notices
+    # The server answered: no failure replaced the streamed text, no notice says the model was not reached.
+    assert not any(isinstance(e, SourcesReplacedEvent) for e in events), answer.notices
+    assert not any("showing the extractive answer" in n for n in answer.notices), answer.notices
+    assert any(isinstance(e, TextEvent) for e in events[1:-1])
+    # Its answer is shown, or (a 0.5B model) verification rejected it and quoted sentences are shown instead.
+    assert answer.mode == "openai" or any("showing quoted sentences" in n for n in answer.notices), answer.notices
 
 
 def test_unreachable_server_falls_back_to_extractive_with_a_notice(corpus_index, embedder):
@@ -101,10 +98,9 @@ def test_bad_gguf_gives_one_line_error_and_extractive_answer(corpus_index, tmp_p
     fake.write_bytes(b"not a model")
     with pytest.raises(ModelChecksumError):
         check_gguf(fake)
-    env = dict(os.environ, RAG_DATA_DIR=str(corpus_index.data_dir), RAG_CORPUS_DIR=str(corpus_index.corpus_dir),
-               RAG_LLM_GGUF=str(fake))
-    result = subprocess.run([sys.executable, "-m", "rag", "ask", OPTICS, "--mode", "local"], capture_output=True,
-                            text=True, env=env, timeout=300)
+    env = clean_environment(RAG_DATA_DIR=corpus_index.data_dir, RAG_CORPUS_DIR=corpus_index.corpus_dir,
+                            RAG_LLM_GGUF=fake)
+    result = run_rag("ask", OPTICS, "--mode", "local", env=env)
     assert result.returncode == 3
     assert "not a GGUF file" in result.stderr and "Traceback" not in result.stderr
     assert "twenty years" in result.stdout

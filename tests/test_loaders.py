@@ -1,10 +1,8 @@
 """Every loader on good and bad files."""
 
-import io
-from pathlib import Path
-
 import pytest
 
+from helpers import make_pdf
 from rag.loaders import LoadError, load
 
 
@@ -34,21 +32,8 @@ def test_html_keeps_visible_text_only(tmp_path):
     assert [h for _, h in doc.sections] == ["Part"]
 
 
-def make_pdf(pages):
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    for text in pages:
-        if text:
-            pdf.drawString(72, 720, text)
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
 def test_pdf_keeps_page_numbers(tmp_path):
-    doc = load(write(tmp_path, "a.pdf", make_pdf(["Page one says hello.", "Page two says goodbye."])), "a.pdf")
+    doc = load(write(tmp_path, "a.pdf", make_pdf("Page one says hello.", "Page two says goodbye.")), "a.pdf")
     assert [n for _, n in doc.pages] == [1, 2]
     second = doc.pages[1][0]
     assert doc.text[second:].startswith("Page two")
@@ -71,4 +56,4 @@ def test_bad_files_get_one_line_reasons(tmp_path, name, data, reason):
 
 def test_pdf_without_text(tmp_path):
     with pytest.raises(LoadError, match="no extractable text"):
-        load(write(tmp_path, "scan.pdf", make_pdf(["", ""])), "scan.pdf")
+        load(write(tmp_path, "scan.pdf", make_pdf("", "")), "scan.pdf")
