@@ -5,6 +5,9 @@ Public API::
     import rag
     answer = rag.answer("Why did DeepSeek appear in Hangzhou?")
     print(answer.text, answer.citations)
+    for event in rag.answer_stream("How long did Optics Valley stick to fibre?"): ...
+    retriever = rag.as_retriever(k=5)      # a LangChain BaseRetriever over the same index
+    chain = rag.as_runnable()              # the answer path as a LangChain Runnable
 
 Heavy libraries are imported only when a function needs them.
 """

@@ -1,5 +1,7 @@
 """Prompt templates and fixed user-facing phrases (module-level constants, filled with ``str.format``)."""
 
+from rag.types import REFUSAL_PREFIX
+
 ANSWER_SYSTEM = """You answer questions about a document collection using only the numbered evidence.
 Rules:
 - Answer in one to three short sentences, in {language}.
@@ -37,7 +39,7 @@ Follow-up question: {question}
 Standalone question:"""
 
 # Fixed phrases shown to the reader, by the question's language.
-REFUSAL = {"en": "The documents don't say", "zh": "文档中没有相关内容"}
+REFUSAL = {"en": REFUSAL_PREFIX, "zh": "文档中没有相关内容"}
 REFUSAL_CLOSEST = {"en": " The closest passages are about: {topics}.", "zh": "最接近的段落涉及：{topics}。"}
 EXPLANATION_LEAD = {
     ("en", "why"): "The documents give {n} reasons:",
