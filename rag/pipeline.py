@@ -131,7 +131,8 @@ class Assistant:
         found = self.retriever.run(question, depth)
         from rag.multilingual import name_bridge
 
-        analysed = analysed.with_names(name_bridge(found.keywords))
+        if self.config.bridge_names:
+            analysed = analysed.with_names(name_bridge(found.keywords))
         return self.selector().run(analysed, found.passages, keep, found.idf)
 
     # ---- answer ----------------------------------------------------------------------------------

@@ -65,7 +65,8 @@ class Retriever:
         keywords = keyword_index(self.store, version)
         # A Chinese question also searches its names in English (杭州 -> Hangzhou); an English question
         # finds Chinese passages through the multilingual channel, not through names alone.
-        expanded = name_bridge(keywords).expand(query) if hybrid and is_cjk_text(query) else query
+        bridge = hybrid and self.config.bridge_names and is_cjk_text(query)
+        expanded = name_bridge(keywords).expand(query) if bridge else query
         vector = self.embedder.encode_cached([expanded])[0]
         n = max(depth, self.config.candidates)
         rrf = self.config.rrf_k
