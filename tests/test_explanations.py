@@ -91,16 +91,31 @@ def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
 
 
+ISSUE_QUESTIONS = [
+    "Why did DeepSeek appear in Hangzhou?",
+    "Why couldn't Nanjing produce a DeepSeek?",
+    "Why does the article say that piling up land, capital and talent is no longer enough?",
+    "What does the article say cities should do to ease their innovation anxiety?",
+    "Why is Guangdong singled out when asking where the AI Trio started their companies?",
+    "What were the titles of the three articles that Jiaohuidian published in two days?",
+]
+
+
 @pytest.mark.slow
-def test_local_model_explanation_is_verified_or_falls_back(assistant):
+@pytest.mark.parametrize("question", ISSUE_QUESTIONS)
+def test_local_model_answers_are_verified_claims_or_the_extractive_answer(assistant, question):
+    """The real bundled model: it is answered (never refused), every sentence shown is supported by
+    one citation it makes, and a model that fails verification gives way to the quoted answer."""
     from rag.modes import available_modes
 
     if "local" not in available_modes(assistant.settings):
         pytest.skip("llama-cpp-python or the bundled model parts are not installed")
-    answer = assistant.answer("Why did DeepSeek appear in Hangzhou?", mode="local")
+    answer = assistant.answer(question, mode="local")
     assert not answer.refused and answer.citations
-    shown = points(answer)
-    assert len(shown) >= 2
     quotes = {c.n: c.quote for c in answer.citations}
-    for sentence in shown:
+    for sentence in points(answer):
         assert sentence.citations and all(n in quotes for n in sentence.citations)
+    if answer.mode == "extractive":
+        assert any("showing quoted sentences" in n or "extractive" in n for n in answer.notices)
+    if answer.kind == "explanation":
+        assert answer.text.startswith(answer.lead) and answer.text.count("\n- ") == len(points(answer))
