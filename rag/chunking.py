@@ -17,7 +17,7 @@ from rag.text import size_in_words, split_long, split_sentences
 TARGET_WORDS = 120
 MAX_WORDS = 170
 OVERLAP_MAX_WORDS = 35  # the last sentence is repeated in the next chunk if it is this short
-CHUNKER_VERSION = "2"  # bump when chunking changes, so ingest re-chunks every file
+CHUNKER_VERSION = "3"  # bump when chunking changes, so ingest re-chunks every file
 
 
 @dataclass(frozen=True)

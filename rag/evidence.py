@@ -75,8 +75,13 @@ def keyword_overlap(question_tokens, text: str, idf) -> float:
 
 
 def asks(text: str) -> bool:
-    """The sentence is a question (it ends with a question mark, perhaps inside closing quotes)."""
-    return bool(_ASKS.search(text))
+    """The sentence is a question: it ends with a question mark, and not one inside a quotation
+    it reports ("They resurrected the “Shanghai Question” from 2008: “Why didn't ...?”" states
+    something; "But DeepSeek?" and "“Why Hangzhou?”" ask)."""
+    if not _ASKS.search(text):
+        return False
+    opened = max(text.rfind(q) for q in "\"\u201c\u300c\u300e")
+    return opened <= 3
 
 
 def addresses_assistant(text: str) -> bool:

@@ -15,11 +15,11 @@ ABBREVIATIONS = {
     "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "fig", "approx", "est", "gen", "gov", "jr", "sr", "p", "pp", "vol",
 }
-_END = re.compile(r"[.!?\u3002\uff01\uff1f\uff1b\u2026]+[\"'\u201d\u2019)\]\u300d\u300f\uff09]*")
+_END = re.compile(r"[.!?\u3002\uff01\uff1f\uff1b\u2026]+[\"'\u201d\u2019)\]\u300d\u300f\u300b\uff09]*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[\w\u2019'-]+")
-_OPEN_QUOTES = "\u201c\u300c\u300e"  # “ 「 『
-_CLOSE_QUOTES = "\u201d\u300d\u300f"  # ” 」 』
+_OPEN_QUOTES = "\u201c\u300c\u300e\u300a"  # “ 「 『 《
+_CLOSE_QUOTES = "\u201d\u300d\u300f\u300b"  # ” 」 』 》
 MAX_QUOTE_CHARS = 400  # a quotation mark left open longer than this is taken as a stray one
 
 
