@@ -35,7 +35,8 @@ _LINKS_BACK = re.compile(r"^\W*(?:this|that|also|however|but|meanwhile|in additi
 _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"
                             r"not (?:mentioned|provided|stated) in the (?:evidence|documents?)|no information|"
                             r"文档中没有|没有提到|未提及", re.I)
-MAX_CONTEXT_WORDS = 90  # a sentence quoted with the one before it stays under this size
+MAX_CONTEXT_WORDS = 90
+MIN_NEW_WORDS = 4  # a sentence adding this many words of its own to the question's is not a restatement  # a sentence quoted with the one before it stays under this size
 _WHY = re.compile(r"\bwhy\b|为什么|为何|原因|\breasons?\b|\bwhat (?:made|makes|explains|drove|led)", re.I)
 _SHOULD = re.compile(r"\b(?:should|must|ought|lessons?)\b|应该|应当|建议", re.I)
 
@@ -114,7 +115,9 @@ def restates(question: Question, text: str, novelty: float) -> bool:
         return True
     asked = set(tokenize(question.text))
     new = {w for w in words if w not in asked and w[:5] not in {a[:5] for a in asked if len(a) >= 5}}
-    return len(new) / len(words) < novelty
+    # Few new words, both as a share and as a count: a sentence adding "increasingly diverse,
+    # complex and networked" to the question's own words gives the reason, it does not restate.
+    return len(new) / len(words) < novelty and len(new) < MIN_NEW_WORDS
 
 
 def _names_the_subject(question: Question, sentence: Sentence) -> bool:
