@@ -11,7 +11,6 @@ Files that vanished from an ingested folder lose their chunks.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import stat
 import time
@@ -81,7 +80,7 @@ def doc_id_for(path: Path, corpus_dir: Path) -> str:
 
 @contextlib.contextmanager
 def ingest_lock(settings: Settings, wait_seconds: float = 0.0):
-    """Hold the ingest lock in the data directory; two ingests never interleave.
+    """Hold the ingest lock (``ingest.lock`` in the data directory); two ingests never interleave.
 
     Args:
         settings: gives the data directory.
@@ -90,24 +89,20 @@ def ingest_lock(settings: Settings, wait_seconds: float = 0.0):
     Raises:
         RagError: another ingest holds the lock, or the data directory is not writable.
     """
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(settings.data_dir / "ingest.lock", timeout=max(0.0, wait_seconds), poll_interval=0.2)
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(settings.data_dir / "ingest.lock", "a+")
+        lock.acquire()
+    except Timeout:
+        raise RagError("another ingest is running on this index; try again when it finishes") from None
     except OSError as err:
-        raise RagError(f"data directory {settings.data_dir} is not writable ({err.strerror})") from None
-    deadline = time.monotonic() + wait_seconds
+        raise RagError(f"data directory {settings.data_dir} is not writable ({err.strerror or err})") from None
     try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise RagError("another ingest is running on this index; try again when it finishes") from None
-                time.sleep(0.2)
         yield
     finally:
-        handle.close()
+        lock.release()
 
 
 class Ingester:
@@ -121,14 +116,21 @@ class Ingester:
 
     def __init__(self, settings: Settings, store=None, embedder=None):
         from rag.embeddings import get_embedder
-        from rag.store import open_store
-
-        self.settings = settings
-        self.store = store or open_store(settings, create=True)
-        self.embedder = embedder or get_embedder(settings.embed_model)
         from rag.multilingual import get_encoder
 
+        self.settings = settings
+        self._store = store
+        self.embedder = embedder or get_embedder(settings.embed_model, settings.cache_dir)
         self.multilingual = get_encoder()
+
+    @property
+    def store(self):
+        """The store (opened on first use, created if missing)."""
+        if self._store is None:
+            from rag.store import open_store
+
+            self._store = open_store(self.settings, create=True)
+        return self._store
 
     def run(self, paths: list[Path] | None = None, progress: bool = False, lock_wait: float = 0.0) -> IngestReport:
         """Ingest files and folders.
@@ -167,17 +169,28 @@ class Ingester:
     def remove(self, doc_id: str) -> bool:
         """Remove a document's chunks and ledger entry (not its file).
 
+        An unknown document changes nothing: no index is created, the index state stays (so no
+        process rebuilds its keyword index).
+
         Args:
             doc_id: the document id.
 
         Returns:
             True when the document was in the index.
         """
+        from rag.errors import NoIndexError
+        from rag.store import open_store
+
+        try:
+            store = self._store or open_store(self.settings)
+        except NoIndexError:
+            return False
         with ingest_lock(self.settings, 30.0):
-            known = doc_id in self.store.ledger_entries()
-            self.store.delete_document(doc_id)
-            self.store.bump_state(self.embedder.label)
-        return known
+            if doc_id not in store.ledger_entries():
+                return False
+            store.delete_document(doc_id)
+            store.bump_state(self.embedder.label)
+        return True
 
     # ---- steps -----------------------------------------------------------------------------------
     def _collect(self, paths, report):
