@@ -1,0 +1,351 @@
+"""The fast paths stay correct: the shared sentence cache under threads, `rag remove` of an unknown
+document, the ingest lock (filelock), settings (pydantic-settings), the ONNX encoder, the persisted
+keyword index."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import numpy as np
+import pytest
+
+from helpers import assert_one_line_error, clean_environment, run_rag
+
+SENTENCES = [f"Sentence {i} says that the {w} of city {i % 7} grew by {i * 3} percent in {1990 + i}."
+             for i, w in enumerate(["output", "population", "budget", "rainfall", "traffic", "trade"] * 12)]
+
+
+# ---- the sentence cache under threads (issue 13) ----------------------------------------------------
+def test_encode_cached_from_several_threads_matches_a_fresh_encode(embedder, monkeypatch):
+    """Four threads share the cache (as the UI's four concurrent answers do) while it keeps
+    evicting; every row must be the text's own vector."""
+    import rag.embeddings
+
+    monkeypatch.setattr(rag.embeddings, "SENTENCE_CACHE_SIZE", 12)  # force evictions all the time
+    embedder._cache.clear()
+    fresh = dict(zip(SENTENCES, embedder.encode(SENTENCES)))
+    errors, checked = [], []
+
+    def worker(seed):
+        rng = random.Random(seed)
+        try:
+            for _ in range(25):
+                texts = rng.sample(SENTENCES, 9) + rng.sample(SENTENCES[:10], 3)  # overlap between threads
+                rows = embedder.encode_cached(texts)
+                assert rows.shape == (len(texts), len(fresh[texts[0]]))
+                for text, row in zip(texts, rows):
+                    if not np.allclose(row, fresh[text], atol=1e-5):
+                        errors.append(f"wrong vector for {text!r}")
+                checked.append(len(texts))
+        except Exception as err:  # noqa: BLE001 - the failure is reported below with its type
+            errors.append(f"{type(err).__name__}: {err}")
+
+    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    embedder._cache.clear()
+    assert not errors, errors[:5]
+    assert sum(checked) == 4 * 25 * 12
+    assert len(embedder._cache) == 0
+
+
+def test_concurrent_answers_equal_the_answers_given_one_at_a_time(corpus_index, embedder, monkeypatch):
+    import rag.embeddings
+    from rag.pipeline import Assistant
+
+    monkeypatch.setattr(rag.embeddings, "SENTENCE_CACHE_SIZE", 20)  # smaller than one answer's sentences
+
+    questions = ["How long did Wuhan's Optics Valley stick to optical fiber communication?",
+                 "Why did DeepSeek emerge in Hangzhou?", "What is the Hefei model?",
+                 "What did Nanjing do after DeepSeek appeared?"]
+    embedder._cache.clear()
+    alone = {q: Assistant(corpus_index, embedder=embedder).answer(q, mode="extractive").text for q in questions}
+    embedder._cache.clear()
+    together, errors = {}, []
+    assistant = Assistant(corpus_index, embedder=embedder)
+
+    def ask(question):
+        try:
+            together[question] = assistant.answer(question, mode="extractive").text
+        except Exception as err:  # noqa: BLE001
+            errors.append(f"{type(err).__name__}: {err}")
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in questions * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    assert not errors, errors
+    assert together == alone
+
+
+# ---- rag remove of an unknown document (issue 13) ------------------------------------------------------
+def test_remove_unknown_document_on_a_fresh_data_dir_creates_nothing(tmp_path):
+    data = tmp_path / "data"
+    result = run_rag("remove", "no-such.md", env=clean_environment(RAG_DATA_DIR=data, RAG_CORPUS_DIR=tmp_path),
+                     timeout=300)
+    assert_one_line_error(result, "no document 'no-such.md' in the index", 2)
+    assert not data.exists(), sorted(p.name for p in data.rglob("*"))
+
+
+def test_remove_unknown_document_leaves_the_index_state(corpus_copy, make_settings, embedder):
+    from rag.ingest import Ingester
+    from rag.store import open_store
+
+    settings = make_settings(corpus_dir=corpus_copy)
+    Ingester(settings, embedder=embedder).run()
+    before = open_store(settings).state()
+    assert not Ingester(settings, embedder=embedder).remove("no-such.md")
+    assert open_store(settings).state() == before
+    assert Ingester(settings, embedder=embedder).remove("briefs/hefei-model.md")
+    after = open_store(settings)
+    assert after.state()["version"] != before["version"]
+    assert "briefs/hefei-model.md" not in after.ledger_entries()
+
+
+# ---- the ingest lock (filelock) ---------------------------------------------------------------------------
+_HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from rag.ingest import ingest_lock
+from rag.settings import Settings
+with ingest_lock(Settings.from_env(environ={}, data_dir=Path(sys.argv[1]))):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+    Path(sys.argv[3]).write_text("released next")  # written while the lock is still held
+"""
+
+
+def test_ingest_lock_held_by_another_process_refuses_then_waits(make_settings, tmp_path):
+    import subprocess
+    import sys
+
+    from rag.errors import RagError
+    from rag.ingest import ingest_lock
+
+    settings = make_settings()
+    marker = tmp_path / "marker"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(settings.data_dir), "3", str(marker)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RagError, match="another ingest is running"):
+            with ingest_lock(settings):
+                pass
+        with ingest_lock(settings, wait_seconds=60):  # given time, it gets the lock once the holder lets go
+            assert marker.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_ingest_lock_in_an_unwritable_place_is_one_line(tmp_path):
+    from rag.errors import RagError
+    from rag.ingest import ingest_lock
+    from rag.settings import Settings
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(RagError, match="is not writable") as caught:
+        with ingest_lock(Settings.from_env(environ={}, data_dir=blocker / "data")):
+            pass
+    assert "\n" not in str(caught.value)
+
+
+# ---- settings (pydantic-settings) ---------------------------------------------------------------------------
+def test_settings_read_the_given_environment_with_types_and_overrides(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from rag.settings import Settings
+
+    env = {"RAG_K": " 7 ", "RAG_DATA_DIR": "~/rag-data", "RAG_MODE": "", "RAG_GATE_THRESHOLD": "0.3",
+           "RAG_CHROMA_PORT": "9000", "RAG_UNKNOWN": "x", "HOME_OTHER": "y"}
+    settings = Settings.from_env(environ=env, corpus_dir=str(tmp_path), mode=None)
+    assert (settings.k, settings.gate_threshold, settings.chroma_port) == (7, 0.3, 9000)
+    assert settings.data_dir == Path("~/rag-data").expanduser() and settings.corpus_dir == tmp_path
+    assert settings.mode == "auto"  # blank means unset; a None override is ignored
+    assert Settings.from_env(environ={"RAG_K": "7"}, k=3).k == 3  # overrides win
+    monkeypatch.setenv("RAG_COLLECTION", "from-os-environ")
+    assert Settings.from_env().collection == "from-os-environ"
+    assert Settings.from_env(environ={}).collection == "documents"  # a given mapping replaces os.environ
+    changed = settings.replace(k=9, data_dir=str(tmp_path / "d"), mode=None)
+    assert (changed.k, changed.data_dir, changed.mode) == (9, tmp_path / "d", "auto")
+    assert changed == Settings.from_env(environ=env, corpus_dir=tmp_path, k=9, data_dir=tmp_path / "d")
+    assert hash(changed) == hash(settings.replace(k=9, data_dir=tmp_path / "d"))
+    with pytest.raises(Exception):
+        settings.k = 3  # frozen
+    assert not settings.uses_server and "collection documents" in settings.store_label
+    assert Settings.from_env(environ={"RAG_CHROMA_HOST": "10.0.0.5"}).store_label.startswith(
+        "chroma server http://10.0.0.5:8000")
+
+
+@pytest.mark.parametrize("env, overrides, message", [
+    ({"RAG_K": "abc"}, {}, "RAG_K='abc' is not a valid int"),
+    ({"RAG_LLM_TIMEOUT": "soon"}, {}, "RAG_LLM_TIMEOUT='soon' is not a valid float"),
+    ({"RAG_MODE": "bogus"}, {}, "RAG_MODE='bogus': choose one of auto, extractive, local, openai"),
+    ({"RAG_K": "0"}, {}, "RAG_K='0': input should be greater than or equal to 1"),
+    ({"RAG_K": "51"}, {}, "RAG_K='51': input should be less than or equal to 50"),
+    ({"RAG_CHROMA_PORT": "70000"}, {}, "RAG_CHROMA_PORT='70000': input should be less than or equal to 65535"),
+    ({"RAG_MAX_FILE_MB": "-1"}, {}, "RAG_MAX_FILE_MB='-1': input should be greater than 0"),
+    ({"RAG_K": "5"}, {"k": 0}, "k=0: input should be greater than or equal to 1"),
+    ({}, {"no_such_field": 1}, "no_such_field=1: no such setting"),
+])
+def test_a_wrong_setting_is_one_line_naming_the_variable(env, overrides, message):
+    from rag.settings import Settings
+
+    with pytest.raises(ValueError) as caught:
+        Settings.from_env(environ=env, **overrides)
+    assert str(caught.value) == message
+
+
+def test_a_wrong_changed_setting_is_one_line():
+    from rag.settings import Settings
+
+    with pytest.raises(ValueError) as caught:
+        Settings.from_env(environ={}).replace(candidates=0)
+    assert str(caught.value) == "candidates=0: input should be greater than or equal to 1"
+
+
+def test_cli_names_a_wrong_variable_in_one_line(tmp_path):
+    result = run_rag("status", env=clean_environment(RAG_DATA_DIR=tmp_path, RAG_CHROMA_PORT="port"), timeout=120)
+    assert_one_line_error(result, "RAG_CHROMA_PORT='port' is not a valid int", 2)
+
+
+# ---- the persisted keyword index ---------------------------------------------------------------------------
+DOCS = {"a.md": "# Lakes\n\nThe Orrin lake freezes every January. Skaters cross it in February.\n",
+        "b.md": "# Rivers\n\nThe Velt river floods each spring. Farmers on its banks grow rice.\n",
+        "c.md": "# 杭州\n\n深度求索在杭州成立。西湖在杭州。\n"}
+
+
+@pytest.fixture
+def small_index(tmp_path, make_settings, embedder):
+    """Settings of a fresh three-document index, and its store."""
+    from rag.ingest import Ingester
+    from rag.store import open_store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = make_settings(corpus_dir=corpus, cache_dir=tmp_path / "cache")
+    assert not Ingester(settings, embedder=embedder).run().failed
+    return settings, open_store(settings)
+
+
+def _forget_loaded_indexes():
+    import rag.keyword
+
+    rag.keyword._CACHE.clear()
+
+
+def _no_building(monkeypatch):
+    """Make building a keyword index fail, so only a saved one can be used."""
+    import rag.keyword
+
+    def refuse(self, chunks):
+        raise AssertionError("the keyword index was built instead of loaded")
+
+    monkeypatch.setattr(rag.keyword.KeywordIndex, "__init__", refuse)
+
+
+def test_keyword_index_is_saved_and_loaded_by_a_new_process_the_same(small_index, monkeypatch):
+    from rag.keyword import keyword_index, saved_index_folder
+
+    settings, store = small_index
+    version = store.state()["version"]
+    _forget_loaded_indexes()
+    built = keyword_index(store, version)
+    folder = saved_index_folder(settings, version)
+    assert folder.parent == settings.data_dir / "keyword" and (folder / "manifest.json").exists()
+    _forget_loaded_indexes()  # as in a new process
+    _no_building(monkeypatch)
+    loaded = keyword_index(store, version)
+    assert loaded is not built
+    assert loaded.ids == built.ids and loaded.texts == built.texts and loaded.size == built.size == 3
+    assert loaded.document_frequency == built.document_frequency
+    for query in ("Orrin lake January", "river floods rice", "杭州 深度求索", "nothing matches zzz"):
+        assert loaded.search(query, 3) == built.search(query, 3)
+    assert loaded.idf("lake") == built.idf("lake") > loaded.idf("nonexistent") * 0
+
+
+def test_a_damaged_saved_keyword_index_is_rebuilt(small_index):
+    from rag.keyword import keyword_index, saved_index_folder
+
+    settings, store = small_index
+    version = store.state()["version"]
+    _forget_loaded_indexes()
+    good = keyword_index(store, version)
+    folder = saved_index_folder(settings, version)
+    damages = [lambda: (folder / "chunks.json").write_bytes((folder / "chunks.json").read_bytes()[:50]),
+               lambda: (folder / "manifest.json").unlink(),
+               lambda: next((folder / "bm25").glob("indptr*")).write_bytes(b"\x93NUMPY garbage"),
+               lambda: (folder / "manifest.json").write_text('{"format": "1", "chunks": 2, "terms": 1}')]
+    for damage in damages:
+        damage()
+        _forget_loaded_indexes()
+        rebuilt = keyword_index(store, version)
+        assert rebuilt.search("Orrin lake", 3) == good.search("Orrin lake", 3)
+        _forget_loaded_indexes()
+        from rag.keyword import KeywordIndex
+
+        assert KeywordIndex.load(folder).ids == good.ids  # saved again, whole
+
+
+def test_a_new_index_state_replaces_the_saved_keyword_index(small_index, embedder):
+    from rag.ingest import Ingester
+    from rag.keyword import keyword_index, saved_index_folder
+
+    settings, store = small_index
+    old = store.state()["version"]
+    _forget_loaded_indexes()
+    keyword_index(store, old)
+    (settings.data_dir / "keyword" / ".tmp-1-dead").mkdir()  # left by a process that died ...
+    import os
+    os.utime(settings.data_dir / "keyword" / ".tmp-1-dead", (0, 0))  # ... long ago
+    (settings.corpus_dir / "d.md").write_text("# Hills\n\nThe Brannock hills hold old copper mines.\n")
+    assert Ingester(settings, embedder=embedder).run().count("added") == 1
+    new = store.state()["version"]
+    assert new != old
+    assert keyword_index(store, new).search("Brannock copper", 1)
+    assert [p.name for p in (settings.data_dir / "keyword").iterdir()] == [saved_index_folder(settings, new).name]
+
+
+def test_keyword_index_key_holds_the_tokenizer_version(small_index, monkeypatch):
+    import rag.text
+    from rag.keyword import saved_index_folder
+
+    settings, store = small_index
+    version = store.state()["version"]
+    before = saved_index_folder(settings, version)
+    monkeypatch.setattr(rag.text, "TOKENIZER_VERSION", "test-changed", raising=False)
+    assert saved_index_folder(settings, version) != before
+    assert saved_index_folder(settings.replace(collection="other"), version) != before
+
+
+@pytest.mark.slow
+def test_keyword_index_of_a_chroma_server_is_saved_in_the_cache(tmp_path, make_settings, embedder, chroma_server,
+                                                                 monkeypatch):
+    from rag.ingest import Ingester
+    from rag.keyword import keyword_index, saved_index_folder
+    from rag.store import open_store
+
+    host, port = chroma_server
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(DOCS["a.md"])
+    settings = make_settings(corpus_dir=corpus, chroma_host=host, chroma_port=port, collection="keyword-cache",
+                             cache_dir=tmp_path / "cache")
+    assert not Ingester(settings, embedder=embedder).run().failed
+    store = open_store(settings)
+    version = store.state()["version"]
+    _forget_loaded_indexes()
+    built = keyword_index(store, version)
+    folder = saved_index_folder(settings, version)
+    assert folder.is_relative_to(tmp_path / "cache" / "keyword") and folder.is_dir()
+    assert not (settings.data_dir / "keyword").exists()
+    _forget_loaded_indexes()
+    _no_building(monkeypatch)
+    assert keyword_index(store, version).search("Orrin lake", 1) == built.search("Orrin lake", 1)
