@@ -189,7 +189,7 @@ class Assistant:
             yield FinalEvent(answer)
             return
 
-        extractive = ExtractiveComposer(self.embedder, self.config)
+        extractive = composer if mode == "extractive" else composer.extractive
         t0 = time.perf_counter()
         if mode == "extractive":
             composition = extractive.run(selection)
