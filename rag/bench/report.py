@@ -50,6 +50,10 @@ LARGE = 100_000  # the index size the "100k" targets speak of
 VERDICT = {True: "met", False: "MISSED", None: "not measured"}
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _spread(results: dict, key: str) -> str:
     spread = results.get(f"{key}_spread")
     return f"; spread {spread[0]:g}-{spread[1]:g}" if spread else ""
@@ -63,7 +67,7 @@ def target_note(results: dict, key: str) -> str:
     if key in ("ingest_vs_langchain", "ingest_vs_raw_encode"):
         if value is None:
             return "LangChain baseline not run" if key == "ingest_vs_langchain" and ingest else "ingest not run"
-        return f"median of {runs} runs at {ingest:,} chunks{_spread(results, key)}"
+        return f"median of {_count(runs, 'run', 'runs')} at {ingest:,} chunks{_spread(results, key)}"
     if key.endswith("_100k") or key == "peak_rss_mb_100k":
         if value is not None:
             return f"{results.get('large_index_chunks', LARGE):,}-chunk index"
@@ -75,7 +79,7 @@ def target_note(results: dict, key: str) -> str:
         if value is None:
             return "; ".join(cold.get("errors", [])) or "cold start not run"
         runs_key = "first_ask_s_runs" if key == "cold_first_ask_s" else "ui_ready_runs"
-        return f"median of {len(cold.get(runs_key, []))} new processes"
+        return f"median of {_count(len(cold.get(runs_key, [])), 'new process', 'new processes')}"
     return ""
 
 
@@ -337,8 +341,8 @@ def write_results(results: dict, out: Path) -> None:
         f"{v.get('sentence-transformers')}, transformers {v.get('transformers')}, chromadb {v.get('chromadb')}, "
         f"langchain-chroma {v.get('langchain-chroma')}, bm25s {v.get('bm25s')}, llama-cpp-python "
         f"{v.get('llama_cpp_python')}, gradio {v.get('gradio')}",
-        f"- embedding model: {results['embedder']['label']} (batch size {results['embedder']['batch_size']}, "
-        f"load {results['embedder']['load_s']} s)", "",
+        f"- embedding model: {results['embedder']['label']} (load and first batch {results['embedder']['load_s']} s)",
+        "",
         "## Results", "", format_tables(results), "",
         *(["## Notes", ""] + [f"- {note}" for note in results["notes"]] + [""] if results.get("notes") else []),
         HOW,

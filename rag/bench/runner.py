@@ -139,7 +139,7 @@ class BenchRun:
         t0 = time.perf_counter()
         self.embedder.encode(["warm up the encoder"] * 4)
         self.results["embedder"] = {"label": self.embedder.label, "load_s": round(time.perf_counter() - t0, 2),
-                                    "batch_size": self.embedder.batch_size}
+                                    "batch_size": getattr(self.embedder, "batch_size", None)}
         questions = load_questions()
         self.measured = questions[: self.config.questions]
         self.warmup = questions[self.config.questions] if len(questions) > self.config.questions \

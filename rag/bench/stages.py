@@ -131,17 +131,12 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
         return seconds
 
     steps = {"ingest": ingest, "raw": raw, **({"langchain": baseline} if langchain else {})}
-    report = None
+    names = list(steps)  # the first repeat starts with ingest: the others need its chunks
     for r in range(max(1, repeats)):
-        names = list(steps)
-        if r == 0:
-            names = ["ingest"] + [n for n in names if n != "ingest"]  # the others need its chunks
-        else:
-            names = names[r % len(names):] + names[: r % len(names)]
         done = {}
-        for name in names:
+        for name in names[r % len(names):] + names[: r % len(names)]:
             done[name] = steps[name](r)
-            if name == "ingest" and chunks is None:
+            if chunks is None:
                 chunks = _ingested_chunks(first)
         (seconds, report), count = done["ingest"], len(chunks[0])
         runs.append({"ingest": seconds, "raw": done["raw"], "langchain": done.get("langchain"),
