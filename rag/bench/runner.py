@@ -63,9 +63,9 @@ class BenchConfig:
 
 
 FULL = BenchConfig()
-# --quick: a few minutes on 2 cores (MiniLM encodes about 25 chunks/s; each ingest repeat encodes
-# every chunk three times: ingest, raw encode, LangChain). No 100k index: its targets read "not measured".
-QUICK = BenchConfig(ingest_sizes=(400,), ingest_repeats=3, corpus_repeats=1, retrieval_sizes=(1000, 10_000),
+# --quick: about 5 minutes on 2 quiet cores, 9 on a busy machine (each ingest repeat encodes every
+# chunk three times: ingest, raw encode, LangChain). No 100k index: its targets read "not measured".
+QUICK = BenchConfig(ingest_sizes=(250,), ingest_repeats=3, corpus_repeats=1, retrieval_sizes=(1000, 10_000),
                     large_size=None, questions=8, cold_questions=3, local_questions=2, cold_repeats=3, ui_repeats=1,
                     quick=True)
 LARGE_KEYS = ("retrieve_p50_ms_100k", "retrieve_p95_ms_100k", "cold_first_ask_s_100k", "keyword_index_ready_s_100k",
