@@ -210,14 +210,14 @@ def format_tables(results: dict) -> str:
 
 
 # ---- charts -------------------------------------------------------------------------------------
-def _chart(out: Path, name: str, draw, size=(7, 4.2)) -> str:
+def _chart(out: Path, name: str, draw, size=(7, 4.2), panels: int = 1) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=size)
-    draw(fig, ax)
+    fig, axes = plt.subplots(1, panels, figsize=size)
+    draw(fig, axes)
     fig.tight_layout()
     fig.savefig(out / name, dpi=110)
     plt.close(fig)
@@ -268,24 +268,23 @@ def write_charts(results: dict, out: Path) -> list[str]:
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=8)
 
-    def draw_growth(fig, ax):
+    def draw_growth(fig, axes):
+        left, right = axes
         x = [g["chunks"] for g in growth]
-        ax.plot(x, [g["bm25_build_s"] for g in growth], "o-", label="keyword index ready (this process)")
-        ax.plot(x, [g.get("index_write_s") or 0 for g in growth], "s--", label="index build (chunks + Chroma write)")
-        right = ax.twinx()
-        right.plot(x, [g.get("rss_mb") for g in growth], "^:", color="C2", label="process RSS MB")
-        right.set_ylabel("benchmark process RSS (MB)")
-        _log_axes(ax, "chunks", "seconds", "Growth with corpus size")
-        ax.set_yscale("log")
-        ax.legend(loc="upper left")
-        right.legend(loc="lower right")
+        left.plot(x, [g["bm25_build_s"] for g in growth], "o-", label="keyword index ready (this process)")
+        left.plot(x, [g.get("index_write_s") or 0 for g in growth], "s--", label="index build (chunks + Chroma write)")
+        _log_axes(left, "chunks", "seconds", "Growth with corpus size")
+        left.set_yscale("log")
+        left.legend()
+        right.plot(x, [g.get("rss_mb") for g in growth], "o-")
+        _log_axes(right, "chunks", "MB", "Benchmark process RSS after the keyword index")
 
     if ingest:
         written.append(_chart(out, "ingest.png", draw_ingest))
     if retrieval:
         written.append(_chart(out, "retrieval.png", draw_retrieval, (7.5, 4.5)))
     if growth:
-        written.append(_chart(out, "growth.png", draw_growth, (8, 4.2)))
+        written.append(_chart(out, "growth.png", draw_growth, (10, 4), panels=2))
     return written
 
 
