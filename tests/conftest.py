@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-# test_ui.py and test_eval.py still import these from here; new code imports them from helpers.
-from helpers import ARTIFACTS, CORPUS, ROOT, chroma_command, drain_respond, free_port, serving, wait_for_port  # noqa: F401
+from helpers import CORPUS, ROOT, chroma_command, free_port, serving  # noqa: F401  (ROOT: test_eval.py imports it from here)
 
 for _name, _value in {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
                       "GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False",
