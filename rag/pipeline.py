@@ -16,19 +16,17 @@ import threading
 import time
 from dataclasses import replace
 
-from rag.compose import (Composition, ExtractiveComposer, LLMComposer, explanation_lead, inert_markers,
-                          to_evidence)
+from rag.compose import Composition, ExtractiveComposer, LLMComposer
 from rag.config import AnswerConfig
 from rag.errors import LLMUnavailableError, RagError
 from rag.evidence import EvidenceSelector, Selection
 from rag.gate import Gate
 from rag.modes import language_model, resolve_mode
-from rag.prompts import REFUSAL, REFUSAL_CLOSEST, SOURCES_IN_OTHER_LANGUAGE
 from rag.question import analyse
 from rag.retrieve import Retriever
 from rag.settings import Settings
-from rag.text import is_cjk_text
-from rag.types import (Answer, AnswerSentence, FinalEvent, SourcesEvent, SourcesReplacedEvent, TextEvent)
+from rag.present import present, refusal
+from rag.types import Answer, FinalEvent, SourcesEvent, SourcesReplacedEvent, TextEvent
 from rag.verify import Verifier
 
 
@@ -183,7 +181,8 @@ class Assistant:
 
         decision = Gate(self.config).run(selection)
         if not decision.answerable:
-            answer = self._refusal(asked, selection, mode, decision.reason, timings, started, notices)
+            timings["generate"] = 0.0
+            answer = refusal(asked, mode, selection, decision.reason, _finished(timings, started), notices)
             yield SourcesEvent((), standalone)
             yield TextEvent(answer.text)
             yield FinalEvent(answer)
@@ -214,7 +213,8 @@ class Assistant:
         timings["generate"] = (time.perf_counter() - t0) * 1000
         if mode != "extractive":
             composition, mode = self._verified(composition, selection, extractive, notices, mode)
-        yield FinalEvent(self._final(asked, standalone, mode, composition, selection, timings, started, notices))
+        yield FinalEvent(present(asked, standalone, mode, composition, selection, _finished(timings, started),
+                                 notices))
 
     # ---- steps -------------------------------------------------------------------------------------
     def _condense(self, question: str, history, model) -> str:
@@ -246,56 +246,9 @@ class Assistant:
 
         return get_encoder()
 
-    def _final(self, asked, standalone, mode, composition: Composition, selection: Selection, timings, started,
-               notices) -> Answer:
-        verified = [s for s in composition.sentences if s.verified]
-        # Renumber the cited evidence 1..m in order of first use.
-        by_number = {e.n: e for e in composition.evidence}
-        order = list(dict.fromkeys(n for s in verified for n in s.citations))
-        renumber = {old: new for new, old in enumerate(order, 1)}
-        citations = tuple(replace(by_number[old], n=new) for old, new in renumber.items())
-        sentences = tuple(AnswerSentence(s.text, tuple(renumber.get(n, n) for n in s.citations
-                                                       if n in renumber or not s.verified), s.verified)
-                          for s in composition.sentences)
-        shown = [_with_markers(s) for s in sentences if s.verified]
-        explanation = composition.kind == "explanation" and len(shown) >= 2
-        lead = (composition.lead or explanation_lead(selection.question, len(shown))) if explanation else ""
-        text = lead + "\n" + "\n".join(f"- {line}" for line in shown) if explanation else " ".join(shown)
-        language = selection.question.language
-        if citations and language == "zh" and not any(is_cjk_text(e.quote) for e in citations):
-            notices.append(SOURCES_IN_OTHER_LANGUAGE["zh"])
-        timings["total"] = (time.perf_counter() - started) * 1000
-        timings["verify"] = max(0.0, timings["total"] - timings["retrieve"] - timings.get("generate", 0.0))
-        return Answer(asked, standalone, text, False, mode, citations, sentences, timings, (), tuple(notices),
-                      kind="explanation" if explanation else "factoid", lead=lead, language=language,
-                      passages=selection.passages)
 
-    def _refusal(self, asked, selection: Selection, mode, reason, timings, started, notices) -> Answer:
-        language = selection.question.language if selection.question.language in REFUSAL else "en"
-        best_per_passage = {}
-        for s in selection.sentences:
-            best_per_passage.setdefault(s.chunk_id, s)
-        closest = to_evidence(list(best_per_passage.values())[:3])
-        topics = list(dict.fromkeys(f"{e.title} ({e.section})" if e.section else e.title for e in closest))
-        text = REFUSAL[language]
-        if language == "en":
-            text += f" ({reason})." if reason else "."
-        else:
-            text += "。"
-        if topics:
-            text += REFUSAL_CLOSEST[language].format(topics="; ".join(topics))
-        timings.setdefault("generate", 0.0)
-        timings["total"] = (time.perf_counter() - started) * 1000
-        timings["verify"] = max(0.0, timings["total"] - timings["retrieve"] - timings["generate"])
-        return Answer(asked, selection.question.text, text, True, mode, (), (), timings, closest, tuple(notices),
-                      kind="refusal", language=language, passages=selection.passages)
-
-
-def _with_markers(sentence: AnswerSentence) -> str:
-    """The sentence as shown, with its ``[n]`` markers; markers that were part of the quoted
-    text become ``［n］`` so they cannot be read (or linked) as citations."""
-    markers = "".join(f"[{n}]" for n in sentence.citations)
-    text = inert_markers(sentence.text)
-    if markers and text and text[-1] in ".!?\u3002\uff01\uff1f":
-        return f"{text[:-1]} {markers}{text[-1]}"
-    return f"{text} {markers}".strip()
+def _finished(timings: dict, started: float) -> dict:
+    """The timings with the total, and verification as what is left after retrieve and generate."""
+    total = (time.perf_counter() - started) * 1000
+    rest = max(0.0, total - timings["retrieve"] - timings.get("generate", 0.0))
+    return {**timings, "total": total, "verify": rest}

@@ -18,7 +18,7 @@ import re
 
 from rag.config import AnswerConfig
 from rag.text import is_cjk_text, split_sentences, tokenize
-from rag.types import AnswerSentence, Evidence
+from rag.types import AnswerSentence
 
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
