@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks
-from rag.question import holds_answer_type
+from rag.question import figure_near, holds_answer_type
 from rag.text import is_cjk_text, split_sentences, tokenize
 
 
@@ -133,6 +133,8 @@ class Gate:
                     and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
                     and all(year in with_previous(s) for year in question.years)
                     and (not question.counted or question.counted in tokenize(with_previous(s)))
+                    and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
+                         or figure_near(question.counted, s.text))
                     and (_same_language(question, s.text) or s.similarity >= c.cross_similarity)]
         if not any(holds_answer_type(question, s.text) for s in on_topic):
             what = {"quantity": "figure", "money": "sum", "time": "date"}[question.wants]

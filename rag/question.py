@@ -60,8 +60,9 @@ class Question:
         years: the years the question names ("in 2024"): evidence for a figure must name them too.
         parts: answer types of every part of a multi-part question ("How many articles, and over
             what period?" -> ("quantity", "duration")); empty for a one-part question.
-        counted: what a "how many" question counts, as a keyword token ("employees" -> "employee"):
-            the figure must be a count of that.
+        counted: what a "how many" question counts, or what a "……是多少" question measures, as a
+            keyword token ("employees" -> "employee", "南京的人口是多少" -> "人口"): the figure must
+            be a count or measure of that.
         terms: topic words (tokens without stopwords and question framing).
         names: tokens of the capitalised names it mentions.
         comparative: it compares places or things (its topic may span passages).
@@ -127,6 +128,9 @@ def analyse(text: str) -> Question:
                         r"was|were|will|can|could|would|should|in|of|at|on|for|from|per|currently|now)\b|\s*[?,]|$)",
                         text, re.I)
     counted_token = (tokenize(counted.group(1)) or [""])[-1] if counted else ""
+    measured = re.search(r"的([\u4e00-\u9fff]{1,6}?)(?:是|有|为|达到?|共有?)(?:大约|大概|约)?多少", text)
+    if measured and not counted_token:
+        counted_token = (tokenize(measured.group(1)) or [""])[-1]
     return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
                     question_parts(text), counted_token)
 
@@ -190,6 +194,15 @@ _HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|deca
 
 
 _HAS_QUOTE = re.compile(r"[\"\u201c\u300c\u300e\u300a][^\"\u201d\u300d\u300f\u300b]{3,}[\"\u201d\u300d\u300f\u300b]")
+
+
+def figure_near(word: str, text: str, window: int = 15) -> bool:
+    """A figure within ``window`` characters of ``word`` in ``text`` (Chinese states a measure next
+    to what it measures: "人口达931万")."""
+    for m in re.finditer(re.escape(word), text):
+        if has_quantity(text[max(0, m.start() - window): m.end() + window]):
+            return True
+    return False
 
 
 def holds_type(kind: str, text: str) -> bool:
