@@ -20,7 +20,7 @@ from rag.evidence import Selection, addresses_assistant, asks
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
 from rag.question import Question, holds_answer_type, holds_type
-from rag.text import size_in_words, split_sentences, tokenize
+from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 
 # Openings that point back to something named before: the sentence needs the one before it.
@@ -37,7 +37,8 @@ _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not)
                             r"文档中没有|没有提到|未提及", re.I)
 MAX_CONTEXT_WORDS = 90
 MIN_NEW_WORDS = 4
-MIN_POINT_WORDS = 10  # a point carries a claim: "第一篇从杭州说起" ("the first began with Hangzhou") does not  # a sentence adding this many words of its own to the question's is not a restatement  # a sentence quoted with the one before it stays under this size
+MIN_POINT_WORDS = 6  # a point carries a claim ...
+MIN_POINT_CHARS = 12  # ... in Chinese too: "第一篇从杭州说起" ("the first began with Hangzhou") does not  # a sentence adding this many words of its own to the question's is not a restatement  # a sentence quoted with the one before it stays under this size
 _WHY = re.compile(r"\bwhy\b|为什么|为何|原因|\breasons?\b|\bwhat (?:made|makes|explains|drove|led)", re.I)
 _SHOULD = re.compile(r"\b(?:should|must|ought|lessons?)\b|应该|应当|建议", re.I)
 
@@ -221,7 +222,7 @@ class ExtractiveComposer:
             if restates(question, s.text, c.restatement_novelty) or addresses_assistant(s.text):
                 continue
             s = with_context(s)
-            if s is None or size_in_words(s.text) < MIN_POINT_WORDS or not _names_the_subject(question, s) \
+            if s is None or _too_short(s.text) or not _names_the_subject(question, s) \
                     or restates(question, s.text, c.restatement_novelty):
                 continue
             candidates.append(s)
@@ -246,6 +247,12 @@ class ExtractiveComposer:
                 break
             chosen.append(best_i)
         return [candidates[i] for i in chosen]
+
+
+def _too_short(text: str) -> bool:
+    if is_cjk_text(text):
+        return len(text) < MIN_POINT_CHARS
+    return size_in_words(text) < MIN_POINT_WORDS
 
 
 def _overlaps(a: Sentence, b: Sentence) -> bool:
