@@ -34,6 +34,9 @@ _DEFINITION = re.compile(r"^\W*(?:the\s+)?[\"\u201c]?[A-Z][^,.;:!?]{0,80}?[\"\u2
                          r"(?:is|are|was|were)\s+(?:an?|the|one of)\b|^\W*[\u201c\"]?[\u4e00-\u9fff\w]{1,20}[\u201d\"]?"
                          r"(?:是|指)")
 _ASKS = re.compile(r"[?\uff1f][\"'\u201d\u2019\u300d\u300f)\]]*\s*$")
+# A line of a reference list ("[1] Wuhan's Optics Valley (briefs/...)") names a source, it states
+# nothing: it is never evidence (a planted one would pose as a citation).
+_REFERENCE_ENTRY = re.compile(r"^\W{0,2}\[\d+\]")
 MIN_SENTENCE_CHARS = 12  # shorter pieces (list bullets, stray headings) are not evidence
 MIN_CJK_SENTENCE_CHARS = 6
 
@@ -162,7 +165,7 @@ class EvidenceSelector:
             score = c.semantic_weight * float(sim) + (1 - c.semantic_weight) * overlap
             if asks(text):  # a sentence that asks rarely answers (a quoted question inside one may)
                 score -= c.question_penalty
-            if addresses_assistant(text):
+            if addresses_assistant(text) or _REFERENCE_ENTRY.match(text):
                 score -= c.instruction_penalty
             if question.wants and holds_answer_type(question, text):
                 score += c.type_bonus
