@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow a non-loopback --host without RAG_UI_AUTH (anyone on the network can use it)")
 
     p = sub.add_parser("bench", help="measure speed and memory")
-    p.add_argument("--quick", action="store_true", help="small sizes, few repetitions (about 3 minutes)")
+    p.add_argument("--quick", action="store_true", help="small sizes, few repetitions (about 5 minutes on quiet cores)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", type=Path, help="write RESULTS.md and charts here")
     return parser

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CORPUS, ROOT, chroma_command, free_port, serving  # noqa: F401  (ROOT: test_eval.py imports it from here)
+from helpers import CORPUS, chroma_command, free_port, serving
 
 for _name, _value in {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
                       "GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False",

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from helpers import CORPUS, ROOT
 from rag import metrics
 from rag.errors import RagError
 from rag.evaluation import (ModeTotals, evaluate, format_report, item_from_dict, load_jsonl, load_squad,
