@@ -150,7 +150,7 @@ class Ingester:
             ledger = self.store.ledger_entries()
             changed = self._sweep_deleted(folders, {doc_id for _, doc_id in files}, ledger, report)
             todo = []
-            for path, doc_id in files:
+            for path, doc_id in _reading(files, progress):
                 result = self._check(path, doc_id, ledger.get(doc_id), report)
                 if result is not None:
                     todo.append(result)
@@ -296,48 +296,74 @@ class Ingester:
         return doc, chunks, fingerprint
 
     def _write(self, todo, ledger, report, progress) -> bool:
+        """Embed and write the documents in ``todo``, a group of about :data:`ENCODE_GROUP` chunks
+        at a time. The multilingual encoder runs on its own thread while MiniLM's batches run on
+        the others, so no core waits for the second encoder."""
+        from concurrent.futures import ThreadPoolExecutor
+
         from rag.store import LedgerEntry
 
         if not todo:
             return False
-        total = sum(len(chunks) for _, chunks, _ in todo)
-        bar = None
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, unit="chunk", desc="embedding", leave=False, disable=None)
-        changed = False
+        bar = _progress_bar(progress, sum(len(chunks) for _, chunks, _ in todo), len(todo))
+        changed, written = False, 0
         try:
-            for group in _groups(todo, ENCODE_GROUP):
-                self.store.check_space(sum(len(chunks) for _, chunks, _ in group),
-                                       sum(len(c.text.encode("utf-8")) for _, chunks, _ in group for c in chunks))
-                texts = [embedding_text(doc.title, c.section, c.text) for doc, chunks, _ in group for c in chunks]
-                vectors = self.embedder.encode(texts, progress=bar.update if bar else None)
-                multilingual = self.multilingual.encode(texts) if self.multilingual is not None else None
-                offset = 0
-                for doc, chunks, fingerprint in group:
-                    vecs = vectors[offset:offset + len(chunks)]
-                    offset += len(chunks)
-                    previous = ledger.get(doc.doc_id)
-                    status = "updated" if previous is not None and previous.complete else "added"
-                    pending = LedgerEntry(doc.doc_id, doc.source, "", 0, doc.title, time.time(), False)
-                    self.store.put_ledger(pending)
-                    changed = True
-                    self.store.delete_chunks(doc.doc_id)
-                    self.store.add_chunks([c.chunk_id for c in chunks], vecs.tolist(), [c.text for c in chunks],
-                                          [_metadata(doc, c) for c in chunks])
-                    if multilingual is not None:
-                        self.store.add_multilingual([c.chunk_id for c in chunks],
-                                                    multilingual[offset - len(chunks):offset].tolist(),
-                                                    [doc.doc_id] * len(chunks))
-                    self.store.put_ledger(LedgerEntry(doc.doc_id, os.path.abspath(doc.source), fingerprint,
-                                                      len(chunks), doc.title, time.time(), True))
-                    report.results.append(FileResult(doc.doc_id, status, chunks=len(chunks)))
-                    report.chunks_embedded += len(chunks)
+            with ThreadPoolExecutor(1, thread_name_prefix="rag-multilingual") as side:
+                for group in _groups(todo, ENCODE_GROUP):
+                    self.store.check_space(sum(len(chunks) for _, chunks, _ in group),
+                                           sum(len(c.text.encode("utf-8")) for _, chunks, _ in group for c in chunks))
+                    texts = [embedding_text(doc.title, c.section, c.text) for doc, chunks, _ in group for c in chunks]
+                    second = side.submit(self.multilingual.encode, texts) if self.multilingual is not None else None
+                    vectors = self.embedder.encode(texts, progress=bar.update if bar else None)
+                    multilingual = second.result() if second is not None else None
+                    offset = 0
+                    for doc, chunks, fingerprint in group:
+                        ids, span = [c.chunk_id for c in chunks], slice(offset, offset + len(chunks))
+                        offset += len(chunks)
+                        previous = ledger.get(doc.doc_id)
+                        status = "updated" if previous is not None and previous.complete else "added"
+                        self.store.put_ledger(LedgerEntry(doc.doc_id, doc.source, "", 0, doc.title, time.time(), False))
+                        changed = True
+                        self.store.delete_chunks(doc.doc_id)
+                        self.store.add_chunks(ids, vectors[span].tolist(), [c.text for c in chunks],
+                                              [_metadata(doc, c) for c in chunks])
+                        if multilingual is not None:
+                            self.store.add_multilingual(ids, multilingual[span].tolist(), [doc.doc_id] * len(chunks))
+                        self.store.put_ledger(LedgerEntry(doc.doc_id, os.path.abspath(doc.source), fingerprint,
+                                                          len(chunks), doc.title, time.time(), True))
+                        report.results.append(FileResult(doc.doc_id, status, chunks=len(chunks)))
+                        report.chunks_embedded += len(chunks)
+                        written += 1
+                        if bar is not None:
+                            bar.set_postfix_str(f"files {written}/{len(todo)}")
         finally:
             if bar is not None:
                 bar.close()
         return changed
+
+
+def _reading(files: list, wanted: bool):
+    """The files, with a tqdm bar on a terminal when ``wanted`` (reading, parsing and chunking
+    them comes before the first chunk is embedded)."""
+    if not wanted:
+        return files
+    from tqdm import tqdm
+
+    return tqdm(files, unit="file", desc="read", leave=False, disable=None, dynamic_ncols=True)
+
+
+def _progress_bar(wanted: bool, chunks: int, files: int):
+    """A tqdm bar over the chunks (rate and time left), with files done, on stderr; None when not
+    wanted or when stderr is not a terminal (pipes, CI logs)."""
+    if not wanted:
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=chunks, unit="chunk", desc="ingest", leave=False, disable=None, dynamic_ncols=True)
+    if bar.disable:
+        return None
+    bar.set_postfix_str(f"files 0/{files}")
+    return bar
 
 
 def _groups(todo, size):

@@ -5,6 +5,7 @@ keyword index."""
 from __future__ import annotations
 
 import random
+import re
 import threading
 
 import numpy as np
@@ -349,3 +350,45 @@ def test_keyword_index_of_a_chroma_server_is_saved_in_the_cache(tmp_path, make_s
     _forget_loaded_indexes()
     _no_building(monkeypatch)
     assert keyword_index(store, version).search("Orrin lake", 1) == built.search("Orrin lake", 1)
+
+
+# ---- the ingest progress bar ---------------------------------------------------------------------------
+_ON_A_TERMINAL = """
+import fcntl, os, pty, struct, subprocess, sys, termios
+master, slave = pty.openpty()
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+child = subprocess.Popen([sys.executable, "-m", "rag", "ingest"], stdout=subprocess.DEVNULL, stderr=slave)
+os.close(slave)
+seen = b""
+while True:
+    try:
+        data = os.read(master, 65536)
+    except OSError:
+        break
+    if not data:
+        break
+    seen += data
+child.wait()
+sys.stdout.write(seen.decode("utf-8", "replace"))
+"""
+
+
+def test_ingest_shows_a_progress_bar_on_a_terminal_and_nothing_in_a_pipe(tmp_path):
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    env = clean_environment(RAG_DATA_DIR=tmp_path / "tty", RAG_CORPUS_DIR=corpus)
+    terminal = subprocess.run([sys.executable, "-c", _ON_A_TERMINAL], capture_output=True, text=True, env=env,
+                              cwd=str(ROOT), timeout=300).stdout
+    assert "ingest:" in terminal and "chunk/s" in terminal and "files 3/3" in terminal, terminal[-1000:]
+    assert "3 chunks embedded" in terminal
+    piped = run_rag("ingest", env=clean_environment(RAG_DATA_DIR=tmp_path / "pipe", RAG_CORPUS_DIR=corpus))
+    assert piped.returncode == 0 and piped.stdout.splitlines()[0].startswith("added 3,")
+    assert "\r" not in piped.stderr and "chunk/s" not in piped.stderr and "files" not in piped.stderr
+    assert re.fullmatch(r"3 chunks embedded in [0-9.]+ s\n", piped.stderr), piped.stderr
