@@ -297,10 +297,11 @@ class Ingester:
 
     def _write(self, todo, ledger, report, progress) -> bool:
         """Embed and write the documents in ``todo``, a group of about :data:`ENCODE_GROUP` chunks
-        at a time. The multilingual encoder runs on its own thread while MiniLM's batches run on
-        the others, so no core waits for the second encoder."""
-        from concurrent.futures import ThreadPoolExecutor
+        at a time.
 
+        The two encoders run one after the other: run side by side (the multilingual one on a
+        thread of its own) they were no faster on 2 cores, and slower when the multilingual
+        encoder uses several BLAS threads, which then fight MiniLM's for the cores."""
         from rag.store import LedgerEntry
 
         if not todo:
@@ -308,34 +309,32 @@ class Ingester:
         bar = _progress_bar(progress, sum(len(chunks) for _, chunks, _ in todo), len(todo))
         changed, written = False, 0
         try:
-            with ThreadPoolExecutor(1, thread_name_prefix="rag-multilingual") as side:
-                for group in _groups(todo, ENCODE_GROUP):
-                    self.store.check_space(sum(len(chunks) for _, chunks, _ in group),
-                                           sum(len(c.text.encode("utf-8")) for _, chunks, _ in group for c in chunks))
-                    texts = [embedding_text(doc.title, c.section, c.text) for doc, chunks, _ in group for c in chunks]
-                    second = side.submit(self.multilingual.encode, texts) if self.multilingual is not None else None
-                    vectors = self.embedder.encode(texts, progress=bar.update if bar else None)
-                    multilingual = second.result() if second is not None else None
-                    offset = 0
-                    for doc, chunks, fingerprint in group:
-                        ids, span = [c.chunk_id for c in chunks], slice(offset, offset + len(chunks))
-                        offset += len(chunks)
-                        previous = ledger.get(doc.doc_id)
-                        status = "updated" if previous is not None and previous.complete else "added"
-                        self.store.put_ledger(LedgerEntry(doc.doc_id, doc.source, "", 0, doc.title, time.time(), False))
-                        changed = True
-                        self.store.delete_chunks(doc.doc_id)
-                        self.store.add_chunks(ids, vectors[span].tolist(), [c.text for c in chunks],
-                                              [_metadata(doc, c) for c in chunks])
-                        if multilingual is not None:
-                            self.store.add_multilingual(ids, multilingual[span].tolist(), [doc.doc_id] * len(chunks))
-                        self.store.put_ledger(LedgerEntry(doc.doc_id, os.path.abspath(doc.source), fingerprint,
-                                                          len(chunks), doc.title, time.time(), True))
-                        report.results.append(FileResult(doc.doc_id, status, chunks=len(chunks)))
-                        report.chunks_embedded += len(chunks)
-                        written += 1
-                        if bar is not None:
-                            bar.set_postfix_str(f"files {written}/{len(todo)}")
+            for group in _groups(todo, ENCODE_GROUP):
+                self.store.check_space(sum(len(chunks) for _, chunks, _ in group),
+                                       sum(len(c.text.encode("utf-8")) for _, chunks, _ in group for c in chunks))
+                texts = [embedding_text(doc.title, c.section, c.text) for doc, chunks, _ in group for c in chunks]
+                vectors = self.embedder.encode(texts, progress=bar.update if bar else None)
+                multilingual = self.multilingual.encode(texts) if self.multilingual is not None else None
+                offset = 0
+                for doc, chunks, fingerprint in group:
+                    ids, span = [c.chunk_id for c in chunks], slice(offset, offset + len(chunks))
+                    offset += len(chunks)
+                    previous = ledger.get(doc.doc_id)
+                    status = "updated" if previous is not None and previous.complete else "added"
+                    self.store.put_ledger(LedgerEntry(doc.doc_id, doc.source, "", 0, doc.title, time.time(), False))
+                    changed = True
+                    self.store.delete_chunks(doc.doc_id)
+                    self.store.add_chunks(ids, vectors[span].tolist(), [c.text for c in chunks],
+                                          [_metadata(doc, c) for c in chunks])
+                    if multilingual is not None:
+                        self.store.add_multilingual(ids, multilingual[span].tolist(), [doc.doc_id] * len(chunks))
+                    self.store.put_ledger(LedgerEntry(doc.doc_id, os.path.abspath(doc.source), fingerprint,
+                                                      len(chunks), doc.title, time.time(), True))
+                    report.results.append(FileResult(doc.doc_id, status, chunks=len(chunks)))
+                    report.chunks_embedded += len(chunks)
+                    written += 1
+                    if bar is not None:
+                        bar.set_postfix_str(f"files {written}/{len(todo)}")
         finally:
             if bar is not None:
                 bar.close()
