@@ -232,10 +232,24 @@ class ExtractiveComposer:
         candidates = [s for s in candidates if s.score >= floor][:24]
         vectors = self.embedder.encode_cached([s.text for s in candidates])
         similarity = vectors @ vectors.T
-        chosen: list[int] = []
-        while len(chosen) < min(c.explanation_max_points, len(candidates)):
+        # Points in the reader's language come first; the other language's only fill a short list
+        # (an English reader gets English quotes when the English documents give enough reasons).
+        own = [i for i, s in enumerate(candidates) if is_cjk_text(s.text) == (question.language == "zh")]
+        chosen = self._pick(candidates, similarity, own, [])
+        if len(chosen) < c.explanation_min_points:
+            chosen = self._pick(candidates, similarity, range(len(candidates)), chosen)
+        return [candidates[i] for i in chosen]
+
+    def _pick(self, candidates, similarity, pool, chosen: list[int]) -> list[int]:
+        """Maximal marginal relevance: add candidates from ``pool`` (indices) to ``chosen`` until
+        ``explanation_max_points``; each time the one whose score minus ``explanation_mmr`` times
+        its closest cosine to a chosen point is highest, skipping repeats."""
+        c = self.config
+        chosen = list(chosen)
+        while len(chosen) < c.explanation_max_points:
             best_i, best_value = None, None
-            for i, s in enumerate(candidates):
+            for i in pool:
+                s = candidates[i]
                 if i in chosen or any(_overlaps(s, candidates[j]) or _redundant(s.text, candidates[j].text)
                                       for j in chosen):
                     continue
@@ -246,7 +260,7 @@ class ExtractiveComposer:
             if best_i is None:
                 break
             chosen.append(best_i)
-        return [candidates[i] for i in chosen]
+        return chosen
 
 
 def _too_short(text: str) -> bool:

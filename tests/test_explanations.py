@@ -6,7 +6,7 @@ import pytest
 from rag.compose import restates
 from rag.pipeline import Assistant
 from rag.question import analyse
-from rag.text import split_sentences
+from rag.text import is_cjk_text, split_sentences
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,20 @@ def test_why_hangzhou_draws_points_from_several_documents(assistant):
     assert len({c.doc_id for c in answer.citations}) >= 2
     # The China Daily summary of the Jiaohuidian series gives the reasons the debate named.
     assert any("tolerance for failure" in c.quote or "industrial chain" in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, chinese", [
+    ("Why did DeepSeek appear in Hangzhou?", False),
+    ("Why couldn't Nanjing produce a DeepSeek?", False),
+    ("杭州为什么能诞生“六小龙”？", True),
+])
+def test_points_are_in_the_readers_language_when_its_documents_give_enough(assistant, question, chinese):
+    # The corpus holds English and Chinese accounts of the debate: each reader gets points in
+    # their own language (the other language only fills a list shorter than three).
+    answer = assistant.answer(question, mode="extractive")
+    shown = points(answer)
+    assert len(shown) >= 3
+    assert all(is_cjk_text(p.text) == chinese for p in shown), [p.text for p in shown]
 
 
 def test_titles_question_quotes_the_titles(assistant):
