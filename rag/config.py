@@ -21,8 +21,8 @@ class AnswerConfig:
     bridge_names: bool = True  # a Chinese question also searches its names in English (杭州 -> Hangzhou)
     # EvidenceSelector
     rerank_depth: int = 8  # fused candidates whose sentences are scored (factoids)
-    explanation_depth: int = 16  # ... for explanation questions, which gather points across documents
-    explanation_k: int = 8  # passages kept for an explanation
+    explanation_depth: int = 24  # ... for explanation questions, which gather points across documents
+    explanation_k: int = 12  # passages kept for an explanation
     semantic_weight: float = 0.6  # share of a sentence's score from embedding similarity; the rest is keywords
     question_penalty: float = 0.1  # subtracted from sentences that are themselves questions
     instruction_penalty: float = 1.0  # sentences addressing the assistant are never quoted
