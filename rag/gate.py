@@ -15,11 +15,11 @@ nearby facts. The gate refuses when
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks
-from rag.question import figure_near, holds_answer_type
+from rag.question import figure_near, holds_answer_type, is_projection
 from rag.text import is_cjk_text, split_sentences, tokenize
 
 
@@ -128,8 +128,10 @@ class Gate:
         # A figure or date must come from a sentence about the question's topic, in a passage that
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         names = set() if question.comparative else set(question.names)
+        focused = replace(question, terms=question.focus)  # a lead-in's words are not the topic
         on_topic = [s for s in sentences[:c.type_check_sentences]
-                    if not asks(s.text) and _at_least(topic_coverage(question, _in_context(s), idf), c.min_sentence_coverage)
+                    if not asks(s.text) and _at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
+                    and not (question.present and is_projection(s.text))
                     and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
                     and all(year in with_previous(s) for year in question.years)
                     and (not question.counted or question.counted in tokenize(with_previous(s)))

@@ -42,6 +42,13 @@ _EXPLANATION_Q = re.compile(
     r"\bwhat (?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped)\b|"
     r"\bwhat (?:did|does|do|has|have) .{1,40}\bdo\b(?! with)|\bwhat lessons?\b|\bfor what reasons?\b|\bin what ways?\b|\bexplain\b|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么", re.I)
+# A question about the present ("How many ... currently work there?"): a plan or a forecast does not answer it.
+_PRESENT_Q = re.compile(r"\b(?:currently|now|today|at present|presently|these days|so far|to date|as of now)\b|"
+                        r"目前|现在|当前|如今|至今|迄今", re.I)
+_PROJECTION = re.compile(r"\b(?:will|would|expects?|expected|plans?|planned|aims?|aiming|targets?|goals?|forecasts?|"
+                         r"projected|intends?|by (?:the end of )?20\d\d)\b|计划|预计|目标|力争|将|到20\d\d年", re.I)
+# The sentence that asks, after any lead-in ("The article says ... . On what date was it ...?").
+_LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?\u3002\uff01\uff1f])\s*)([^.!?\u3002\uff01\uff1f]+[?\uff1f])\s*$")
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w\u2019'-]+")  # capitalised words after the first
 _COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
                           r"\b[A-Z][\w\u2019']*(?:'s|\u2019s)? and [A-Z]|比较|区别|不同|相比", re.I)
@@ -69,6 +76,12 @@ class Question:
         bridged: the question with the other-language forms of its names appended
             ("为什么DeepSeek出现在杭州？ Hangzhou"); set by :meth:`with_names`.
         other_terms: tokens of those other-language names.
+        present: it asks about the present ("currently", "目前"): a plan or a forecast does not
+            answer it.
+        focus: the topic words of the sentence that asks, when a lead-in comes before it, plus the
+            question's names ("The article says Zhongguancun took thirty years ... . On what date
+            was it approved ...?" -> approve, first, national, zone ..., zhongguancun); else
+            ``terms``.
     """
 
     text: str
@@ -83,6 +96,8 @@ class Question:
     counted: str = ""
     bridged: str = ""
     other_terms: tuple[str, ...] = ()
+    present: bool = False
+    focus: tuple[str, ...] = ()
 
     @property
     def is_explanation(self) -> bool:
@@ -131,8 +146,18 @@ def analyse(text: str) -> Question:
     measured = re.search(r"的([\u4e00-\u9fff]{1,6}?)(?:是|有|为|达到?|共有?)(?:大约|大概|约)?多少", text)
     if measured and not counted_token:
         counted_token = (tokenize(measured.group(1)) or [""])[-1]
+    asking = _LAST_QUESTION.search(text)
+    focus = terms
+    if asking and asking.start(1) > 0:
+        focus = tuple(dict.fromkeys(t for t in (*tokenize(asking.group(1)), *names) if t not in QUESTION_FRAME))
+        focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
     return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
-                    question_parts(text), counted_token)
+                    question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus)
+
+
+def is_projection(text: str) -> bool:
+    """Does the sentence state a plan, a target or a forecast ("expects that by 2035 ...")?"""
+    return bool(_PROJECTION.search(text))
 
 
 def _answer_type(part: str) -> str:
@@ -161,16 +186,20 @@ _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|tw
 # sentence is part of a name, as in "Four Great Ancient Capitals"); Chinese numerals of two or
 # more characters or with a measure word ("一篇" is "an article", not a figure).
 _HAS_QUANTITY = re.compile(r"(?<![A-Za-z\d.,])\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
-                           r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿][个家座所年次位项台名人倍成]")
+                           r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿][个家座所年次位项台名人倍成篇条种款批届轮]")
 _HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|april|may|june|july|august|september|"
                        r"october|november|december|spring|summer|autumn|winter)\b|\d{4}\s*\u5e74|[\d一二三四五六七八九十]+\u6708",
                        re.I)
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b|\d{4}\s*\u5e74")
+# The day of a date ("September 17", "17 September", "9月17日") is not a figure.
+_DAY = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+                  r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+                  r"[\d一二三四五六七八九十]+\u6708[\d一二三四五六七八九十]+[日号]", re.I)
 
 
 def has_quantity(text: str) -> bool:
-    """A number or number word other than a bare year."""
-    return bool(_HAS_QUANTITY.search(_YEAR.sub(" ", text)))
+    """A number or number word other than a bare year or the day of a date."""
+    return bool(_HAS_QUANTITY.search(_YEAR.sub(" ", _DAY.sub(" ", text))))
 
 
 def has_time(text: str) -> bool:

@@ -7,6 +7,7 @@ import pytest
 from rag.condense import condense_rule
 from rag.errors import RagError
 from rag.pipeline import Assistant
+from rag.question import analyse, has_quantity
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -50,6 +51,39 @@ def test_unanswerable_questions_are_refused_with_closest_passages(assistant, que
     answer = assistant.answer(question, mode="extractive")
     assert answer.refused and answer.text.startswith(REFUSAL_PREFIX)
     assert not answer.citations and not answer.sentences
+
+
+def test_a_plan_does_not_answer_a_question_about_the_present(assistant):
+    # The corpus gives only a 2035 target for Macao residents working in Hengqin.
+    now = assistant.answer("How many Macao residents currently work in Hengqin?", mode="extractive")
+    assert now.refused, now.text
+    planned = assistant.answer("How many Macao residents are expected to work in Hengqin by 2035?", mode="extractive")
+    assert not planned.refused and "80,000" in planned.text
+
+
+def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
+    answer = assistant.answer("The article says Zhongguancun took thirty years to turn from an electronics market "
+                              "into a hard-tech powerhouse. On what date was it approved as China's first national "
+                              "high-tech zone?", mode="extractive")
+    assert not answer.refused, answer.text
+    assert "May 10, 1988" in answer.text
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("were inaugurated on September 17, 2021.", False), ("on 17 September 2021", False), ("在2月7日晚间", False),
+    ("about 80,000 Macao residents", True), ("三篇专稿", True), ("in May 2020 it had 5 labs", True),
+])
+def test_the_day_of_a_date_is_not_a_figure(text, figure):
+    assert has_quantity(text) is figure
+
+
+def test_question_focus_and_present():
+    lead_in = analyse("The article says Zhongguancun took thirty years to turn from an electronics market. "
+                      "On what date was it approved?")
+    assert "zhongguancun" in lead_in.focus and "approve" in lead_in.focus and "market" not in lead_in.focus
+    assert analyse("What is it? Why?").focus == analyse("What is it? Why?").terms
+    assert analyse("How many people live there now?").present and analyse("目前有多少人在横琴工作？").present
+    assert not analyse("How many people lived there in 2020?").present
 
 
 def test_streaming_sends_sources_first_then_text_then_final(assistant):
