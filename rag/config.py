@@ -20,7 +20,7 @@ class AnswerConfig:
     rrf_k: int = 60  # the constant in 1 / (rrf_k + rank) (Cormack et al., 2009)
     bridge_names: bool = True  # a Chinese question also searches its names in English (杭州 -> Hangzhou)
     # EvidenceSelector
-    rerank_depth: int = 8  # fused candidates whose sentences are scored (factoids)
+    rerank_depth: int = 24  # fused candidates whose sentences are scored (factoids)
     explanation_depth: int = 24  # ... for explanation questions, which gather points across documents
     explanation_k: int = 12  # passages kept for an explanation
     semantic_weight: float = 0.6  # share of a sentence's score from embedding similarity; the rest is keywords
