@@ -142,10 +142,14 @@ def analyse(text: str) -> Question:
     counted = re.search(r"\bhow many ((?:[\w\u2019'-]+\s+){0,2}?[\w\u2019'-]+?)(?=\s+(?:did|does|do|has|have|had|is|are|"
                         r"was|were|will|can|could|would|should|in|of|at|on|for|from|per|currently|now)\b|\s*[?,]|$)",
                         text, re.I)
-    counted_token = (tokenize(counted.group(1)) or [""])[-1] if counted else ""
+    counted_token = _counted_noun(counted.group(1)) if counted else ""
     measured = re.search(r"的([\u4e00-\u9fff]{1,6}?)(?:是|有|为|达到?|共有?)(?:大约|大概|约)?多少", text)
     if measured and not counted_token:
         counted_token = (tokenize(measured.group(1)) or [""])[-1]
+    # "DeepSeek有多少员工？": what follows 多少 at the end counts (not a unit of time: 多少年 is a duration).
+    counts = re.search(r"多少(?:个|名|位|家|座|所|项|种|条|篇)?([\u4e00-\u9fff]{1,6})[？?。！]?\s*$", text)
+    if counts and not counted_token and not re.match(r"[年天月日次倍岁小分秒钱]", counts.group(1)):
+        counted_token = (tokenize(counts.group(1)) or [""])[-1]
     asking = _LAST_QUESTION.search(text)
     focus = terms
     if asking and asking.start(1) > 0:
@@ -153,6 +157,15 @@ def analyse(text: str) -> Question:
         focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
     return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
                     question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus)
+
+
+def _counted_noun(span: str) -> str:
+    """The noun a "how many" span counts, as a keyword token: its plural noun ("Macao residents
+    work" -> "resident"), else its last word."""
+    words = span.split()
+    plural = [w for w in words if re.fullmatch(r"[A-Za-z-]{3,}s|people|staff|children|personnel|men|women", w, re.I)
+              and not re.fullmatch(r"\w+(?:ss|us|is)", w, re.I)]
+    return (tokenize(plural[-1] if plural else span) or [""])[-1]
 
 
 def is_projection(text: str) -> bool:

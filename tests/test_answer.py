@@ -77,6 +77,14 @@ def test_the_day_of_a_date_is_not_a_figure(text, figure):
     assert has_quantity(text) is figure
 
 
+@pytest.mark.parametrize("question, counted", [
+    ("DeepSeek有多少员工？", "员工"), ("南京的人口是多少？", "人口"), ("武汉光谷坚守光纤通信多少年？", ""),
+    ("How many Macao residents work in Hengqin?", "resident"),
+])
+def test_what_a_how_many_question_counts(question, counted):
+    assert analyse(question).counted == counted
+
+
 def test_question_focus_and_present():
     lead_in = analyse("The article says Zhongguancun took thirty years to turn from an electronics market. "
                       "On what date was it approved?")
