@@ -53,15 +53,25 @@ def with_previous(sentence) -> str:
     return sentence.passage[before[-1]:offset + len(sentence.text)] if before else sentence.text
 
 
-def topic_coverage(question, text: str, idf) -> float | None:
+def topic_coverage(question, text: str, idf, names_only: bool = True) -> float | None:
     """How much of the question's topic ``text`` holds (see :func:`coverage`).
 
     Across languages (a Chinese question, an English passage) only the question's names can be
     matched, in their other-language form; None when it has none (nothing can be checked by words).
+    With ``names_only`` False, an English question's other topic words ("mayor"), which a Chinese
+    text cannot hold in English, count as missing: a Chinese passage naming Nanjing does not hold
+    "the mayor of Nanjing".
     """
     if _same_language(question, text):
         return coverage(question.terms, text, idf)
-    return coverage(question.other_terms, text, idf) if question.other_terms else None
+    if not question.other_terms:
+        return None
+    names = coverage(question.other_terms, text, idf)
+    if names_only or question.language != "en":  # a Chinese question's names are not marked
+        return names
+    rest = sum(idf(t) for t in question.terms if t not in question.names)
+    weight = sum(idf(t) for t in question.other_terms)
+    return names * weight / (weight + rest) if weight + rest else names
 
 
 def _in_context(sentence) -> str:
@@ -111,9 +121,11 @@ class Gate:
             # count equally; a factoid's rare word is the fact it asks for ("mayor").
             weight = (lambda token: 1.0) if question.is_explanation else idf
             if question.comparative:
-                found = [topic_coverage(question, " ".join(texts), weight)]
+                # gathered from several passages, one language at a time
+                groups = [[t for t in texts if _same_language(question, t) == same] for same in (True, False)]
+                found = [topic_coverage(question, " ".join(group), weight, False) for group in groups if group]
             else:
-                found = [topic_coverage(question, t, weight) for t in texts]
+                found = [topic_coverage(question, t, weight, False) for t in texts]
             known = [f for f in found if f is not None]
             best = max(known) if len(known) == len(found) else 1.0
             close = max(s.similarity for s in sentences) >= c.support_similarity
