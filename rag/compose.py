@@ -19,7 +19,7 @@ from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
-from rag.question import Question, holds_answer_type, holds_type
+from rag.question import Question, holds_answer_type, holds_type, part_terms
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 
@@ -203,7 +203,32 @@ class ExtractiveComposer:
             typed = next((s for s in usable[: c.type_check_sentences] if holds_answer_type(question, s.text)), None)
             if typed is not None:
                 chosen = [x for x in chosen if not _overlaps(x, typed)][: c.extractive_max_sentences - 1] + [typed]
+        for missing in self._unanswered_parts(question, chosen, usable[: c.type_check_sentences]):
+            if len(chosen) >= c.extractive_max_sentences:
+                break
+            chosen.append(missing)
         return _reading_order(chosen)
+
+    @staticmethod
+    def _unanswered_parts(question: Question, chosen, candidates) -> list[Sentence]:
+        """For each part of a multi-part question that the chosen sentences leave unanswered (none
+        holds its answer type and half of its own topic words), the best candidate that answers
+        it, if any."""
+        added: list[Sentence] = []
+        kinds = question.parts or ()
+        for kind, terms in zip(kinds, part_terms(question.text)):
+            shown = chosen + added
+
+            def answers(x, kind=kind, terms=terms):
+                words = set(tokenize(x.text))
+                return (kind == "other" or holds_type(kind, x.text)) and \
+                    (not terms or 2 * sum(t in words for t in terms) >= len(terms))
+            if any(answers(x) for x in shown):
+                continue
+            found = next((x for x in candidates if answers(x) and not any(_overlaps(x, y) for y in shown)), None)
+            if found is not None:
+                added.append(found)
+        return added
 
     def points(self, selection: Selection) -> list[Sentence]:
         """Distinct points for an explanation, most relevant first.

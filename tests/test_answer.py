@@ -7,7 +7,7 @@ import pytest
 from rag.condense import condense_rule
 from rag.errors import RagError
 from rag.pipeline import Assistant
-from rag.question import analyse, has_quantity
+from rag.question import analyse, has_quantity, part_terms
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -68,6 +68,18 @@ def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
                               "high-tech zone?", mode="extractive")
     assert not answer.refused, answer.text
     assert "May 10, 1988" in answer.text
+
+
+def test_every_part_of_a_multi_part_question_gets_its_sentence(assistant):
+    answer = assistant.answer("Which three major facilities were put into use at Guangming Science City on April 27, "
+                              "2023, and which institute proposed and led the brain facility?", mode="extractive")
+    assert "materials genome" in answer.text and "Shenzhen Institutes of Advanced Technology" in answer.text
+    assert all(s.verified for s in answer.sentences)
+
+
+def test_part_terms():
+    assert part_terms("How much did Hefei invest in NIO, and how big a stake did it get?")[1] == ("big", "stake")
+    assert part_terms("How much did Hefei invest in NIO?") == ()
 
 
 @pytest.mark.parametrize("text, figure", [
