@@ -156,11 +156,18 @@ class ChromaStore:
                 self.chunks.upsert(ids=ids[i:i + step], embeddings=embeddings[i:i + step],
                                    documents=documents[i:i + step], metadatas=metadatas[i:i + step])
 
-    def delete_chunks(self, doc_id: str) -> None:
-        """Remove every chunk of a document (its ledger entry stays)."""
+    def delete_chunks(self, doc_ids) -> None:
+        """Remove every chunk of one document or of several (their ledger entries stay).
+
+        Args:
+            doc_ids: a document id, or a list of them (removed in one call per collection).
+        """
+        where = {"doc_id": doc_ids} if isinstance(doc_ids, str) else {"doc_id": {"$in": list(doc_ids)}}
+        if not isinstance(doc_ids, str) and not doc_ids:
+            return
         with _guard(self.settings, write=True):
-            self.chunks.delete(where={"doc_id": doc_id})
-            self.multilingual(create=True).delete(where={"doc_id": doc_id})
+            self.chunks.delete(where=where)
+            self.multilingual(create=True).delete(where=where)
 
     def delete_document(self, doc_id: str) -> None:
         """Remove every chunk of a document, and its ledger entry."""
@@ -287,10 +294,17 @@ class ChromaStore:
 
     def put_ledger(self, entry: LedgerEntry) -> None:
         """Record (or replace) a document's ledger entry."""
-        meta = {"source": entry.source, "sha256": entry.sha256, "chunks": entry.chunks, "title": entry.title,
-                "ingested_at": entry.ingested_at, "complete": entry.complete}
+        self.put_ledger_entries([entry])
+
+    def put_ledger_entries(self, entries: list[LedgerEntry]) -> None:
+        """Record (or replace) several documents' ledger entries in one write."""
+        if not entries:
+            return
+        metas = [{"source": e.source, "sha256": e.sha256, "chunks": e.chunks, "title": e.title,
+                  "ingested_at": e.ingested_at, "complete": e.complete} for e in entries]
         with _guard(self.settings, write=True):
-            self.ledger.upsert(ids=[entry.doc_id], embeddings=[_LEDGER_VECTOR], metadatas=[meta])
+            self.ledger.upsert(ids=[e.doc_id for e in entries], embeddings=[_LEDGER_VECTOR] * len(entries),
+                               metadatas=metas)
 
     def state(self) -> dict:
         """``{"version", "updated_at", "embed_model"}``; the version changes on every change."""

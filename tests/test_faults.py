@@ -114,22 +114,26 @@ def test_chroma_server_stopped_mid_conversation(chroma_process, make_settings, e
 
 
 @pytest.mark.slow
-def test_chroma_server_killed_mid_ingest_then_rerun_completes(chroma_process, make_settings, embedder, tmp_path):
+def test_chroma_server_killed_mid_ingest_then_rerun_completes(chroma_process, make_settings, embedder, tmp_path,
+                                                              monkeypatch):
+    import rag.ingest
+
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS / "briefs", corpus)
     settings = make_settings(corpus_dir=corpus, chroma_host="127.0.0.1", chroma_port=chroma_process.port,
                              collection="killed")
+    monkeypatch.setattr(rag.ingest, "ENCODE_GROUP", 1)  # one document per group (and per ledger write)
     ingester = Ingester(settings, embedder=embedder)
-    real_put = ingester.store.put_ledger
+    real_put = ingester.store.put_ledger_entries
     calls = []
 
-    def put_then_die(entry):
-        real_put(entry)
-        calls.append(entry.doc_id)
-        if len(calls) == 5 and not entry.complete:  # the third document is marked pending: kill the server now
+    def put_then_die(entries):
+        real_put(entries)
+        calls.append([e.doc_id for e in entries])
+        if len(calls) == 5 and not entries[0].complete:  # the third document is marked pending: kill the server now
             chroma_process.kill()
 
-    ingester.store.put_ledger = put_then_die
+    ingester.store.put_ledger_entries = put_then_die
     with pytest.raises(StoreUnavailableError, match="is not reachable"):
         ingester.run([corpus])
     chroma_process.start()

@@ -49,6 +49,52 @@ def test_ingest_is_idempotent_and_incremental_embedded(corpus_copy, make_setting
     run_ingest_cycle(settings, corpus_copy, embedder)
 
 
+def test_a_group_of_documents_is_written_together_and_an_interrupted_group_is_finished(make_settings, embedder,
+                                                                                        tmp_path, monkeypatch):
+    """Documents are written a group at a time: one ledger write marks the group pending, one
+    writes its chunks, one marks it complete. A failure inside a group leaves exactly that
+    group's documents pending (earlier groups complete), and the next run finishes them."""
+    import rag.ingest
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(6):
+        (corpus / f"d{i}.md").write_text(f"# Town {i}\n\nThe town of Vell{i} grows {i} kinds of pear.\n")
+    monkeypatch.setattr(rag.ingest, "ENCODE_GROUP", 2)  # one-chunk documents: groups of two
+    settings = make_settings(corpus_dir=corpus)
+    ingester = Ingester(settings, embedder=embedder)
+    store = ingester.store
+    ledger_writes, chunk_writes = [], []
+    real_ledger, real_add = store.put_ledger_entries, store.add_chunks
+
+    def count_ledger(entries):
+        ledger_writes.append([(e.doc_id, e.complete) for e in entries])
+        real_ledger(entries)
+
+    def fail_second_group(ids, *rest):
+        chunk_writes.append(len(ids))
+        if len(chunk_writes) == 2:
+            raise RuntimeError("disk gone")
+        real_add(ids, *rest)
+
+    monkeypatch.setattr(store, "put_ledger_entries", count_ledger)
+    monkeypatch.setattr(store, "add_chunks", fail_second_group)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        ingester.run([corpus])
+    assert ledger_writes == [[("d0.md", False), ("d1.md", False)], [("d0.md", True), ("d1.md", True)],
+                             [("d2.md", False), ("d3.md", False)]]
+    entries = open_store(settings).ledger_entries()
+    assert {d: e.complete for d, e in entries.items()} == {"d0.md": True, "d1.md": True, "d2.md": False,
+                                                          "d3.md": False}
+    monkeypatch.undo()
+    rerun = Ingester(settings, embedder=embedder).run([corpus])
+    assert rerun.summary() == "added 4, updated 0, unchanged 2, removed 0, failed 0"
+    store = open_store(settings)
+    assert_index_matches_ledger(store)
+    assert sorted(m["doc_id"] for _, _, m in store.all_chunks()) == [f"d{i}.md" for i in range(6)]
+    assert all(e.complete for e in store.ledger_entries().values())
+
+
 @pytest.mark.slow
 def test_ingest_and_search_against_a_chroma_server(corpus_copy, make_settings, embedder, chroma_server):
     host, port = chroma_server
