@@ -142,7 +142,8 @@ class Gate:
         names = set() if question.comparative else set(question.names)
         focused = replace(question, terms=question.focus)  # a lead-in's words are not the topic
         on_topic = [s for s in sentences[:c.type_check_sentences]
-                    if not asks(s.text) and _at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
+                    if not asks(s.text) and (_at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
+                                             or (not _same_language(question, s.text) and s.similarity >= c.support_similarity))
                     and not (question.present and is_projection(s.text))
                     and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
                     and all(year in with_previous(s) for year in question.years)

@@ -70,6 +70,13 @@ def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
     assert "May 10, 1988" in answer.text
 
 
+def test_a_figure_only_a_chinese_document_gives_answers_an_english_question(assistant):
+    answer = assistant.answer("What was the first-phase investment in the 524-mu optical fibre and cable industrial "
+                              "park that YOFC announced in Optics Valley in 2014?", mode="extractive")
+    assert not answer.refused, answer.text
+    assert "4.3亿" in answer.text
+
+
 def test_every_part_of_a_multi_part_question_gets_its_sentence(assistant):
     answer = assistant.answer("Which three major facilities were put into use at Guangming Science City on April 27, "
                               "2023, and which institute proposed and led the brain facility?", mode="extractive")
