@@ -136,6 +136,10 @@ class Gate:
                 together = "" if len(missing) < len(terms) else " together"
                 return GateDecision(False, "no passage mentions " + ", ".join(missing[:4]) + together)
         if question.wants in ("", "quote"):  # a title may be written without quotation marks
+            if question.years and not question.is_explanation and not any(
+                    all(year in with_previous(s) for year in question.years) for s in sentences[:c.type_check_sentences]):
+                # "Where did Hefei rank in 2010?": sentences about 2000 and 2020 do not say.
+                return GateDecision(False, f"no passage says that for {', '.join(question.years)}")
             return GateDecision(True)
         # A figure or date must come from a sentence about the question's topic, in a passage that
         # names what the question names ("the population of Nanjing" needs Nanjing there too).

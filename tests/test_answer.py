@@ -62,6 +62,13 @@ def test_a_plan_does_not_answer_a_question_about_the_present(assistant):
     assert not planned.refused and "80,000" in planned.text
 
 
+def test_a_question_about_a_year_the_documents_do_not_cover_is_refused(assistant):
+    # The corpus gives Hefei's rank in 2000 and 2020 only.
+    assert assistant.answer("Where did Hefei rank among Chinese cities by GDP in 2010?", mode="extractive").refused
+    answered = assistant.answer("Where did Hefei rank among Chinese cities by GDP in 2020?", mode="extractive")
+    assert not answered.refused and "20th" in answered.text
+
+
 def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
     answer = assistant.answer("The article says Zhongguancun took thirty years to turn from an electronics market "
                               "into a hard-tech powerhouse. On what date was it approved as China's first national "
