@@ -11,7 +11,8 @@ new process loads it instead (the BM25 matrix memory-mapped):
 
 It also keeps the jieba words of every Chinese run in the chunks (and of the Chinese names the
 name bridge knows), so that a process answering an English question over Chinese passages never
-loads jieba's dictionary (about 0.5 s).
+loads jieba's dictionary (about 0.5 s), and the name pairs the chunks write, which the name bridge
+would otherwise mine from every chunk in every new process (about 5 s at 100k chunks).
 
 A saved index is named by its collection, the tokenizer's version, this file format and the
 state version; saving a new one deletes the older ones of the collection. It is written to a
@@ -34,7 +35,7 @@ from pathlib import Path
 from rag.chunking import embedding_text
 from rag.text import remember_segmented, segmented, tokenize
 
-FORMAT = "2"  # bump when what is saved changes (2: the Chinese runs' words)
+FORMAT = "3"  # bump when what is saved changes (2: the Chinese runs' words; 3: the name pairs)
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a process that died
 
 
@@ -52,7 +53,8 @@ class KeywordIndex:
         self.texts = {cid: (text, meta) for cid, text, meta in chunks}
         texts = [embedding_text(meta.get("title", ""), meta.get("section", ""), text) for _, text, meta in chunks]
         corpus_tokens = [tokenize(text) for text in texts]
-        self.segmented = _segmented_runs(texts) if chunks else {}
+        self.names = _mined_names(text for _, text, _ in chunks)
+        self.segmented = _segmented_runs(texts, self.names) if chunks else {}
         self.document_frequency: dict[str, int] = {}
         for tokens in corpus_tokens:
             for token in set(tokens):
@@ -103,7 +105,7 @@ class KeywordIndex:
         chunks = {"ids": self.ids, "texts": [self.texts[cid][0] for cid in self.ids],
                   "metadatas": [self.texts[cid][1] for cid in self.ids],
                   "terms": list(self.document_frequency), "counts": list(self.document_frequency.values()),
-                  "segmented": self.segmented}
+                  "segmented": self.segmented, "names": self.names}
         (folder / "chunks.json").write_bytes(_dumps(chunks))
         (folder / "manifest.json").write_text(json.dumps({"format": FORMAT, "chunks": self.size,
                                                           "terms": len(self.document_frequency),
@@ -125,6 +127,7 @@ class KeywordIndex:
         index.texts = dict(zip(index.ids, zip(chunks["texts"], chunks["metadatas"])))
         index.document_frequency = dict(zip(chunks["terms"], chunks["counts"]))
         index.segmented = chunks["segmented"]
+        index.names = chunks["names"]
         index.vocab = {}
         index.retriever = None
         if index.size:
@@ -144,13 +147,20 @@ class KeywordIndex:
         return index
 
 
-def _segmented_runs(texts: list[str]) -> dict[str, list[str]]:
+def _mined_names(texts) -> dict[str, str]:
+    """The name pairs the chunks write (:func:`rag.multilingual.mine_pairs`), for the name bridge."""
+    from rag.multilingual import mine_pairs
+
+    return mine_pairs(texts)
+
+
+def _segmented_runs(texts: list[str], names: dict) -> dict[str, list[str]]:
     """The words of every Chinese run in the chunks and of every Chinese name the name bridge
     knows: the Chinese text an answer tokenizes (sentences of these chunks, a question's names in
     Chinese), so that a process loading the saved index needs jieba only for a Chinese question."""
-    from rag.multilingual import NameBridge
+    from rag.multilingual import KNOWN_NAMES
 
-    return segmented([*texts, *NameBridge(texts).zh_to_en])
+    return segmented([*texts, *KNOWN_NAMES, *names])
 
 
 def _dumps(value) -> bytes:

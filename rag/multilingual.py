@@ -275,20 +275,38 @@ def get_encoder() -> MultilingualEncoder | None:
     return _ENCODER
 
 
+def mine_pairs(texts) -> dict[str, str]:
+    """The name pairs documents write ("Jiaohuidian (交汇点)", "深度求索（DeepSeek）"), Chinese to
+    English, the first one found for a Chinese name kept, in the order found.
+
+    Args:
+        texts: document texts.
+
+    Returns:
+        ``{chinese: english}``.
+    """
+    pairs: dict[str, str] = {}
+    for text in texts:
+        for en, zh in _PAIR_EN_ZH.findall(text):
+            pairs.setdefault(zh, en.split("\n")[-1].strip())
+        for zh, en in _PAIR_ZH_EN.findall(text):
+            pairs.setdefault(zh, en.strip())
+    return pairs
+
+
 class NameBridge:
     """Maps names between Chinese and English.
 
     Args:
         texts: document texts to mine for written pairs ("Jiaohuidian (交汇点)").
+        pairs: pairs mined from them before (:func:`mine_pairs`), used instead of ``texts``: mining
+            100,000 chunks takes about 5 s.
     """
 
-    def __init__(self, texts=()):
+    def __init__(self, texts=(), pairs: dict | None = None):
         self.zh_to_en = dict(KNOWN_NAMES)
-        for text in texts:
-            for en, zh in _PAIR_EN_ZH.findall(text):
-                self.zh_to_en.setdefault(zh, en.split("\n")[-1].strip())
-            for zh, en in _PAIR_ZH_EN.findall(text):
-                self.zh_to_en.setdefault(zh, en.strip())
+        for zh, en in (mine_pairs(texts) if pairs is None else pairs).items():
+            self.zh_to_en.setdefault(zh, en)
         self.en_to_zh: dict[str, str] = {}
         for zh, en in self.zh_to_en.items():
             self.en_to_zh.setdefault(en.lower(), zh)
@@ -324,10 +342,14 @@ _BRIDGES: dict = {}
 
 
 def name_bridge(keywords) -> NameBridge:
-    """The :class:`NameBridge` for one keyword index (one index state), mined once."""
+    """The :class:`NameBridge` for one keyword index (one index state): from the pairs the index
+    mined when it was built (see :class:`rag.keyword.KeywordIndex`), else mined now, once."""
     bridge = _BRIDGES.get(id(keywords))
     if bridge is None:
-        bridge = NameBridge(text for text, _ in keywords.texts.values())
+        pairs = getattr(keywords, "names", None)
+        if pairs is None:
+            pairs = mine_pairs(text for text, _ in keywords.texts.values())
+        bridge = NameBridge(pairs=pairs)
         _BRIDGES.clear()
         _BRIDGES[id(keywords)] = bridge
     return bridge

@@ -272,6 +272,29 @@ def test_keyword_index_is_saved_and_loaded_by_a_new_process_the_same(small_index
     assert loaded.idf("lake") == built.idf("lake") > loaded.idf("nonexistent") * 0
 
 
+def test_saved_keyword_index_carries_the_name_pairs_of_the_bridge(corpus_index, monkeypatch):
+    """The bridge made from the pairs a saved index keeps is the bridge mined from its chunks
+    (same pairs, same order, so the same names win), and a new process does not mine again."""
+    import rag.multilingual
+    from rag.keyword import KeywordIndex
+    from rag.multilingual import NameBridge, name_bridge
+    from rag.store import open_store
+
+    chunks = list(open_store(corpus_index).all_chunks())
+    built = KeywordIndex(chunks)
+    assert built.names["交汇点"] == "Jiaohuidian"
+    mined = NameBridge(text for _, text, _ in chunks)
+    folder = corpus_index.data_dir.parent / "names-test"
+    built.save(folder)
+    loaded = KeywordIndex.load(folder)
+    monkeypatch.setattr(rag.multilingual, "mine_pairs", lambda texts: pytest.fail("mined the chunks again"))
+    bridge = name_bridge(loaded)
+    assert list(bridge.zh_to_en.items()) == list(mined.zh_to_en.items())
+    assert bridge.en_to_zh == mined.en_to_zh and bridge._zh_names == mined._zh_names
+    for question in ("杭州为什么出现了DeepSeek？", "What did Jiaohuidian publish about Nanjing?"):
+        assert bridge.expand(question) == mined.expand(question)
+
+
 def test_a_damaged_saved_keyword_index_is_rebuilt(small_index):
     from rag.keyword import keyword_index, saved_index_folder
 
@@ -283,7 +306,7 @@ def test_a_damaged_saved_keyword_index_is_rebuilt(small_index):
     damages = [lambda: (folder / "chunks.json").write_bytes((folder / "chunks.json").read_bytes()[:50]),
                lambda: (folder / "manifest.json").unlink(),
                lambda: next((folder / "bm25").glob("indptr*")).write_bytes(b"\x93NUMPY garbage"),
-               lambda: (folder / "manifest.json").write_text('{"format": "2", "chunks": 2, "terms": 1}'),
+               lambda: (folder / "manifest.json").write_text('{"format": "3", "chunks": 2, "terms": 1}'),
                lambda: (folder / "chunks.json").write_bytes((folder / "chunks.json").read_bytes()
                                                             .replace(b'"segmented"', b'"unknown"'))]
     for damage in damages:
