@@ -14,7 +14,7 @@ from rag.text import is_cjk_text, tokenize
 
 # Words that say how a question is asked rather than what it is about.
 QUESTION_FRAME = frozenset(tokenize(
-    "many much long name named called kind type exactly currently main mean means happen happened according "
+    "many much long name named called kind type exactly currently now today presently main mean means happen happened according "
     "article articles documents document text way month year years date day period time number share total "
     "amount make take use mention mentioned describe describes refer list call say propose involve compare "
     "differ argue matter get include contain example specific role particular give given find tell know "
