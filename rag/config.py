@@ -35,6 +35,7 @@ class AnswerConfig:
     min_term_coverage: float = 0.6  # IDF-weighted share of topic words one passage must hold ...
     min_support_coverage: float = 0.45  # ... or this much, when a sentence is close to the question
     support_similarity: float = 0.5  # what "close" means (cosine of the best sentence)
+    counted_similarity: float = 0.75  # a figure sentence this close need not name what is counted ("firms" / "enterprises")
     min_sentence_coverage: float = 0.5  # the sentence giving a figure or date must hold this much of the topic
     type_check_sentences: int = 10
     cross_similarity: float = 0.35  # a figure from a sentence in another language: multilingual cosine  # a figure/date question needs one in this many best sentences

@@ -152,7 +152,7 @@ class Gate:
                     and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
                     and all(year in with_previous(s) for year in question.years)
                     and (not question.counted or not _same_language(question, s.text)
-                         or question.counted in tokenize(with_previous(s)))
+                         or question.counted in tokenize(with_previous(s)) or s.similarity >= c.counted_similarity)
                     and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
                          or figure_near(question.counted, s.text))
                     and (_same_language(question, s.text) or s.similarity >= c.cross_similarity)]
