@@ -18,7 +18,11 @@ QUESTION_FRAME = frozenset(tokenize(
     "article articles documents document text way month year years date day period time number share total "
     "amount make take use mention mentioned describe describes refer list call say propose involve compare "
     "differ argue matter get include contain example specific role particular give given find tell know "
-    "reason reasons explain explains lesson lessons point points factor factors"
+    "reason reasons explain explains lesson lessons point points factor factors "
+    # generic words a reader adds in their own phrasing ("If I hand out ..., what must someone ...")
+    "must may might shall need needs needed within without rather else instead apart besides also still even "
+    "just simply really actually someone somebody something anyone anybody anything everyone everything thing "
+    "things people person one two three come comes came go goes went able whether either ever"
 ))
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
@@ -137,6 +141,8 @@ def analyse(text: str) -> Question:
         wants = "quote"
     kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
     terms = tuple(t for t in dict.fromkeys(tokenize(text)) if t not in QUESTION_FRAME)
+    # "apache-licensed" is checked through its parts, which are terms too ("apache", "license").
+    terms = tuple(t for t in terms if "-" not in t or not all(p in terms for p in tokenize(t.replace("-", " "))))
     names = tuple(dict.fromkeys(tokenize(" ".join(_NAME.findall(text)))))
     years = tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)", text)))
     counted = re.search(r"\bhow many ((?:[\w\u2019'-]+\s+){0,2}?[\w\u2019'-]+?)(?=\s+(?:did|does|do|has|have|had|is|are|"
