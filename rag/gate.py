@@ -15,6 +15,7 @@ nearby facts. The gate refuses when
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
@@ -36,14 +37,33 @@ def _matches(term: str, present: set[str], stems: set[str]) -> bool:
     return term in present or (len(term) >= 5 and term[:5] in stems)
 
 
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'-]*)+")
+_VERSION = re.compile(r"(?<=[a-z])(?:v?\d+(?:\.\d+)*)$")
+
+
+def initialisms(text: str) -> set[str]:
+    """The initials of every run of two to six capitalised words in ``text``, and of the runs
+    inside it ("GNU General Public License" -> "ggpl", "gpl", "pl" ...): a reader's "GPLv3"."""
+    found = set()
+    for run in _CAPITALISED_RUN.finditer(text):
+        initials = "".join(w[0] for w in run.group(0).split() if w[0].isupper()).lower()
+        for i in range(len(initials)):
+            for j in range(i + 2, min(len(initials), i + 6) + 1):
+                found.add(initials[i:j])
+    return found
+
+
 def coverage(terms, text: str, idf) -> float:
-    """IDF-weighted share of ``terms`` found in ``text`` (exact token or same five-letter stem)."""
+    """IDF-weighted share of ``terms`` found in ``text`` (exact token, same five-letter stem, or
+    the initials of a name there, with or without a version: "gplv3")."""
     if not terms:
         return 1.0
     present = set(tokenize(text))
     stems = {t[:5] for t in present if len(t) >= 5}
+    short = initialisms(text) if any(t not in present for t in terms) else set()
     total = sum(idf(t) for t in terms)
-    return sum(idf(t) for t in terms if _matches(t, present, stems)) / total if total else 1.0
+    return sum(idf(t) for t in terms if _matches(t, present, stems) or _VERSION.sub("", t) in short) / total \
+        if total else 1.0
 
 
 def with_previous(sentence) -> str:

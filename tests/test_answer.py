@@ -5,6 +5,7 @@ import json
 import pytest
 
 from rag.condense import condense_rule
+from rag.gate import coverage
 from rag.errors import RagError
 from rag.pipeline import Assistant
 from rag.question import analyse, has_quantity, part_terms
@@ -110,6 +111,18 @@ def test_the_day_of_a_date_is_not_a_figure(text, figure):
 ])
 def test_what_a_how_many_question_counts(question, counted):
     assert analyse(question).counted == counted
+
+
+def test_a_readers_own_wording_is_not_the_topic():
+    terms = analyse("If I send code to an Apache-licensed project without saying anything, what must someone do?").terms
+    assert "apache" in terms and "license" in terms and "apache-licensed" not in terms
+    assert not {"someone", "must", "anything", "without"} & set(terms)
+
+
+def test_an_initialism_of_a_name_counts_as_that_name():
+    text = "GNU General Public License. The Free Software Foundation may publish new versions."
+    assert coverage(["gplv3", "fsf"], text, lambda t: 1.0) == 1.0
+    assert coverage(["gplv3", "mayor"], text, lambda t: 1.0) == 0.5
 
 
 def test_question_focus_and_present():
