@@ -222,9 +222,10 @@ _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|tw
 # more characters or with a measure word ("一篇" is "an article", not a figure).
 _HAS_QUANTITY = re.compile(r"(?<![A-Za-z\d.,])\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
                            r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿][个家座所年次位项台名人倍成篇条种款批届轮]")
-_HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:january|february|march|april|may|june|july|august|september|"
-                       r"october|november|december|spring|summer|autumn|winter)\b|\d{4}\s*\u5e74|[\d一二三四五六七八九十]+\u6708",
-                       re.I)
+# Month names are capitalised ("may publish" is not a date), seasons need not be.
+_HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:January|February|March|April|May|June|July|August|September|"
+                       r"October|November|December)\b|(?i:\b(?:spring|summer|autumn|winter)\b)|\d{4}\s*\u5e74|"
+                       r"[\d一二三四五六七八九十]+\u6708")
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b|\d{4}\s*\u5e74")
 # The day of a date ("September 17", "17 September", "9月17日") is not a figure.
 _DAY = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"

@@ -8,7 +8,7 @@ from rag.condense import condense_rule
 from rag.gate import coverage
 from rag.errors import RagError
 from rag.pipeline import Assistant
-from rag.question import analyse, has_quantity, part_terms
+from rag.question import analyse, has_quantity, has_time, part_terms
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -123,6 +123,12 @@ def test_an_initialism_of_a_name_counts_as_that_name():
     text = "GNU General Public License. The Free Software Foundation may publish new versions."
     assert coverage(["gplv3", "fsf"], text, lambda t: 1.0) == 1.0
     assert coverage(["gplv3", "mayor"], text, lambda t: 1.0) == 0.5
+
+
+@pytest.mark.parametrize("text, date", [("The Foundation may publish new versions.", False), ("In May 2020 it opened.", True),
+                                        ("during the Spring Festival", True), ("2月7日晚间", True)])
+def test_the_verb_may_is_not_a_month(text, date):
+    assert has_time(text) is date
 
 
 def test_question_focus_and_present():
