@@ -18,11 +18,12 @@ DATASET = ROOT / "eval" / "qa.jsonl"
 ZH_SQUAD = ROOT / "tests" / "data" / "zh_squad.json"
 # The extractive quality gate, checked on the test split only (the dev split is for choosing rules and
 # thresholds). "correct" is over answerable factoid items. The lead sets the final figures here.
-# A regression guard on the test split, a few points under what it measured on 2026-12-02
-# (eval/RESULTS.md: correct 0.73, R@5 0.83 on the passages the answers used, MRR 0.80, cite P 1.00,
-# explanations reaching need 0.42, unanswerable refused 0.56, answerable refused 0.05).
-THRESHOLDS = {"correct": 0.65, "recall@5": 0.75, "mrr": 0.72, "citation_precision": 0.95, "reach_need": 0.30,
-              "unanswerable_refused": 0.45, "answerable_refused_max": 0.10}
+# A regression guard on the test split, a few points under what it measured on 2026-12-02, second
+# session, 131 test items (eval/RESULTS.md: correct 0.75, R@5 0.88 on the passages the answers used,
+# MRR 0.83, cite P 1.00, explanations reaching need 0.39, unanswerable refused 0.54, answerable
+# refused 0.09).
+THRESHOLDS = {"correct": 0.68, "recall@5": 0.80, "mrr": 0.75, "citation_precision": 0.95, "reach_need": 0.30,
+              "unanswerable_refused": 0.45, "answerable_refused_max": 0.15}
 
 
 def corpus_text():
