@@ -213,7 +213,7 @@ class ExtractiveComposer:
     def _unanswered_parts(question: Question, chosen, candidates) -> list[Sentence]:
         """For each part of a multi-part question that the chosen sentences leave unanswered (none
         holds its answer type and half of its own topic words), the best candidate that answers
-        it, if any."""
+        it and is about what the question names, if any."""
         added: list[Sentence] = []
         kinds = question.parts or ()
         for kind, terms in zip(kinds, part_terms(question.text)):
@@ -225,7 +225,8 @@ class ExtractiveComposer:
                     (not terms or 2 * sum(t in words for t in terms) >= len(terms))
             if any(answers(x) for x in shown):
                 continue
-            found = next((x for x in candidates if answers(x) and not any(_overlaps(x, y) for y in shown)), None)
+            found = next((x for x in candidates if answers(x) and _names_the_subject(question, x)
+                          and not any(_overlaps(x, y) for y in shown)), None)
             if found is not None:
                 added.append(found)
         return added
