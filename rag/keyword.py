@@ -12,7 +12,7 @@ new process loads it instead (the BM25 matrix memory-mapped):
 It also keeps the jieba words of every Chinese run in the chunks (and of the Chinese names the
 name bridge knows), so that a process answering an English question over Chinese passages never
 loads jieba's dictionary (about 0.5 s), and the name pairs the chunks write, which the name bridge
-would otherwise mine from every chunk in every new process (about 5 s at 100k chunks).
+would otherwise mine from every chunk in every new process (about 3 s at 100k chunks).
 
 A saved index is named by its collection, the tokenizer's version, this file format and the
 state version; saving a new one deletes the older ones of the collection. It is written to a

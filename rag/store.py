@@ -162,9 +162,9 @@ class ChromaStore:
         Args:
             doc_ids: a document id, or a list of them (removed in one call per collection).
         """
-        where = {"doc_id": doc_ids} if isinstance(doc_ids, str) else {"doc_id": {"$in": list(doc_ids)}}
         if not isinstance(doc_ids, str) and not doc_ids:
             return
+        where = {"doc_id": doc_ids} if isinstance(doc_ids, str) else {"doc_id": {"$in": list(doc_ids)}}
         with _guard(self.settings, write=True):
             self.chunks.delete(where=where)
             self.multilingual(create=True).delete(where=where)
