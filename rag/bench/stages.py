@@ -56,8 +56,34 @@ def _ingested_chunks(settings: Settings) -> tuple[list[str], list[str], list[dic
     return ids, texts, metas
 
 
-def langchain_from_documents(embedder, ids: list[str], texts: list[str], metas: list[dict], folder: Path) -> float:
-    """Seconds for LangChain's ``Chroma.from_documents`` on the given chunks with the same encoder.
+def plain_langchain_embeddings(model_path: str):
+    """The encoder of the plain LangChain pipeline: the same model through sentence-transformers
+    on torch, as LangChain's ``HuggingFaceEmbeddings`` runs it (``encode`` with normalised
+    vectors, batches of 32). Loaded once per bench run.
+
+    Args:
+        model_path: the model folder (:func:`rag.embeddings.resolve_model`).
+    """
+    from langchain_core.embeddings import Embeddings
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(model_path, device="cpu")
+
+    class SentenceTransformerEmbeddings(Embeddings):
+        def embed_documents(self, texts):
+            return model.encode(list(texts), batch_size=32, normalize_embeddings=True).tolist()
+
+        def embed_query(self, text):
+            return self.embed_documents([text])[0]
+
+    return SentenceTransformerEmbeddings()
+
+
+def langchain_from_documents(embeddings, ids: list[str], texts: list[str], metas: list[dict], folder: Path) -> float:
+    """Seconds for LangChain's ``Chroma.from_documents`` on the given chunks.
+
+    Args:
+        embeddings: a LangChain ``Embeddings`` (:func:`plain_langchain_embeddings`).
 
     Raises:
         RagError: LangChain stored a different number of chunks.
@@ -68,7 +94,7 @@ def langchain_from_documents(embedder, ids: list[str], texts: list[str], metas: 
 
     docs = [Document(page_content=text, metadata=meta) for text, meta in zip(texts, metas)]
     started = time.perf_counter()
-    store = Chroma.from_documents(docs, embedder, ids=ids, collection_name="langchain-bench",
+    store = Chroma.from_documents(docs, embeddings, ids=ids, collection_name="langchain-bench",
                                   persist_directory=str(folder), collection_metadata={"hnsw:space": "cosine"},
                                   client_settings=ChromaSettings(anonymized_telemetry=False))
     seconds = time.perf_counter() - started
@@ -79,10 +105,24 @@ def langchain_from_documents(embedder, ids: list[str], texts: list[str], metas: 
     return seconds
 
 
+_PLAIN: dict = {}
+
+
+def _plain_embeddings(settings: Settings):
+    """:func:`plain_langchain_embeddings` for the configured model, loaded once per process."""
+    from rag.embeddings import resolve_model
+
+    path = resolve_model(settings.embed_model)[0]
+    if path not in _PLAIN:
+        _PLAIN[path] = plain_langchain_embeddings(path)
+    return _PLAIN[path]
+
+
 def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label: str, langchain: bool,
                    repeats: int = 1) -> tuple[dict, Settings]:
     """Ingest ``folder`` into fresh indexes, encode the same texts raw, and (optionally) give the
-    same chunks to LangChain's ``Chroma.from_documents``, ``repeats`` times.
+    same chunks to the plain LangChain pipeline (``Chroma.from_documents`` with the same model on
+    sentence-transformers, as a LangChain user would build it), ``repeats`` times.
 
     The three runs of a repeat go in rotating order, so none always comes first. Each repeat
     gives the ratios ingest / raw encode and ingest / LangChain; the row holds their medians and
@@ -90,7 +130,7 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
 
     Args:
         settings: program settings (the index goes under ``work``).
-        embedder: the encoder used by all three.
+        embedder: the encoder of ingest and of the raw encode.
         folder: the documents.
         work: a scratch folder.
         label: the row's name.
@@ -108,6 +148,7 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
     from rag.ingest import Ingester
 
     first = settings.replace(data_dir=work / "data-0", corpus_dir=folder, chroma_host="", collection="documents")
+    plain = _plain_embeddings(settings) if langchain else None
     chunks = None
     runs = []
 
@@ -126,7 +167,7 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
         return time.perf_counter() - started
 
     def baseline(r):
-        seconds = langchain_from_documents(embedder, *chunks, work / f"langchain-{r}")
+        seconds = langchain_from_documents(plain, *chunks, work / f"langchain-{r}")
         shutil.rmtree(work / f"langchain-{r}", ignore_errors=True)
         return seconds
 
