@@ -10,7 +10,13 @@ nearby facts. The gate refuses when
   explanation, whose question names a situation in its own words rather than the fact it
   needs); a question comparing places may gather its topic from several passages;
 - a question for a figure or a date finds none in a sentence about its topic, in a passage
-  naming what it names ("What is the population of Nanjing?").
+  naming what it names ("What is the population of Nanjing?"), and not in a plan when it asks
+  about now ("How many ... currently ...?" against a 2035 target);
+- a factoid naming a year finds no sentence naming that year.
+
+Across languages words cannot meet beyond names: an English question's topic in a Chinese
+passage is only its names' share, and a sentence in the other language counts when it is close
+in meaning.
 """
 
 from __future__ import annotations
@@ -163,21 +169,40 @@ class Gate:
             return GateDecision(True)
         # A figure or date must come from a sentence about the question's topic, in a passage that
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
-        names = set() if question.comparative else set(question.names)
-        focused = replace(question, terms=question.focus)  # a lead-in's words are not the topic
-        on_topic = [s for s in sentences[:c.type_check_sentences]
-                    if not asks(s.text) and (_at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
-                                             or (not _same_language(question, s.text) and s.similarity >= c.support_similarity))
-                    and not (question.present and is_projection(s.text))
-                    and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
-                    and all(year in with_previous(s) for year in question.years)
-                    and (not question.counted or not _same_language(question, s.text)
-                         or question.counted in tokenize(with_previous(s)) or s.similarity >= c.counted_similarity)
-                    and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
-                         or figure_near(question.counted, s.text))
-                    and (_same_language(question, s.text) or s.similarity >= c.cross_similarity)]
+        on_topic = [s for s in sentences[:c.type_check_sentences] if self.about_the_question(question, s, idf)]
         if not any(holds_answer_type(question, s.text) for s in on_topic):
             what = {"quantity": "figure", "money": "sum", "time": "date"}[question.wants]
             when = f" in {', '.join(question.years)}" if question.years else ""
             return GateDecision(False, f"no passage gives a {what} for that{when}")
         return GateDecision(True)
+
+    def about_the_question(self, question, sentence, idf) -> bool:
+        """May this sentence give the figure or date the question asks for?
+
+        It does not ask; it holds the topic of the asking sentence (or, in the other language,
+        is close in meaning); it is no plan when the question asks about now; its passage names
+        what the question names; it (with the sentence before it) names the question's years and
+        what the question counts (or is very close in meaning); in Chinese the figure stands
+        next to what is counted; and a sentence in the other language is close in meaning.
+
+        Args:
+            question: the analysed question.
+            sentence: a scored sentence.
+            idf: term weights.
+        """
+        c = self.config
+        s = sentence
+        same = _same_language(question, s.text)
+        focused = replace(question, terms=question.focus)  # a lead-in's words are not the topic
+        names = set() if question.comparative else set(question.names)
+        return (not asks(s.text)
+                and (_at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
+                     or (not same and s.similarity >= c.support_similarity))
+                and not (question.present and is_projection(s.text))
+                and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
+                and all(year in with_previous(s) for year in question.years)
+                and (not question.counted or not same or question.counted in tokenize(with_previous(s))
+                     or s.similarity >= c.counted_similarity)
+                and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
+                     or figure_near(question.counted, s.text))
+                and (same or s.similarity >= c.cross_similarity))
