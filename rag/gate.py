@@ -199,7 +199,7 @@ class Gate:
                 and (_at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
                      or (not same and s.similarity >= c.support_similarity))
                 and not (question.present and is_projection(s.text))
-                and names <= set(tokenize(f"{s.metadata.get('title', '')} {s.passage}"))
+                and coverage(names, f"{s.metadata.get('title', '')} {s.passage}", lambda t: 1.0) == 1.0
                 and all(year in with_previous(s) for year in question.years)
                 and (not question.counted or not same or question.counted in tokenize(with_previous(s))
                      or s.similarity >= c.counted_similarity)
