@@ -249,13 +249,22 @@ _HAS_MONEY = re.compile(r"\d[\d,.]*\s*(?:million|billion|trillion|mn|bn)?\s*(?:(
                         r"(?:million|billion|trillion)", re.I)
 
 
+# A cost of nothing is a sum too ("at no further charge", "free of charge", "免费").
+_NO_CHARGE = re.compile(r"\b(?:free of charge|(?:at\s+)?no (?:further |additional |extra )?(?:charge|cost|fee)|"
+                        r"without (?:any )?(?:charge|cost|fee)|royalty-free|for free)\b|免费", re.I)
+
+
 def has_money(text: str) -> bool:
-    """An amount of money (or of land, for budgets given in area): "5.6 million dollars", "70亿元"."""
-    return bool(_HAS_MONEY.search(text))
+    """An amount of money (or of land, for budgets given in area): "5.6 million dollars", "70亿元",
+    or none ("at no further charge")."""
+    return bool(_HAS_MONEY.search(text) or _NO_CHARGE.search(text))
 
 
 _HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?)\b|\bsince\s+(?:1[89]|20)\d\d\b|"
                            r"[\d一二两三四五六七八九十百几]+\s*(?:天|周|个月|年|十年)", re.I)
+# A length of time given without a number ("perpetual", "for the term of copyright").
+_OPEN_DURATION = re.compile(r"\b(?:perpetual(?:ly)?|permanent(?:ly)?|indefinite(?:ly)?|forever|irrevocabl[ey]|"
+                            r"for the (?:term|duration|life) of)\b|永久|无限期", re.I)
 
 
 _HAS_QUOTE = re.compile(r"[\"\u201c\u300c\u300e\u300a][^\"\u201d\u300d\u300f\u300b]{3,}[\"\u201d\u300d\u300f\u300b]")
@@ -276,7 +285,7 @@ def holds_type(kind: str, text: str) -> bool:
     if kind == "quote":
         return bool(_HAS_QUOTE.search(text))
     if kind == "duration":
-        return bool(_HAS_DURATION.search(text))
+        return bool(_HAS_DURATION.search(text) or _OPEN_DURATION.search(text))
     if kind == "money":
         return has_money(text)
     if kind == "quantity":
@@ -294,7 +303,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
     if question.wants == "money":
         return has_money(text)
     if question.wants == "quantity":
-        return has_quantity(text)
+        # "For how long ...?" may be answered without a number ("perpetual").
+        return has_quantity(text) or bool(_DURATION_Q.search(question.text) and _OPEN_DURATION.search(text))
     if question.wants == "time":
         return has_time(text)
     return True

@@ -8,7 +8,7 @@ from rag.condense import condense_rule
 from rag.gate import coverage
 from rag.errors import RagError
 from rag.pipeline import Assistant
-from rag.question import analyse, has_quantity, has_time, part_terms
+from rag.question import analyse, has_money, has_quantity, has_time, holds_answer_type, part_terms
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -129,6 +129,13 @@ def test_an_initialism_of_a_name_counts_as_that_name():
                                         ("during the Spring Festival", True), ("2月7日晚间", True)])
 def test_the_verb_may_is_not_a_month(text, date):
     assert has_time(text) is date
+
+
+def test_answers_without_a_number():
+    assert has_money("access at no further charge") and has_money("free of charge") and not has_money("free software")
+    how_long = analyse("For how long are the rights granted?")
+    assert holds_answer_type(how_long, "a perpetual, worldwide license")
+    assert not holds_answer_type(analyse("How many articles were there?"), "a perpetual license")
 
 
 def test_question_focus_and_present():
