@@ -19,7 +19,7 @@ from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
-from rag.question import Question, holds_answer_type, holds_type, part_terms
+from rag.question import Question, holds_answer_type, holds_type
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 
@@ -215,8 +215,7 @@ class ExtractiveComposer:
         holds its answer type and half of its own topic words), the best candidate that answers
         it and is about what the question names, if any."""
         added: list[Sentence] = []
-        kinds = question.parts or ()
-        for kind, terms in zip(kinds, part_terms(question.text)):
+        for kind, terms in zip(question.parts, question.part_words):
             shown = chosen + added
 
             def answers(x, kind=kind, terms=terms):

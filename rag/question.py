@@ -86,6 +86,8 @@ class Question:
             question's names ("The article says Zhongguancun took thirty years ... . On what date
             was it approved ...?" -> approve, first, national, zone ..., zhongguancun); else
             ``terms``.
+        part_words: for each part of a multi-part question, its topic words no other part has
+            (see :func:`part_terms`); empty for a one-part question.
     """
 
     text: str
@@ -102,6 +104,7 @@ class Question:
     other_terms: tuple[str, ...] = ()
     present: bool = False
     focus: tuple[str, ...] = ()
+    part_words: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_explanation(self) -> bool:
@@ -162,7 +165,8 @@ def analyse(text: str) -> Question:
         focus = tuple(dict.fromkeys(t for t in (*tokenize(asking.group(1)), *names) if t not in QUESTION_FRAME))
         focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
     return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
-                    question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus)
+                    question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus,
+                    part_words=part_terms(text))
 
 
 def _counted_noun(span: str) -> str:
