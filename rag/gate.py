@@ -48,8 +48,9 @@ _VERSION = re.compile(r"(?<=[a-z])(?:v?\d+(?:\.\d+)*)$")
 
 
 def initialisms(text: str) -> set[str]:
-    """The initials of every run of two to six capitalised words in ``text``, and of the runs
-    inside it ("GNU General Public License" -> "ggpl", "gpl", "pl" ...): a reader's "GPLv3"."""
+    """The initials of every run of capitalised words in ``text`` and of each stretch of two to
+    six words inside it ("GNU General Public License" -> "ggpl", "gpl", "pl" ...): a reader's
+    "GPLv3"."""
     found = set()
     for run in _CAPITALISED_RUN.finditer(text):
         initials = "".join(w[0] for w in run.group(0).split() if w[0].isupper()).lower()
@@ -98,6 +99,12 @@ def topic_coverage(question, text: str, idf, names_only: bool = True) -> float |
     rest = sum(idf(t) for t in question.terms if t not in question.names)
     weight = sum(idf(t) for t in question.other_terms)
     return names * weight / (weight + rest) if weight + rest else names
+
+
+def _names_years(question, sentence) -> bool:
+    """The sentence, with the one before it, names every year the question names."""
+    text = with_previous(sentence)
+    return all(year in text for year in question.years)
 
 
 def _in_context(sentence) -> str:
@@ -163,7 +170,7 @@ class Gate:
                 return GateDecision(False, "no passage mentions " + ", ".join(missing[:4]) + together)
         if question.wants in ("", "quote"):  # a title may be written without quotation marks
             if question.years and not question.is_explanation and not any(
-                    all(year in with_previous(s) for year in question.years) for s in sentences[:c.type_check_sentences]):
+                    _names_years(question, s) for s in sentences[:c.type_check_sentences]):
                 # "Where did Hefei rank in 2010?": sentences about 2000 and 2020 do not say.
                 return GateDecision(False, f"no passage says that for {', '.join(question.years)}")
             return GateDecision(True)
@@ -200,7 +207,7 @@ class Gate:
                      or (not same and s.similarity >= c.support_similarity))
                 and not (question.present and is_projection(s.text))
                 and coverage(names, f"{s.metadata.get('title', '')} {s.passage}", lambda t: 1.0) == 1.0
-                and all(year in with_previous(s) for year in question.years)
+                and _names_years(question, s)
                 and (not question.counted or not same or question.counted in tokenize(with_previous(s))
                      or s.similarity >= c.counted_similarity)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
