@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
-from rag.evidence import Selection, addresses_assistant, asks
+from rag.evidence import Selection, addresses_assistant, asks, restates
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
 from rag.question import Question, holds_answer_type, holds_type
@@ -35,10 +35,14 @@ _LINKS_BACK = re.compile(r"^\W*(?:this|that|also|however|but|meanwhile|in additi
 _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"
                             r"not (?:mentioned|provided|stated) in the (?:evidence|documents?)|no information|"
                             r"文档中没有|没有提到|未提及", re.I)
-MAX_CONTEXT_WORDS = 90
-MIN_NEW_WORDS = 4
+MAX_CONTEXT_WORDS = 90  # a sentence quoted with the one before it stays under this size
+# Nationality adjectives name no subject: "How are Chinese cities trying ...?" asks about cities,
+# and a point about Hefei need not say "Chinese".
+DEMONYMS = frozenset(
+    "chinese american british english european asian african japanese korean german french indian russian "
+    "taiwanese singaporean australian canadian italian spanish dutch swiss swedish israeli".split())
 MIN_POINT_WORDS = 6  # a point carries a claim ...
-MIN_POINT_CHARS = 12  # ... in Chinese too: "第一篇从杭州说起" ("the first began with Hangzhou") does not  # a sentence adding this many words of its own to the question's is not a restatement  # a sentence quoted with the one before it stays under this size
+MIN_POINT_CHARS = 12  # ... in Chinese too: "第一篇从杭州说起" ("the first began with Hangzhou") does not
 _WHY = re.compile(r"\bwhy\b|为什么|为何|原因|\breasons?\b|\bwhat (?:made|makes|explains|drove|led)", re.I)
 _SHOULD = re.compile(r"\b(?:should|must|ought|lessons?)\b|应该|应当|建议", re.I)
 
@@ -102,34 +106,17 @@ def _redundant(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.7
 
 
-def restates(question: Question, text: str, novelty: float) -> bool:
-    """Is the sentence the question itself: a quoted question, a headline or a restatement?
-
-    Args:
-        question: the analysed question.
-        text: a candidate sentence.
-        novelty: least share of the sentence's words that must be new to the question.
-    """
-    if "?" in text or "\uff1f" in text:
-        return True
-    words = set(tokenize(text))
-    if not words:
-        return True
-    asked = set(tokenize(question.text))
-    new = {w for w in words if w not in asked and w[:5] not in {a[:5] for a in asked if len(a) >= 5}}
-    # Few new words, both as a share and as a count: a sentence adding "increasingly diverse,
-    # complex and networked" to the question's own words gives the reason, it does not restate.
-    return len(new) / len(words) < novelty and len(new) < MIN_NEW_WORDS
 
 
 def _names_the_subject(question: Question, sentence: Sentence) -> bool:
     """The point is about what the question names: the sentence (with its context), its section
     or its document title names at least one of the question's names."""
-    if not question.names:
+    names = [name for name in question.names if name not in DEMONYMS]
+    if not names:
         return True
     where = set(tokenize(f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} "
                          f"{sentence.text}"))
-    return any(name in where for name in question.names)
+    return any(name in where for name in names)
 
 
 def _reading_order(chosen):

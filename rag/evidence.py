@@ -22,6 +22,7 @@ _ADDRESSES_ASSISTANT = re.compile(
     r"\bsystem prompt\b|\byou are (?:an?|the) (?:ai|assistant|language model|chatbot)\b|"
     r"\b(?:note|message|instructions?) (?:to|for) (?:the )?(?:ai|assistant|model|chatbot|llm)\b|"
     r"\b(?:always|only) (?:answer|reply|respond)\b|\banswer (?:with|only)\b|忽略.{0,10}(?:指令|提示)", re.I)
+MIN_NEW_WORDS = 4  # a sentence adding this many words of its own to the question's is not a restatement
 # Words that carry a reason, a cause or a means: what an explanation is made of.
 _EXPLANATORY = re.compile(
     r"\b(?:because|since|thanks to|due to|owing to|as a result|result(?:ed)? (?:of|in)|led to|lead to|leads to|"
@@ -92,6 +93,26 @@ def addresses_assistant(text: str) -> bool:
     return bool(_ADDRESSES_ASSISTANT.search(text))
 
 
+def restates(question: Question, text: str, novelty: float) -> bool:
+    """Is the sentence the question itself: a quoted question, a headline or a restatement?
+
+    Args:
+        question: the analysed question.
+        text: a candidate sentence.
+        novelty: least share of the sentence's words that must be new to the question.
+    """
+    if "?" in text or "\uff1f" in text:
+        return True
+    words = set(tokenize(text))
+    if not words:
+        return True
+    asked = set(tokenize(question.text))
+    new = {w for w in words if w not in asked and w[:5] not in {a[:5] for a in asked if len(a) >= 5}}
+    # Few new words, both as a share and as a count: a sentence adding "increasingly diverse,
+    # complex and networked" to the question's own words gives the reason, it does not restate.
+    return len(new) / len(words) < novelty and len(new) < MIN_NEW_WORDS
+
+
 class EvidenceSelector:
     """Scores the sentences of retrieved passages and keeps the best passages.
 
@@ -123,7 +144,11 @@ class EvidenceSelector:
         """
         sentences = self.score(question, passages, idf)
         best: dict[str, float] = {}
-        for sentence in sentences:
+        # An explanation's passage is as good as its best sentence that is not the question
+        # itself: a headline restating "Why Hangzhou?" does not hold the reasons.
+        ranking = [s for s in sentences if not restates(question, s.text, self.config.restatement_novelty)] \
+            if question.is_explanation else sentences
+        for sentence in ranking:
             best.setdefault(sentence.chunk_id, sentence.score)
         # A passage is as good as its best sentence; ties keep the fusion order.
         order = sorted(range(len(passages)), key=lambda i: (-best.get(passages[i].chunk_id, -1.0), i))

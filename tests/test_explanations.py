@@ -133,3 +133,32 @@ def test_local_model_answers_are_verified_claims_or_the_extractive_answer(assist
         assert any("showing quoted sentences" in n or "extractive" in n for n in answer.notices)
     if answer.kind == "explanation":
         assert answer.text.startswith(answer.lead) and answer.text.count("\n- ") == len(points(answer))
+
+
+def test_a_headline_restating_the_question_does_not_keep_its_passage_for_an_explanation(embedder):
+    # Reasons rarely repeat the question's words; a headline or a quoted question does. A passage
+    # is ranked by its best sentence that is not the question itself, so the passage holding the
+    # reasons is kept ahead of the one holding only the headline.
+    from rag.evidence import EvidenceSelector
+    from rag.types import Passage
+
+    def passage(chunk_id, text):
+        return Passage(chunk_id, text, {"doc_id": chunk_id, "start": 0, "title": "Debate", "section": ""}, 0, 0, 0)
+
+    headline = passage("headline", 'The first article was titled "Why did DeepSeek appear in Hangzhou?". '
+                                   "It was published on a Friday evening in February.")
+    reasons = passage("reasons", "Hangzhou iterated its digital economy policies six times in ten years, "
+                                 "keeping its policies for start-ups stable and its investors patient.")
+    question = analyse("Why did DeepSeek appear in Hangzhou?")
+    selection = EvidenceSelector(embedder).run(question, [headline, reasons], 1, lambda token: 1.0)
+    assert [p.chunk_id for p in selection.passages] == ["reasons"]
+
+
+def test_a_nationality_adjective_in_the_question_does_not_filter_out_points_about_places(assistant):
+    # "Chinese cities" asks about cities: a point about Guangming Science City or Hefei need not
+    # say "Chinese" to be about what the question names.
+    answer = assistant.answer("How are Chinese cities trying to turn basic research into industry?",
+                              mode="extractive")
+    shown = points(answer)
+    assert len(shown) >= 3
+    assert sum("chinese" not in p.text.lower() for p in shown) >= 2, [p.text for p in shown]
