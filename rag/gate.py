@@ -178,7 +178,7 @@ class Gate:
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         on_topic = [s for s in sentences[:c.type_check_sentences] if self.about_the_question(question, s, idf)]
         if not any(holds_answer_type(question, s.text) for s in on_topic):
-            what = {"quantity": "figure", "money": "sum", "time": "date"}[question.wants]
+            what = {"quantity": "figure", "money": "sum", "time": "date", "person": "name"}[question.wants]
             when = f" in {', '.join(question.years)}" if question.years else ""
             return GateDecision(False, f"no passage gives a {what} for that{when}")
         return GateDecision(True)

@@ -32,6 +32,12 @@ _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow much did\b.
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment)\b|"
                       r"多少(?:钱|资金|美元|元|亿元|万元)|投资了?(?:大约|约)?多少|营业收入是多少|预算是多少|花了多少", re.I)
 _DURATION_Q = re.compile(r"\b(?:over|in|during|within|for) what (?:period|time|span)\b|\bhow long\b|多久|多长时间|多少年", re.I)
+# "Who founded ...?" is answered by a name: a person's ("Wang Xingxing") or a body's ("the Shenzhen
+# Institutes of Advanced Technology").
+_WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b", re.I)
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |for )?[A-Z][a-z]+)+\b")
+_CALENDAR = frozenset("january february march april may june july august september october november december "
+                      "monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter".split())
 _QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|titled|headlined)\b|标题|口号|题为", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
                      r"什么时候|哪一?年|何时|哪个月|哪一天", re.I)
@@ -66,7 +72,7 @@ class Question:
         text: the standalone question.
         language: "zh" when it is written in Chinese, else "en".
         kind: "explanation" (why, how did, what should ...) or "factoid".
-        wants: "quantity", "money", "time", "quote" (a title, headline or slogan) or "" (no
+        wants: "quantity", "money", "time", "quote" (a title, headline or slogan), "person" (a name) or "" (no
             particular answer type).
         years: the years the question names ("in 2024"): evidence for a figure must name them too.
         parts: answer types of every part of a multi-part question ("How many articles, and over
@@ -142,6 +148,8 @@ def analyse(text: str) -> Question:
         wants = "money"
     elif not wants and _QUOTE_Q.search(text):
         wants = "quote"
+    elif not wants and _WHO_Q.search(text):
+        wants = "person"
     kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
     terms = tuple(t for t in dict.fromkeys(tokenize(text)) if t not in QUESTION_FRAME)
     # "apache-licensed" is checked through its parts, which are terms too ("apache", "license").
@@ -311,4 +319,15 @@ def holds_answer_type(question: Question, text: str) -> bool:
         return has_quantity(text) or bool(_DURATION_Q.search(question.text) and _OPEN_DURATION.search(text))
     if question.wants == "time":
         return has_time(text)
+    if question.wants == "person":
+        return names_someone_new(question, text)
     return True
+
+
+def names_someone_new(question: Question, text: str) -> bool:
+    """Does ``text`` hold a name of two or more capitalised words that the question does not
+    already give (a Chinese text cannot be judged by capitals: True)?"""
+    if is_cjk_text(text):
+        return True
+    known = set(question.names) | _CALENDAR
+    return any(set(tokenize(m.group(0))) - known for m in _FULL_NAME.finditer(text))

@@ -70,6 +70,31 @@ def test_a_question_about_a_year_the_documents_do_not_cover_is_refused(assistant
     assert not answered.refused and "20th" in answered.text
 
 
+def test_a_who_question_needs_a_name_the_question_does_not_give(assistant):
+    # The corpus says Hefei invested in BOE in 2008 but names no party secretary of that year.
+    refused = assistant.answer("Who was Hefei's party secretary in 2008, when the city invested in BOE?",
+                               mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("Who founded Unitree Robotics?", mode="extractive")
+    assert not answered.refused and "Wang Xingxing" in answered.text
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("Unitree Robotics was founded in Hangzhou in 2016 by Wang Xingxing.", True),
+    ("The brain facility was proposed by the Shenzhen Institutes of Advanced Technology.", True),
+    ("Bloomberg reported that Hefei put billions of yuan into BOE.", False),
+    ("On September 30, 2013 Hefei invested in BOE.", False),
+    ("Hefei lies between Nanjing and Wuhan.", False),
+    ("合肥市政府投资了京东方。", True),  # capitals cannot tell a Chinese name: not judged
+])
+def test_names_someone_new(text, holds):
+    from rag.question import names_someone_new
+
+    question = analyse("Who was Hefei's party secretary when Hefei invested in BOE?")
+    assert question.wants == "person"
+    assert names_someone_new(question, text) is holds
+
+
 def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
     answer = assistant.answer("The article says Zhongguancun took thirty years to turn from an electronics market "
                               "into a hard-tech powerhouse. On what date was it approved as China's first national "
