@@ -35,6 +35,7 @@ class AnswerConfig:
     min_term_coverage: float = 0.6  # IDF-weighted share of topic words one passage must hold ...
     min_support_coverage: float = 0.45  # ... or this much, when a sentence is close to the question
     support_similarity: float = 0.5  # what "close" means (cosine of the best sentence)
+    described_similarity: float = 0.7  # a sentence this close answers "who" without a name ("the security guard patrols ...")
     counted_similarity: float = 0.75  # a figure sentence this close need not name what is counted ("firms" / "enterprises")
     min_sentence_coverage: float = 0.5  # the sentence giving a figure or date must hold this much of the topic
     type_check_sentences: int = 10

@@ -177,7 +177,8 @@ class Gate:
         # A figure or date must come from a sentence about the question's topic, in a passage that
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         on_topic = [s for s in sentences[:c.type_check_sentences] if self.about_the_question(question, s, idf)]
-        if not any(holds_answer_type(question, s.text) for s in on_topic):
+        if not any(holds_answer_type(question, s.text)
+                   or (question.wants == "person" and s.similarity >= c.described_similarity) for s in on_topic):
             what = {"quantity": "figure", "money": "sum", "time": "date", "person": "name"}[question.wants]
             when = f" in {', '.join(question.years)}" if question.years else ""
             return GateDecision(False, f"no passage gives a {what} for that{when}")
