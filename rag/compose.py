@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks, restates
+from rag.gate import _names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
 from rag.question import Question, holds_answer_type, holds_type
@@ -186,8 +187,11 @@ class ExtractiveComposer:
                 continue
             chosen.append(s)
             words += len(s.text.split())
-        if question.wants and not any(holds_answer_type(question, x.text) for x in chosen):
-            typed = next((s for s in usable[: c.type_check_sentences] if holds_answer_type(question, s.text)), None)
+        def fits(x):  # holds the kind of answer asked for, for the years asked about
+            return holds_answer_type(question, x.text) and _names_years(question, x)
+
+        if (question.wants or question.years) and not any(fits(x) for x in chosen):
+            typed = next((s for s in usable[: c.type_check_sentences] if fits(s)), None)
             if typed is not None:
                 chosen = [x for x in chosen if not _overlaps(x, typed)][: c.extractive_max_sentences - 1] + [typed]
         for missing in self._unanswered_parts(question, chosen, usable[: c.type_check_sentences]):

@@ -228,3 +228,11 @@ def test_chinese_question_over_english_documents_is_answered_from_the_english_pa
 def test_chinese_unanswerable_question_is_refused_in_chinese(assistant):
     answer = assistant.answer("南京的人口是多少？", mode="extractive")
     assert answer.refused and answer.text.startswith("文档中没有相关内容")
+
+
+def test_an_answer_to_a_question_naming_a_year_quotes_a_sentence_naming_that_year(assistant):
+    # The best sentence gives Hangzhou's digital-economy figure for 2024; the question asks about
+    # 2018, so the answer also quotes the best sentence that names 2018 and holds a figure.
+    answer = assistant.answer("2018年杭州数字经济核心产业的规模有多大？", mode="extractive")
+    assert not answer.refused
+    assert any("2018" in s.text and has_quantity(s.text) for s in answer.sentences), answer.text
