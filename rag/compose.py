@@ -97,7 +97,8 @@ def with_context(sentence: Sentence) -> Sentence | None:
     offset = sentence.start - base
     before = [a for a, b in split_sentences(sentence.passage) if b <= offset]
     text = sentence.passage[before[-1]:sentence.end - base] if before else ""
-    if not text or "\n" in text or len(text.split()) > MAX_CONTEXT_WORDS or len(text) > MAX_CONTEXT_WORDS * 4:
+    if not text or "\n" in text or len(text.split()) > MAX_CONTEXT_WORDS or \
+            len(text) > MAX_CONTEXT_WORDS * (4 if is_cjk_text(text) else 7):
         return None if needs else sentence
     return replace(sentence, text=text, start=base + before[-1])
 

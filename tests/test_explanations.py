@@ -162,3 +162,22 @@ def test_a_nationality_adjective_in_the_question_does_not_filter_out_points_abou
     shown = points(answer)
     assert len(shown) >= 3
     assert sum("chinese" not in p.text.lower() for p in shown) >= 2, [p.text for p in shown]
+
+
+def test_a_long_english_sentence_that_leans_back_is_quoted_with_the_one_before_it():
+    # 65 words but 430 characters (three quoted titles): under the size limit in words, so it is
+    # widened, not dropped. Its facts ("three ... articles in two days") answered nothing before.
+    from rag.compose import with_context
+    from rag.types import Sentence
+
+    before = ("The Xinhua Daily, the official newspaper of the Jiangsu Provincial Committee of the Communist "
+              "Party of China, didn't pull any punches. ")
+    leaning = ("Its online news platform \u201cJiaohuidian\u201d fired the first shots, publishing three "
+               "hard-hitting articles in two days: \u201cWhy Did DeepSeek Appear in Hangzhou?\u201d, \u201cWhy "
+               "Didn't Nanjing Develop \u2018Hangzhou's Six Little Dragons\u2019?\u201d, and the blunt question, "
+               "\u201cHangzhou Has DeepSeek, What Does Nanjing Have?\u201d.")
+    passage = before + leaning
+    sentence = Sentence(leaning, "c1", 0, 100 + len(before), 100 + len(passage), {"start": 100, "doc_id": "d"},
+                        passage, 0.5, 0.5, 0.5)
+    widened = with_context(sentence)
+    assert widened is not None and widened.text == passage and widened.start == 100
