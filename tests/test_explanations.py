@@ -65,8 +65,9 @@ def test_titles_question_quotes_the_titles(assistant):
     answer = assistant.answer("What were the titles of the three articles that Jiaohuidian published in two days?",
                               mode="extractive")
     assert not answer.refused
-    assert "Why did DeepSeek appear in Hangzhou?" in answer.text
-    assert "what does Nanjing have?" in answer.text
+    # The brief and the article both give the titles (the article in title case).
+    assert "why did deepseek appear in hangzhou?" in answer.text.lower()
+    assert "what does nanjing have?" in answer.text.lower()
 
 
 def test_a_point_that_leans_on_the_sentence_before_it_is_quoted_with_that_sentence(assistant, corpus_index):
