@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
-from rag.evidence import Selection, addresses_assistant, asks, restates
+from rag.evidence import Selection, addresses_assistant, asks, rarest_name, restates
 from rag.gate import _names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
-from rag.question import Question, holds_answer_type, holds_type
+from rag.question import DEMONYMS, Question, holds_answer_type, holds_type
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 
@@ -37,11 +37,6 @@ _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not)
                             r"not (?:mentioned|provided|stated) in the (?:evidence|documents?)|no information|"
                             r"文档中没有|没有提到|未提及", re.I)
 MAX_CONTEXT_WORDS = 90  # a sentence quoted with the one before it stays under this size
-# Nationality adjectives name no subject: "How are Chinese cities trying ...?" asks about cities,
-# and a point about Hefei need not say "Chinese".
-DEMONYMS = frozenset(
-    "chinese american british english european asian african japanese korean german french indian russian "
-    "taiwanese singaporean australian canadian italian spanish dutch swiss swedish israeli".split())
 MIN_POINT_WORDS = 6  # a point carries a claim ...
 MIN_POINT_CHARS = 12  # ... in Chinese too: "第一篇从杭州说起" ("the first began with Hangzhou") does not
 _WHY = re.compile(r"\bwhy\b|为什么|为何|原因|\breasons?\b|\bwhat (?:made|makes|explains|drove|led)", re.I)
@@ -195,6 +190,14 @@ class ExtractiveComposer:
             typed = next((s for s in usable[: c.type_check_sentences] if fits(s)), None)
             if typed is not None:
                 chosen = [x for x in chosen if not _overlaps(x, typed)][: c.extractive_max_sentences - 1] + [typed]
+        # The question's rarest name is what it is about ("the Kujiale platform"): an answer that
+        # never names it gets the best sentence that does.
+        rare = rarest_name(question, selection.idf)
+        if rare and not any(rare in tokenize(x.text) for x in chosen):
+            named = next((s for s in usable if rare in tokenize(s.text)
+                          and not any(_overlaps(s, x) for x in chosen)), None)
+            if named is not None:
+                chosen = chosen[: c.extractive_max_sentences - 1] + [named]
         for missing in self._unanswered_parts(question, chosen, usable[: c.type_check_sentences]):
             if len(chosen) >= c.extractive_max_sentences:
                 break

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from rag.config import AnswerConfig
-from rag.question import Question, holds_answer_type
+from rag.question import DEMONYMS, Question, holds_answer_type
 from rag.text import is_cjk_text, split_sentences, tokenize
 from rag.types import Passage, Sentence
 
@@ -113,6 +113,13 @@ def restates(question: Question, text: str, novelty: float) -> bool:
     return len(new) / len(words) < novelty and len(new) < MIN_NEW_WORDS
 
 
+def rarest_name(question: Question, idf) -> str:
+    """The question's name that the fewest documents use ("Kujiale" in "Which of Hangzhou's Six
+    Little Dragons is behind the Kujiale platform?"), or "" when it names nothing."""
+    names = [name for name in question.names if name not in DEMONYMS]
+    return max(names, key=idf) if names else ""
+
+
 class EvidenceSelector:
     """Scores the sentences of retrieved passages and keeps the best passages.
 
@@ -152,6 +159,12 @@ class EvidenceSelector:
             best.setdefault(sentence.chunk_id, sentence.score)
         # A passage is as good as its best sentence; ties keep the fusion order.
         order = sorted(range(len(passages)), key=lambda i: (-best.get(passages[i].chunk_id, -1.0), i))
+        # Dense similarity cannot see a rare name it has no vector for ("Kujiale"); the keyword
+        # side found its passage, which keeps the last place when no kept passage names it.
+        rare = rarest_name(question, idf) if k > 1 and not question.is_explanation else ""
+        holding = [i for i in order if rare and rare in tokenize(passages[i].text)]
+        if holding and not set(holding) & set(order[:k]):
+            order = order[:k - 1] + [holding[0]]
         kept = tuple(passages[i] for i in order[:k])
         ids = {p.chunk_id for p in kept}
         return Selection(question, kept, tuple(s for s in sentences if s.chunk_id in ids), idf)

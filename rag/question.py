@@ -60,6 +60,11 @@ _PROJECTION = re.compile(r"\b(?:will|would|expects?|expected|plans?|planned|aims
 # The sentence that asks, after any lead-in ("The article says ... . On what date was it ...?").
 _LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?\u3002\uff01\uff1f])\s*)([^.!?\u3002\uff01\uff1f]+[?\uff1f])\s*$")
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w\u2019'-]+")  # capitalised words after the first
+# Nationality adjectives name no subject: "How are Chinese cities trying ...?" asks about cities,
+# and a point about Hefei need not say "Chinese".
+DEMONYMS = frozenset(
+    "chinese american british english european asian african japanese korean german french indian russian "
+    "taiwanese singaporean australian canadian italian spanish dutch swiss swedish israeli".split())
 _COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
                           r"\b[A-Z][\w\u2019']*(?:'s|\u2019s)? and [A-Z]|比较|区别|不同|相比", re.I)
 

@@ -95,6 +95,16 @@ def test_names_someone_new(text, holds):
     assert names_someone_new(question, text) is holds
 
 
+@pytest.mark.parametrize("question", ["Which of the Six Little Dragons of Hangzhou runs Kujiale?",
+                                      "What is Kujiale, and which of Hangzhou's Six Little Dragons is behind it?"])
+def test_a_rare_name_the_embedder_cannot_see_still_reaches_the_answer(assistant, question):
+    # "Kujiale" has no useful MiniLM vector: sentences about the Six Little Dragons outscore the
+    # one naming it. Keyword search finds its passage, which is kept, and the answer names it.
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused
+    assert "Kujiale" in answer.text and "Manycore" in answer.text, answer.text
+
+
 def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
     answer = assistant.answer("The article says Zhongguancun took thirty years to turn from an electronics market "
                               "into a hard-tech powerhouse. On what date was it approved as China's first national "
