@@ -105,10 +105,12 @@ def _redundant(a: str, b: str) -> bool:
 
 
 
-def _names_the_subject(question: Question, sentence: Sentence) -> bool:
+def _names_the_subject(question: Question, sentence: Sentence, idf=None, floor: float = 0.0) -> bool:
     """The point is about what the question names: the sentence (with its context), its section
-    or its document title names at least one of the question's names."""
-    names = [name for name in question.names if name not in DEMONYMS]
+    or its document title names at least one of the question's names. A nationality adjective
+    names no subject, nor does a name whose term weight (``idf``) is under ``floor``: one that
+    most of the collection uses ("China" in a corpus about Chinese cities)."""
+    names = [name for name in question.names if name not in DEMONYMS and (idf is None or idf(name) >= floor)]
     if not names:
         return True
     where = set(tokenize(f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} "
@@ -242,7 +244,7 @@ class ExtractiveComposer:
             if restates(question, s.text, c.restatement_novelty) or addresses_assistant(s.text):
                 continue
             s = with_context(s)
-            if s is None or _too_short(s.text) or not _names_the_subject(question, s) \
+            if s is None or _too_short(s.text) or not _names_the_subject(question, s, selection.idf, c.subject_idf) \
                     or restates(question, s.text, c.restatement_novelty):
                 continue
             candidates.append(s)

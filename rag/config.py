@@ -48,6 +48,7 @@ class AnswerConfig:
     explanation_max_points: int = 6
     explanation_margin: float = 0.22  # points must score within this of the best one ...
     explanation_floor: float = 0.45  # ... or at least this
+    subject_idf: float = 1.0  # a name in more than ~37% of the chunks ("China") does not say what a point is about
     explanation_mmr: float = 0.5  # weight of redundancy against relevance when picking points
     restatement_novelty: float = 0.4  # a sentence with less than this share of new words restates the question
     llm_max_tokens: int = 120

@@ -182,3 +182,13 @@ def test_a_long_english_sentence_that_leans_back_is_quoted_with_the_one_before_i
                         passage, 0.5, 0.5, 0.5)
     widened = with_context(sentence)
     assert widened is not None and widened.text == passage and widened.start == 100
+
+
+def test_a_name_most_of_the_collection_uses_does_not_filter_out_points(assistant):
+    # "China" is in most chunks of a corpus about Chinese cities: it says nothing about what a
+    # point is about, so the point on Xi Jinping's Heilongjiang tour (which never says "China")
+    # is kept.
+    answer = assistant.answer("How did new quality productive forces become a priority on China's policy agenda?",
+                              mode="extractive")
+    shown = points(answer)
+    assert any("Heilongjiang" in p.text for p in shown), [p.text for p in shown]
