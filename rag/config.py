@@ -48,7 +48,8 @@ class AnswerConfig:
     explanation_max_points: int = 6
     explanation_margin: float = 0.22  # points must score within this of the best one ...
     explanation_floor: float = 0.45  # ... or at least this
-    subject_idf: float = 1.0  # a name in more than ~37% of the chunks ("China") does not say what a point is about
+    subject_idf: float = 1.2  # a name in more than ~30% of the chunks ("China", "DeepSeek") does not say what
+    # an explanation's point is about, and its explanation is also searched for without that name
     explanation_mmr: float = 0.5  # weight of redundancy against relevance when picking points
     restatement_novelty: float = 0.4  # a sentence with less than this share of new words restates the question
     llm_max_tokens: int = 120

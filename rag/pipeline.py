@@ -12,6 +12,7 @@ The Assistant also owns the lazily opened store and embedder that the CLI and th
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import replace
@@ -22,8 +23,8 @@ from rag.errors import LLMUnavailableError, RagError
 from rag.evidence import EvidenceSelector, Selection
 from rag.gate import Gate
 from rag.modes import language_model, resolve_mode
-from rag.question import analyse
-from rag.retrieve import Retriever
+from rag.question import Question, analyse
+from rag.retrieve import Retrieval, Retriever
 from rag.settings import Settings
 from rag.present import present, refusal
 from rag.types import Answer, FinalEvent, SourcesEvent, SourcesReplacedEvent, TextEvent
@@ -127,11 +128,44 @@ class Assistant:
         if analysed.is_explanation:
             depth, keep = max(k, c.explanation_depth), max(k, c.explanation_k)
         found = self.retriever.run(question, depth)
+        if analysed.is_explanation:
+            found = self._with_narrowed_search(analysed, found, depth)
         from rag.multilingual import name_bridge
 
         if self.config.bridge_names:
             analysed = analysed.with_names(name_bridge(found.keywords))
         return self.selector().run(analysed, found.passages, keep, found.idf)
+
+    def _with_narrowed_search(self, question: Question, found: Retrieval, depth: int) -> Retrieval:
+        """Widen an explanation's candidates with a search that leaves out the names most of the
+        collection uses.
+
+        "Why couldn't Nanjing produce a DeepSeek?" over a corpus about DeepSeek: every passage on
+        DeepSeek matches the whole question, and the ones on Nanjing are crowded out. A second
+        search for the question without "DeepSeek" finds them; its new passages are interleaved
+        with the first search's.
+
+        Args:
+            question: the analysed question.
+            found: the first search's result.
+            depth: candidates per search.
+
+        Returns:
+            ``found``, with the second search's new passages interleaved (unchanged when the
+            question has no such name, or only such names).
+        """
+        common = [name for name in question.names if found.idf(name) < self.config.subject_idf]
+        if not common or not set(question.names) - set(common):
+            return found
+        narrowed = re.sub(r"\b(?:%s)\b" % "|".join(map(re.escape, common)), " ", question.text, flags=re.I)
+        seen = {p.chunk_id for p in found.passages}
+        extra = iter([p for p in self.retriever.run(narrowed, depth).passages if p.chunk_id not in seen])
+        merged = []
+        for passage in found.passages:
+            merged.append(passage)
+            merged.extend(p for p in [next(extra, None)] if p is not None)
+        merged.extend(extra)
+        return replace(found, passages=tuple(merged))
 
     # ---- answer ----------------------------------------------------------------------------------
     def answer(self, question: str, history=None, mode: str | None = None, k: int | None = None) -> Answer:

@@ -192,3 +192,15 @@ def test_a_name_most_of_the_collection_uses_does_not_filter_out_points(assistant
                               mode="extractive")
     shown = points(answer)
     assert any("Heilongjiang" in p.text for p in shown), [p.text for p in shown]
+
+
+@pytest.mark.parametrize("question, most", [("Why couldn't Nanjing produce a DeepSeek?", 0),
+                                            ("Why did DeepSeek appear in Hangzhou?", 1)])
+def test_a_name_the_whole_corpus_is_about_does_not_fill_the_points(assistant, question, most):
+    # DeepSeek is in most chunks: its brief (models, licence, founding date) matches any question
+    # naming it. The question is also searched for without it, and points must name Nanjing or
+    # Hangzhou, so the DeepSeek brief supplies at most `most` of them.
+    answer = assistant.answer(question, mode="extractive")
+    shown = points(answer)
+    assert len(shown) >= 3
+    assert sum(c.doc_id == "briefs/deepseek.md" for c in answer.citations) <= most, answer.text
