@@ -22,7 +22,9 @@ QUESTION_FRAME = frozenset(tokenize(
     # generic words a reader adds in their own phrasing ("If I hand out ..., what must someone ...")
     "must may might shall need needs needed within without rather else instead apart besides also still even "
     "just simply really actually someone somebody something anyone anybody anything everyone everything thing "
-    "things people person one two three come comes came go goes went able whether either ever"
+    "things people person one two three come comes came go goes went able whether either ever "
+    # the same frame in Chinese ("……是在哪一年成立的？", "……被叫作什么？", "这种做法叫什么？")
+    "哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位"
 ))
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
@@ -169,7 +171,7 @@ def analyse(text: str) -> Question:
     if measured and not counted_token:
         counted_token = (tokenize(measured.group(1)) or [""])[-1]
     # "DeepSeek有多少员工？": what follows 多少 at the end counts (not a unit of time: 多少年 is a duration).
-    counts = re.search(r"多少(?:个|名|位|家|座|所|项|种|条|篇)?([\u4e00-\u9fff]{1,6})[？?。！]?\s*$", text)
+    counts = re.search(r"多少(?:个|名|位|家|座|所|项|种|条|篇|首|部|件|只|头|张|本|册|支|棵|株|枚|颗|辆|架|艘|间|层|块|根|份)?([\u4e00-\u9fff]{1,6})[？?。！]?\s*$", text)
     if counts and not counted_token and not re.match(r"[年天月日次倍岁小分秒钱]", counts.group(1)):
         counted_token = (tokenize(counts.group(1)) or [""])[-1]
     asking = _LAST_QUESTION.search(text)
@@ -238,7 +240,7 @@ _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|tw
 # sentence is part of a name, as in "Four Great Ancient Capitals"); Chinese numerals of two or
 # more characters or with a measure word ("一篇" is "an article", not a figure).
 _HAS_QUANTITY = re.compile(r"(?<![A-Za-z\d.,])\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
-                           r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿][个家座所年次位项台名人倍成篇条种款批届轮]")
+                           r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿][个家座所年次位项台名人倍成篇条种款批届轮首部件只头张本册支棵株枚颗辆架艘间层块根份句段章节场期米克吨亩岁天周]")
 # Month names are capitalised ("may publish" is not a date), seasons need not be.
 _HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:January|February|March|April|May|June|July|August|September|"
                        r"October|November|December)\b|(?i:\b(?:spring|summer|autumn|winter)\b)|\d{4}\s*\u5e74|"

@@ -69,3 +69,23 @@ def test_chinese_follow_ups_are_condensed():
     assert condense_rule("那合肥呢？", history) == "为什么DeepSeek出现在合肥？"
     assert condense_rule("它成立于哪一年？", history) == "它成立于哪一年？（为什么DeepSeek出现在杭州？）"
     assert condense_rule("合肥有什么？", history) == "合肥有什么？"
+
+
+@pytest.mark.parametrize("question, frame", [("“国乐改进社”是在哪一年成立的？", "哪一年"),
+                                             ("粽子在古代被叫作什么？", "叫作"),
+                                             ("门下省把诏令退回，这种做法叫什么？", "做法")])
+def test_chinese_question_frame_words_are_not_topic_words(question, frame):
+    # "in which year", "be called", "this practice" frame the question; a passage need not hold them.
+    from rag.question import analyse
+    from rag.text import tokenize
+
+    analysed = analyse(question)
+    assert not set(tokenize(frame)) & set(analysed.terms), analysed.terms
+
+
+def test_a_chinese_measure_word_makes_a_figure():
+    from rag.question import has_quantity
+
+    assert has_quantity("他一生创作了十首二胡曲。")
+    assert has_quantity("这部作品共有三部。")
+    assert not has_quantity("他创作了二胡曲。")
