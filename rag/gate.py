@@ -38,12 +38,22 @@ class GateDecision:
     reason: str = ""
 
 
+def _in_chinese(term: str, text: str) -> bool:
+    """A Chinese term is in ``text`` when its characters appear there in order with at most two
+    others between them: "投江" in "投汨罗江", "杨荫" in "杨荫浏". Segmentation of a question and of
+    a passage often cuts the same words differently, so their tokens rarely meet exactly."""
+    if not _CJK_TERM.match(term):
+        return False
+    return re.search(r"[\u3400-\u9fff]{0,2}?".join(map(re.escape, term)), text) is not None
+
+
 def _matches(term: str, present: set[str], stems: set[str]) -> bool:
     """Exact token, or the same first five letters ("emerge" meets "emergence")."""
     return term in present or (len(term) >= 5 and term[:5] in stems)
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'-]*)+")
+_CJK_TERM = re.compile(r"^[\u3400-\u9fff]+$")
 _VERSION = re.compile(r"(?<=[a-z])(?:v?\d+(?:\.\d+)*)$")
 
 
@@ -61,16 +71,18 @@ def initialisms(text: str) -> set[str]:
 
 
 def coverage(terms, text: str, idf) -> float:
-    """IDF-weighted share of ``terms`` found in ``text`` (exact token, same five-letter stem, or
-    the initials of a name there, with or without a version: "gplv3")."""
+    """IDF-weighted share of ``terms`` found in ``text`` (exact token, same five-letter stem, the
+    initials of a name there, with or without a version: "gplv3", or a Chinese term's characters
+    in order: :func:`_in_chinese`)."""
     if not terms:
         return 1.0
     present = set(tokenize(text))
     stems = {t[:5] for t in present if len(t) >= 5}
     short = initialisms(text) if any(t not in present for t in terms) else set()
     total = sum(idf(t) for t in terms)
-    return sum(idf(t) for t in terms if _matches(t, present, stems) or _VERSION.sub("", t) in short) / total \
-        if total else 1.0
+    found = [t for t in terms
+             if _matches(t, present, stems) or _VERSION.sub("", t) in short or _in_chinese(t, text)]
+    return sum(idf(t) for t in found) / total if total else 1.0
 
 
 def with_previous(sentence) -> str:

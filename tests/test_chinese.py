@@ -89,3 +89,15 @@ def test_a_chinese_measure_word_makes_a_figure():
     assert has_quantity("他一生创作了十首二胡曲。")
     assert has_quantity("这部作品共有三部。")
     assert not has_quantity("他创作了二胡曲。")
+
+
+@pytest.mark.parametrize("term, text, found", [
+    ("投江", "于公元前278年农历五月初五投汨罗江自尽", True),  # two characters between
+    ("杨荫", "音乐学家杨荫浏和曹安和用钢丝录音机", True),  # segmented as 杨荫浏 in the passage
+    ("古代", "粽子古称“角黍”", False),
+    ("市长", "杭州的城市发展得益于长期的政策", False),  # characters too far apart
+])
+def test_a_chinese_term_is_found_across_segmentations(term, text, found):
+    from rag.gate import coverage
+
+    assert coverage([term], text, lambda token: 1.0) == (1.0 if found else 0.0)
