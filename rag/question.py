@@ -40,6 +40,13 @@ _WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b", re.I)
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |for )?[A-Z][a-z]+)+\b")
 _CALENDAR = frozenset("january february march april may june july august september october november december "
                       "monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter".split())
+# "What is the concentration of ...?", "What editing efficiency ...?": a measured quantity.
+_MEASURE_Q = re.compile(
+    r"\bwhat (?:(?:is|was|are|were) )?(?:the |its |their )?(?:(?!(?:do|does|did|is|was|are|were|has|have|had|can|"
+    r"could|will|would)\b)[\w-]+ )?(?:concentration|efficiency|length|height|depth|width|thickness|weight|mass|speed|"
+    r"velocity|rate|temperature|density|capacity|voltage|energy|power|distance|area|volume|frequency|precision|age|"
+    r"diameter|radius|altitude|elevation|pressure|wavelength|yield|output|lifespan)\b"
+    r"(?=\s+(?:of|in|for|at|on|by|does|do|did|is|was|are|were|has|have|had|can|could|will|would|to)\b|\s*[?,]|$)", re.I)
 _QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|titled|headlined)\b|标题|口号|题为", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
                      r"什么时候|哪一?年|何时|哪个月|哪一天", re.I)
@@ -157,6 +164,8 @@ def analyse(text: str) -> Question:
         wants = "quote"
     elif not wants and _WHO_Q.search(text):
         wants = "person"
+    if not wants and _MEASURE_Q.search(text):
+        wants = "quantity"
     kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
     terms = tuple(t for t in dict.fromkeys(tokenize(text)) if t not in QUESTION_FRAME)
     # "apache-licensed" is checked through its parts, which are terms too ("apache", "license").

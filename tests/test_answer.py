@@ -105,6 +105,17 @@ def test_a_rare_name_the_embedder_cannot_see_still_reaches_the_answer(assistant,
     assert "Kujiale" in answer.text and "Manycore" in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question, wants", [
+    ("What is the concentration of LiPF6 in the electrolyte?", "quantity"),
+    ("What editing efficiency does NHEJ reach?", "quantity"),
+    ("What was the growth rate of Hangzhou in 2022?", "quantity"),
+    ("What is the energy policy of Zhejiang?", ""),  # "energy" names a kind of policy here
+    ("What does energy policy mean for Hangzhou?", ""),
+])
+def test_a_question_about_a_measured_quantity_wants_a_figure(question, wants):
+    assert analyse(question).wants == wants
+
+
 def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
     answer = assistant.answer("The article says Zhongguancun took thirty years to turn from an electronics market "
                               "into a hard-tech powerhouse. On what date was it approved as China's first national "
