@@ -34,6 +34,10 @@ _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow much did\b.
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment)\b|"
                       r"多少(?:钱|资金|美元|元|亿元|万元)|投资了?(?:大约|约)?多少|营业收入是多少|预算是多少|花了多少", re.I)
 _DURATION_Q = re.compile(r"\b(?:over|in|during|within|for) what (?:period|time|span)\b|\bhow long\b|多久|多长时间|多少年", re.I)
+# "How long did ... take?" asks for a length of time, not any figure ("How long is the river?" may not).
+_TAKES_TIME_Q = re.compile(r"\bhow long (?:did|does|do|has|have|had|will|would|can|could|should|must)\b|"
+                           r"\bhow long\b.{0,60}\b(?:take|took|takes|last|lasted|lasts|stay|stayed|stick|stuck|"
+                           r"remain|remained|wait|waited)\b|\bfor how long\b|多久|多长时间|多少年", re.I)
 # "Who founded ...?" is answered by a name: a person's ("Wang Xingxing") or a body's ("the Shenzhen
 # Institutes of Advanced Technology").
 _WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b", re.I)
@@ -288,8 +292,9 @@ def has_money(text: str) -> bool:
     return bool(_HAS_MONEY.search(text) or _NO_CHARGE.search(text))
 
 
-_HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?)\b|\bsince\s+(?:1[89]|20)\d\d\b|"
-                           r"[\d一二两三四五六七八九十百几]+\s*(?:天|周|个月|年|十年)", re.I)
+_HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?|hours?|minutes?|seconds?|"
+                           r"centuries)\b|\bsince\s+(?:1[89]|20)\d\d\b|"
+                           r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十百几]+)\s*(?:天|周|个月|年|十年|小时|分钟)", re.I)
 # A length of time given without a number ("perpetual", "for the term of copyright").
 _OPEN_DURATION = re.compile(r"\b(?:perpetual(?:ly)?|permanent(?:ly)?|indefinite(?:ly)?|forever|irrevocabl[ey]|"
                             r"for the (?:term|duration|life) of)\b|永久|无限期", re.I)
@@ -332,6 +337,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
         return has_money(text)
     if question.wants == "quantity":
         # "For how long ...?" may be answered without a number ("perpetual").
+        if _TAKES_TIME_Q.search(question.text):
+            return holds_type("duration", text)
         return has_quantity(text) or bool(_DURATION_Q.search(question.text) and _OPEN_DURATION.search(text))
     if question.wants == "time":
         return has_time(text)

@@ -116,6 +116,15 @@ def test_a_question_about_a_measured_quantity_wants_a_figure(question, wants):
     assert analyse(question).wants == wants
 
 
+@pytest.mark.parametrize("text, holds", [("It orbits its star every 4.2 days.", True),
+                                         ("It was announced in 1995.", False),
+                                         ("光谷坚守光纤通信二十年。", True),
+                                         ("1995年宣布。", False)])
+def test_how_long_did_it_take_wants_a_length_of_time(text, holds):
+    assert holds_answer_type(analyse("How long does the planet take to complete one orbit?"), text) is holds
+    assert holds_answer_type(analyse("How long is the river?"), "It is about 2,000 kilometres long.")
+
+
 def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
     answer = assistant.answer("The article says Zhongguancun took thirty years to turn from an electronics market "
                               "into a hard-tech powerhouse. On what date was it approved as China's first national "
