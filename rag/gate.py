@@ -191,7 +191,7 @@ class Gate:
         on_topic = [s for s in sentences[:c.type_check_sentences] if self.about_the_question(question, s, idf)]
         if not any(holds_answer_type(question, s.text)
                    or (question.wants == "person" and s.similarity >= c.described_similarity) for s in on_topic):
-            what = {"quantity": "figure", "money": "sum", "time": "date", "person": "name"}[question.wants]
+            what = {"quantity": "figure", "money": "sum", "time": "date", "person": "name", "institution": "name"}[question.wants]
             when = f" in {', '.join(question.years)}" if question.years else ""
             return GateDecision(False, f"no passage gives a {what} for that{when}")
         return GateDecision(True)
@@ -219,7 +219,9 @@ class Gate:
                 and (_at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
                      or (not same and s.similarity >= c.support_similarity))
                 and not (question.present and is_projection(s.text))
-                and coverage(names, f"{s.metadata.get('title', '')} {s.passage}", lambda t: 1.0) == 1.0
+                and (coverage(names, f"{s.metadata.get('title', '')} {s.passage}", lambda t: 1.0) == 1.0
+                     # an English name a Chinese passage cannot spell, with no known Chinese form
+                     or (not same and question.language == "en" and not question.other_terms))
                 and _names_years(question, s)
                 and (not question.counted or not same or question.counted in tokenize(with_previous(s))
                      or s.similarity >= c.counted_similarity)

@@ -22,10 +22,11 @@ QUESTION_FRAME = frozenset(tokenize(
     # generic words a reader adds in their own phrasing ("If I hand out ..., what must someone ...")
     "must may might shall need needs needed within without rather else instead apart besides also still even "
     "just simply really actually someone somebody something anyone anybody anything everyone everything thing "
-    "things people person one two three come comes came go goes went able whether either ever "
-    # the same frame in Chinese ("……是在哪一年成立的？", "……被叫作什么？", "这种做法叫什么？")
-    "哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位"
-))
+    "things people person one two three come comes came go goes went able whether either ever"
+)) | frozenset(
+    # the same frame in Chinese ("……是在哪一年成立的？", "……被叫作什么？", "这种做法叫什么？"), written as
+    # the tokens segmentation gives (segmenting here would load jieba for every English question)
+    "一年 哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位".split())
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          r"多少|几[个年家座所次位项]|多大|多长|多久|人口|比例|百分之", re.I)
@@ -44,6 +45,14 @@ _WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b", re.I)
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |for )?[A-Z][a-z]+)+\b")
 _CALENDAR = frozenset("january february march april may june july august september october november december "
                       "monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter".split())
+# "At which university ...?": in English an institution's name, or its description, says what it is
+# ("Zhejiang University", "the Institute of Physics", "a makeshift laboratory"): the answer holds that word.
+_INSTITUTION_Q = re.compile(r"\b(?:which|what) (?:[\w-]+ )?(university|institute|college|school|laboratory|lab|hospital|"
+                            r"museum|observatory|academy)\b", re.I)
+_INSTITUTION_WORDS = {"university": r"University", "institute": r"Institutes?", "college": r"College",
+                      "school": r"School", "laboratory": r"Lab(?:oratory)?", "lab": r"Lab(?:oratory)?",
+                      "hospital": r"Hospital", "museum": r"Museum", "observatory": r"Observatory",
+                      "academy": r"Academy"}
 # "What is the concentration of ...?", "What editing efficiency ...?": a measured quantity.
 _MEASURE_Q = re.compile(
     r"\bwhat (?:(?:is|was|are|were) )?(?:the |its |their )?(?:(?!(?:do|does|did|is|was|are|were|has|have|had|can|"
@@ -168,6 +177,8 @@ def analyse(text: str) -> Question:
         wants = "quote"
     elif not wants and _WHO_Q.search(text):
         wants = "person"
+    elif not wants and _INSTITUTION_Q.search(text):
+        wants = "institution"
     if not wants and _MEASURE_Q.search(text):
         wants = "quantity"
     kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
@@ -344,6 +355,9 @@ def holds_answer_type(question: Question, text: str) -> bool:
         return has_time(text)
     if question.wants == "person":
         return names_someone_new(question, text)
+    if question.wants == "institution":
+        kind = _INSTITUTION_Q.search(question.text).group(1).lower()
+        return is_cjk_text(text) or re.search(r"\b" + _INSTITUTION_WORDS[kind] + r"\b", text, re.I) is not None
     return True
 
 

@@ -125,6 +125,17 @@ def test_how_long_did_it_take_wants_a_length_of_time(text, holds):
     assert holds_answer_type(analyse("How long is the river?"), "It is about 2,000 kilometres long.")
 
 
+def test_which_university_needs_a_sentence_naming_a_university(assistant):
+    # The corpus names Liang Wenfeng's university, not Wang Xingxing's.
+    answered = assistant.answer("Which university did Liang Wenfeng study at?", mode="extractive")
+    assert not answered.refused and "Zhejiang University" in answered.text
+    refused = assistant.answer("At which university did Wang Xingxing study?", mode="extractive")
+    assert refused.refused, refused.text
+    assert analyse("Which lab did they join?").wants == "institution"
+    assert holds_answer_type(analyse("Which lab did they join?"), "They joined Zhejiang Lab in 2017.")
+    assert not holds_answer_type(analyse("Which lab did they join?"), "They joined a team in 2017.")
+
+
 def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
     answer = assistant.answer("The article says Zhongguancun took thirty years to turn from an electronics market "
                               "into a hard-tech powerhouse. On what date was it approved as China's first national "
