@@ -174,7 +174,8 @@ class Gate:
             known = [f for f in found if f is not None]
             best = max(known) if len(known) == len(found) else 1.0
             close = max(s.similarity for s in sentences) >= c.support_similarity
-            needed = c.min_support_coverage if close or question.is_explanation else c.min_term_coverage
+            factoid_needs = c.min_term_coverage_zh if question.language == "zh" else c.min_term_coverage
+            needed = c.min_support_coverage if close or question.is_explanation else factoid_needs
             if best < needed:
                 present = set(tokenize(" ".join(texts)))
                 missing = [t for t in terms if t not in present] or list(terms)
