@@ -29,7 +29,7 @@ QUESTION_FRAME = frozenset(tokenize(
     "一年 哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位".split())
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
-                         r"多少|几[个年家座所次位项]|多大|多长|多久|人口|比例|百分之", re.I)
+                         r"多少|几[个年家座所次位项天岁周]|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow much did\b.{0,80}\b(?:cost|spend|invest|pay|raise|"
                       r"receive|earn)\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment)\b|"
@@ -38,7 +38,12 @@ _DURATION_Q = re.compile(r"\b(?:over|in|during|within|for) what (?:period|time|s
 # "How long did ... take?" asks for a length of time, not any figure ("How long is the river?" may not).
 _TAKES_TIME_Q = re.compile(r"\bhow long (?:did|does|do|has|have|had|will|would|can|could|should|must)\b|"
                            r"\bhow long\b.{0,60}\b(?:take|took|takes|last|lasted|lasts|stay|stayed|stick|stuck|"
-                           r"remain|remained|wait|waited)\b|\bfor how long\b|多久|多长时间|多少年", re.I)
+                           r"remain|remained|wait|waited)\b|\bfor how long\b|\bhow many (?:days|weeks|months|years|"
+                           r"decades|hours|minutes)\b|多久|多长时间|多少年|(?:多少|几)个?(?:天|周|星期|月|小时|分钟)", re.I)
+# "How old ...?", "……时多少岁？": an age.
+_AGE_Q = re.compile(r"how old|at what age|what age|多少岁|几岁|年龄|多大年纪", re.I)
+_HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
+                      r"[\d一二两三四五六七八九十百]+\s*岁", re.I)
 # "Who founded ...?" is answered by a name: a person's ("Wang Xingxing") or a body's ("the Shenzhen
 # Institutes of Advanced Technology").
 _WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b", re.I)
@@ -348,6 +353,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
         return has_money(text)
     if question.wants == "quantity":
         # "For how long ...?" may be answered without a number ("perpetual").
+        if _AGE_Q.search(question.text):
+            return bool(_HAS_AGE.search(text))
         if _TAKES_TIME_Q.search(question.text):
             return holds_type("duration", text)
         return has_quantity(text) or bool(_DURATION_Q.search(question.text) and _OPEN_DURATION.search(text))

@@ -136,6 +136,19 @@ def test_which_university_needs_a_sentence_naming_a_university(assistant):
     assert not holds_answer_type(analyse("Which lab did they join?"), "They joined a team in 2017.")
 
 
+@pytest.mark.parametrize("question, text, holds", [
+    ("屈原投汨罗江时多少岁？", "于公元前278年农历五月初五投汨罗江。", False),  # a date is not an age
+    ("屈原投汨罗江时多少岁？", "他62岁时投江。", True),
+    ("How old was Wang Xingxing when he founded Unitree?", "Wang Xingxing, who was 26 years old at the time", True),
+    ("How old was Wang Xingxing when he founded Unitree?", "He managed 5 firms in 2016.", False),
+    ("端午节放假几天？", "自2008年起，端午节成为国家法定节假日。", False),  # a year is not a number of days
+    ("端午节放假几天？", "端午节放假三天。", True),
+    ("How many days did the festival last?", "It lasted 3 days.", True),
+])
+def test_an_age_or_a_count_of_days_needs_one(question, text, holds):
+    assert holds_answer_type(analyse(question), text) is holds
+
+
 def test_a_lead_in_before_the_question_does_not_hide_the_answer(assistant):
     answer = assistant.answer("The article says Zhongguancun took thirty years to turn from an electronics market "
                               "into a hard-tech powerhouse. On what date was it approved as China's first national "
