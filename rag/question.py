@@ -41,7 +41,7 @@ _TAKES_TIME_Q = re.compile(r"\bhow long (?:did|does|do|has|have|had|will|would|c
                            r"remain|remained|wait|waited)\b|\bfor how long\b|\bhow many (?:days|weeks|months|years|"
                            r"decades|hours|minutes)\b|多久|多长时间|多少年|(?:多少|几)个?(?:天|周|星期|月|小时|分钟)", re.I)
 # "How old ...?", "……时多少岁？": an age.
-_AGE_Q = re.compile(r"how old|at what age|what age|多少岁|几岁|年龄|多大年纪", re.I)
+_AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪", re.I)
 _HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
                       r"[\d一二两三四五六七八九十百]+\s*岁", re.I)
 # "Who founded ...?" is answered by a name: a person's ("Wang Xingxing") or a body's ("the Shenzhen
