@@ -38,6 +38,18 @@ class GateDecision:
     reason: str = ""
 
 
+_CHINESE_EVENT = re.compile(r"(?:哪一?年|何时|什么时候|哪个月|哪一天|哪天)(?:起|开始)?([\u4e00-\u9fff]{1,4}?)的?[？?]?\s*$")
+
+
+def _holds_the_event(question, sentence) -> bool:
+    """A Chinese question asking when something happened ("……是哪一年去世的？") needs a Chinese
+    sentence that says it happened (去世), not one giving another date of the same person."""
+    if question.language != "zh" or not is_cjk_text(sentence.text):
+        return True
+    event = _CHINESE_EVENT.search(question.text)
+    return event is None or _in_chinese(event.group(1), with_previous(sentence))
+
+
 def _in_chinese(term: str, text: str) -> bool:
     """A Chinese term is in ``text`` when its characters appear there in order with at most two
     others between them: "投江" in "投汨罗江", "杨荫" in "杨荫浏". Segmentation of a question and of
@@ -228,4 +240,5 @@ class Gate:
                      or s.similarity >= c.counted_similarity)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
                      or figure_near(question.counted, s.text))
-                and (same or s.similarity >= c.cross_similarity))
+                and (same or s.similarity >= c.cross_similarity)
+                and _holds_the_event(question, s))

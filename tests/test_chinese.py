@@ -119,3 +119,10 @@ def test_a_chinese_question_worded_otherwise_than_its_passage_is_answered(make_s
         answer = assistant.answer(question, mode="extractive")
         assert not answer.refused and fact in answer.text, answer.text
     assert assistant.answer(items["zhsq-003"].question, mode="extractive").refused
+
+
+def test_a_chinese_when_question_needs_the_event_it_asks_about(assistant):
+    # The corpus gives Zhao Zisen's birth year, not the year he died.
+    assert assistant.answer("被誉为“中国光纤之父”的赵梓森在哪一年去世？", mode="extractive").refused
+    answered = assistant.answer("中国第一根光纤是哪一年诞生的？", mode="extractive")
+    assert not answered.refused and "1976" in answered.text
