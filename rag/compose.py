@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks, rarest_name, restates
-from rag.gate import _names_years
+from rag.gate import names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
 from rag.question import DEMONYMS, Question, holds_answer_type, holds_type
@@ -103,8 +103,6 @@ def _redundant(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.7
 
 
-
-
 def _names_the_subject(question: Question, sentence: Sentence, idf=None, floor: float = 0.0) -> bool:
     """The point is about what the question names: the sentence (with its context), its section
     or its document title names at least one of the question's names. A nationality adjective
@@ -186,7 +184,7 @@ class ExtractiveComposer:
             chosen.append(s)
             words += len(s.text.split())
         def fits(x):  # holds the kind of answer asked for, for the years asked about
-            return holds_answer_type(question, x.text) and _names_years(question, x)
+            return holds_answer_type(question, x.text) and names_years(question, x)
 
         if (question.wants or question.years) and not any(fits(x) for x in chosen):
             typed = next((s for s in usable[: c.type_check_sentences] if fits(s)), None)

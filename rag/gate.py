@@ -38,6 +38,7 @@ class GateDecision:
     reason: str = ""
 
 
+_CJK_TERM = re.compile(r"^[\u3400-\u9fff]+$")
 _CHINESE_EVENT = re.compile(r"(?:哪一?年|何时|什么时候|哪个月|哪一天|哪天)(?:起|开始)?([\u4e00-\u9fff]{1,4}?)的?[？?]?\s*$")
 
 
@@ -65,7 +66,6 @@ def _matches(term: str, present: set[str], stems: set[str]) -> bool:
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'-]*)+")
-_CJK_TERM = re.compile(r"^[\u3400-\u9fff]+$")
 _VERSION = re.compile(r"(?<=[a-z])(?:v?\d+(?:\.\d+)*)$")
 
 
@@ -125,7 +125,7 @@ def topic_coverage(question, text: str, idf, names_only: bool = True) -> float |
     return names * weight / (weight + rest) if weight + rest else names
 
 
-def _names_years(question, sentence) -> bool:
+def names_years(question, sentence) -> bool:
     """The sentence, with the one before it, names every year the question names."""
     text = with_previous(sentence)
     return all(year in text for year in question.years)
@@ -195,7 +195,7 @@ class Gate:
                 return GateDecision(False, "no passage mentions " + ", ".join(missing[:4]) + together)
         if question.wants in ("", "quote"):  # a title may be written without quotation marks
             if question.years and not question.is_explanation and not any(
-                    _names_years(question, s) for s in sentences[:c.type_check_sentences]):
+                    names_years(question, s) for s in sentences[:c.type_check_sentences]):
                 # "Where did Hefei rank in 2010?": sentences about 2000 and 2020 do not say.
                 return GateDecision(False, f"no passage says that for {', '.join(question.years)}")
             return GateDecision(True)
@@ -204,7 +204,8 @@ class Gate:
         on_topic = [s for s in sentences[:c.type_check_sentences] if self.about_the_question(question, s, idf)]
         if not any(holds_answer_type(question, s.text)
                    or (question.wants == "person" and s.similarity >= c.described_similarity) for s in on_topic):
-            what = {"quantity": "figure", "money": "sum", "time": "date", "person": "name", "institution": "name"}[question.wants]
+            what = {"quantity": "figure", "money": "sum", "time": "date", "person": "name",
+                    "institution": "name"}[question.wants]
             when = f" in {', '.join(question.years)}" if question.years else ""
             return GateDecision(False, f"no passage gives a {what} for that{when}")
         return GateDecision(True)
@@ -216,7 +217,8 @@ class Gate:
         is close in meaning); it is no plan when the question asks about now; its passage names
         what the question names; it (with the sentence before it) names the question's years and
         what the question counts (or is very close in meaning); in Chinese the figure stands
-        next to what is counted; and a sentence in the other language is close in meaning.
+        next to what is counted, and a "when did it happen" question's event is named; and a
+        sentence in the other language is close in meaning.
 
         Args:
             question: the analysed question.
@@ -235,7 +237,7 @@ class Gate:
                 and (coverage(names, f"{s.metadata.get('title', '')} {s.passage}", lambda t: 1.0) == 1.0
                      # an English name a Chinese passage cannot spell, with no known Chinese form
                      or (not same and question.language == "en" and not question.other_terms))
-                and _names_years(question, s)
+                and names_years(question, s)
                 and (not question.counted or not same or question.counted in tokenize(with_previous(s))
                      or s.similarity >= c.counted_similarity)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
