@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from rag.compose import Composition, explanation_lead, inert_markers, to_evidence
 from rag.evidence import Selection
-from rag.prompts import REFUSAL, REFUSAL_CLOSEST, SOURCES_IN_OTHER_LANGUAGE
+from rag.prompts import REFUSAL, REFUSAL_CLOSEST, SOME_SOURCES_IN_OTHER_LANGUAGE, SOURCES_IN_OTHER_LANGUAGE
 from rag.text import is_cjk_text
 from rag.types import Answer, AnswerSentence
 
@@ -46,8 +46,11 @@ def present(asked: str, standalone: str, mode: str, composition: Composition, se
     lead = (composition.lead or explanation_lead(selection.question, len(shown))) if explanation else ""
     text = lead + "\n" + "\n".join(f"- {line}" for line in shown) if explanation else " ".join(shown)
     language = selection.question.language
-    if citations and language == "zh" and not any(is_cjk_text(e.quote) for e in citations):
-        notices.append(SOURCES_IN_OTHER_LANGUAGE["zh"])
+    # A reader is told when quotes are in the other language (all of them, or some).
+    other = [e for e in citations if is_cjk_text(e.quote) != (language == "zh")]
+    if other:
+        notices.append((SOURCES_IN_OTHER_LANGUAGE if len(other) == len(citations)
+                        else SOME_SOURCES_IN_OTHER_LANGUAGE)[language])
     return Answer(asked, standalone, text, False, mode, citations, sentences, timings, (), tuple(notices),
                   kind="explanation" if explanation else "factoid", lead=lead, language=language,
                   passages=selection.passages)

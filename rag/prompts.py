@@ -52,3 +52,5 @@ EXPLANATION_LEAD = {
     ("zh", ""): "文档给出了{n}点说明：",
 }
 SOURCES_IN_OTHER_LANGUAGE = {"zh": "来源为英文，下面引用原文。", "en": "The sources are in Chinese; they are quoted as written."}
+SOME_SOURCES_IN_OTHER_LANGUAGE = {"zh": "部分来源为英文，下面引用原文。",
+                                  "en": "Some sources are in Chinese; they are quoted as written."}

@@ -126,3 +126,18 @@ def test_a_chinese_when_question_needs_the_event_it_asks_about(assistant):
     assert assistant.answer("被誉为“中国光纤之父”的赵梓森在哪一年去世？", mode="extractive").refused
     answered = assistant.answer("中国第一根光纤是哪一年诞生的？", mode="extractive")
     assert not answered.refused and "1976" in answered.text
+
+
+@pytest.mark.parametrize("question, notice", [
+    ("苏州工业园区从新加坡引入了什么机制？", "来源为英文，下面引用原文。"),  # every quote is English
+    ("武汉光谷坚守光纤通信多少年？", "部分来源为英文，下面引用原文。"),  # one Chinese quote, one English
+    ("Which laboratory did Zhao Zisen work in, next to a toilet?", "The sources are in Chinese; they are quoted as written."),
+])
+def test_the_reader_is_told_when_quotes_are_in_the_other_language(assistant, question, notice):
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and notice in answer.notices, answer.notices
+
+
+def test_no_language_notice_when_every_quote_is_in_the_readers_language(assistant):
+    answer = assistant.answer("How long did Optics Valley stick to fibre?", mode="extractive")
+    assert not answer.refused and not answer.notices
