@@ -92,6 +92,8 @@ _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w\u2019'-]+")  # capitalised wor
 DEMONYMS = frozenset(
     "chinese american british english european asian african japanese korean german french indian russian "
     "taiwanese singaporean australian canadian italian spanish dutch swiss swedish israeli".split())
+# Chinese measure words that count things ("十首", "三部", "多少家"): a numeral before one is a figure.
+_CLASSIFIERS = "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份"
 _COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
                           r"\b[A-Z][\w\u2019']*(?:'s|\u2019s)? and [A-Z]|比较|区别|不同|相比", re.I)
 
@@ -104,8 +106,8 @@ class Question:
         text: the standalone question.
         language: "zh" when it is written in Chinese, else "en".
         kind: "explanation" (why, how did, what should ...) or "factoid".
-        wants: "quantity", "money", "time", "quote" (a title, headline or slogan), "person" (a name) or "" (no
-            particular answer type).
+        wants: "quantity", "money", "time", "quote" (a title, headline or slogan), "person" (a name),
+            "institution" (a university, institute, lab ...) or "" (no particular answer type).
         years: the years the question names ("in 2024"): evidence for a figure must name them too.
         parts: answer types of every part of a multi-part question ("How many articles, and over
             what period?" -> ("quantity", "duration")); empty for a one-part question.
@@ -200,7 +202,7 @@ def analyse(text: str) -> Question:
     if measured and not counted_token:
         counted_token = (tokenize(measured.group(1)) or [""])[-1]
     # "DeepSeek有多少员工？": what follows 多少 at the end counts (not a unit of time: 多少年 is a duration).
-    counts = re.search(r"多少(?:个|名|位|家|座|所|项|种|条|篇|首|部|件|只|头|张|本|册|支|棵|株|枚|颗|辆|架|艘|间|层|块|根|份)?([\u4e00-\u9fff]{1,6})[？?。！]?\s*$", text)
+    counts = re.search(rf"多少[{_CLASSIFIERS}]?([\u4e00-\u9fff]{{1,6}})[？?。！]?\s*$", text)
     if counts and not counted_token and not re.match(r"[年天月日次倍岁小分秒钱]", counts.group(1)):
         counted_token = (tokenize(counts.group(1)) or [""])[-1]
     asking = _LAST_QUESTION.search(text)
@@ -269,7 +271,8 @@ _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|tw
 # sentence is part of a name, as in "Four Great Ancient Capitals"); Chinese numerals of two or
 # more characters or with a measure word ("一篇" is "an article", not a figure).
 _HAS_QUANTITY = re.compile(r"(?<![A-Za-z\d.,])\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
-                           r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿][个家座所年次位项台名人倍成篇条种款批届轮首部件只头张本册支棵株枚颗辆架艘间层块根份句段章节场期米克吨亩岁天周]")
+                           r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿]"
+                           rf"[{_CLASSIFIERS}年次台人倍成款批届轮句段章节场期米克吨亩岁天周]")
 # Month names are capitalised ("may publish" is not a date), seasons need not be.
 _HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:January|February|March|April|May|June|July|August|September|"
                        r"October|November|December)\b|(?i:\b(?:spring|summer|autumn|winter)\b)|\d{4}\s*\u5e74|"
