@@ -101,6 +101,10 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("How long did Optics Valley stick to fibre?", "factoid"),
     ("How many articles did Jiaohuidian publish, and over what period?", "factoid"),
     ("What is the G60 Science and Innovation Corridor?", "factoid"),
+    # a part played, or how much something matters, is told in several points
+    ("What role have universities played in China's innovation hubs?", "explanation"),
+    ("How important has the digital economy become to Hangzhou?", "explanation"),
+    ("What role does Yang Qi hold at Game Science?", "factoid"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
