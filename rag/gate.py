@@ -137,6 +137,13 @@ def _in_context(sentence) -> str:
     return f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {with_previous(sentence)}"
 
 
+def _written_as_is(question) -> list[str]:
+    """The question's names that Chinese text writes in Latin letters too: with a digit ("G60",
+    "H800") or in capitals ("GDP", "BOE")."""
+    return [name for name in question.names
+            if re.search(r"\d", name) or re.search(r"\b%s\b" % re.escape(name.upper()), question.text)]
+
+
 def _same_language(question, text: str) -> bool:
     return (question.language == "zh") == is_cjk_text(text)
 
@@ -236,7 +243,9 @@ class Gate:
                 and not (question.present and is_projection(s.text))
                 and (coverage(names, f"{s.metadata.get('title', '')} {s.passage}", lambda t: 1.0) == 1.0
                      # an English name a Chinese passage cannot spell, with no known Chinese form
-                     or (not same and question.language == "en" and not question.other_terms))
+                     # (Chinese writes "G60", "GDP" and "BOE" as they are: those it must hold)
+                     or (not same and question.language == "en" and not question.other_terms
+                         and coverage(_written_as_is(question), s.passage, lambda t: 1.0) == 1.0))
                 and names_years(question, s)
                 and (not question.counted or not same or question.counted in tokenize(with_previous(s))
                      or s.similarity >= c.counted_similarity)

@@ -63,6 +63,13 @@ def test_a_plan_does_not_answer_a_question_about_the_present(assistant):
     assert not planned.refused and "80,000" in planned.text
 
 
+def test_a_chinese_passage_must_hold_the_names_chinese_writes_as_they_are(assistant):
+    # The only 2023 sum in yuan is Hefei's, in a Chinese passage that names neither G60 nor
+    # the nine cities; "G60" is written the same in Chinese, so that passage does not answer.
+    answer = assistant.answer("What was the total GDP of the G60 cities in 2023, in yuan?", mode="extractive")
+    assert answer.refused, answer.text
+
+
 def test_a_question_about_a_year_the_documents_do_not_cover_is_refused(assistant):
     # The corpus gives Hefei's rank in 2000 and 2020 only.
     assert assistant.answer("Where did Hefei rank among Chinese cities by GDP in 2010?", mode="extractive").refused
