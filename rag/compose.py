@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks, rarest_name, restates
-from rag.gate import names_years
+from rag.gate import Gate, names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
 from rag.question import DEMONYMS, Question, holds_answer_type, holds_type
@@ -129,13 +129,16 @@ class ExtractiveComposer:
     Args:
         embedder: sentence vectors, for keeping explanation points apart.
         config: tuning constants.
+        multilingual: the multilingual encoder, for checking a figure in the other language is
+            a count of what the question counts (None: not checked).
     """
 
     name = "extractive"
 
-    def __init__(self, embedder, config: AnswerConfig | None = None):
+    def __init__(self, embedder, config: AnswerConfig | None = None, multilingual=None):
         self.embedder = embedder
         self.config = config or AnswerConfig()
+        self.multilingual = multilingual
 
     def run(self, selection: Selection) -> Composition:
         """Compose a quoted answer.
@@ -183,8 +186,11 @@ class ExtractiveComposer:
                 continue
             chosen.append(s)
             words += len(s.text.split())
-        def fits(x):  # holds the kind of answer asked for, for the years asked about
-            return holds_answer_type(question, x.text) and names_years(question, x)
+        gate = Gate(c, self.multilingual)
+
+        def fits(x):  # holds the kind of answer asked for, for the years asked about, on its topic
+            return holds_answer_type(question, x.text) and names_years(question, x) and \
+                (not question.wants or gate.about_the_question(question, x, selection.idf))
 
         if (question.wants or question.years) and not any(fits(x) for x in chosen):
             typed = next((s for s in usable[: c.type_check_sentences] if fits(s)), None)

@@ -37,10 +37,14 @@ class AnswerConfig:
     min_support_coverage: float = 0.45  # ... or this much, when a sentence is close to the question
     support_similarity: float = 0.5  # what "close" means (cosine of the best sentence)
     described_similarity: float = 0.7  # a sentence this close answers "who" without a name ("the security guard patrols ...")
+    counted_word_similarity: float = 0.6  # ... in the other language, a word this close to it (居民 / residents)
     counted_similarity: float = 0.75  # a figure sentence this close need not name what is counted ("firms" / "enterprises")
     min_sentence_coverage: float = 0.5  # the sentence giving a figure or date must hold this much of the topic
-    type_check_sentences: int = 10
-    cross_similarity: float = 0.35  # a figure from a sentence in another language: multilingual cosine  # a figure/date question needs one in this many best sentences
+    type_check_sentences: int = 10  # a figure/date question needs one in this many best sentences
+    # a figure from a sentence in the other language needs this multilingual cosine: a long English
+    # sentence holding many facts scores low against a short Chinese question (0.28 for "... with
+    # about 1.13 million residents according to a 2021 profile" and 苏州工业园区约有多少居民？)
+    cross_similarity: float = 0.25
     # Composer
     extractive_max_sentences: int = 3
     extractive_margin: float = 0.12  # further sentences must score within this of the best one

@@ -106,7 +106,7 @@ class Assistant:
 
     def composer(self, mode: str):
         """The composer for a concrete mode."""
-        extractive = ExtractiveComposer(self.embedder, self.config)
+        extractive = ExtractiveComposer(self.embedder, self.config, self.multilingual_encoder())
         if mode == "extractive":
             return extractive
         return LLMComposer(language_model(self.settings, mode), mode, extractive, self.config)
@@ -213,7 +213,7 @@ class Assistant:
         selection = self.select(standalone, k)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
 
-        decision = Gate(self.config).run(selection)
+        decision = Gate(self.config, self.multilingual_encoder()).run(selection)
         if not decision.answerable:
             timings["generate"] = 0.0
             answer = refusal(asked, mode, selection, decision.reason, _finished(timings, started), notices)

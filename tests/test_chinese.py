@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
+from rag.gate import Gate
 from rag.loaders import LoadError, load
 from rag.multilingual import NameBridge
 from rag.pipeline import Assistant
@@ -126,6 +127,18 @@ def test_a_chinese_when_question_needs_the_event_it_asks_about(assistant):
     assert assistant.answer("被誉为“中国光纤之父”的赵梓森在哪一年去世？", mode="extractive").refused
     answered = assistant.answer("中国第一根光纤是哪一年诞生的？", mode="extractive")
     assert not answered.refused and "1976" in answered.text
+
+
+def test_a_figure_in_english_must_count_what_a_chinese_question_counts(assistant):
+    # "about 25 minutes by high-speed train" is a figure about the park, not a count of residents;
+    # the residents' sentence scores low across languages (a long sentence holding many facts).
+    answer = assistant.answer("苏州工业园区大约有多少居民？", mode="extractive")
+    assert not answer.refused and "1.13 million" in answer.text, answer.text
+    selection = assistant.select("苏州工业园区大约有多少居民？")
+    gate = Gate(assistant.config, assistant.multilingual_encoder())
+    by_text = {s.text: gate.counts_what_is_asked(selection.question, s) for s in selection.sentences}
+    assert [v for t, v in by_text.items() if "1.13 million residents" in t] == [True]
+    assert [v for t, v in by_text.items() if "25 minutes by high-speed train" in t] == [False]
 
 
 @pytest.mark.parametrize("question, notice", [
