@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
-from rag.evidence import Selection, addresses_assistant, asks, rarest_name, restates
+from rag.evidence import Selection, addresses_assistant, asks, leans_on_previous, rarest_name, restates
 from rag.gate import Gate, names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
@@ -24,12 +24,6 @@ from rag.question import DEMONYMS, Question, holds_answer_type, holds_type
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 
-# Openings that point back to something named before: the sentence needs the one before it.
-_NEEDS_CONTEXT = re.compile(
-    r"^\W*(?:it|its|they|their|them|he|she|his|her|these|those|there|such|"
-    r"(?:this|that|the) (?:city|company|province|move|plan|programme|program|policy|firm|park|region|lab|"
-    r"laboratory|model|approach|strategy|government|team|fund|group|place|district|zone|country)|"
-    r"(?:this|that) (?:is|was|has|had|means|meant|shows|showed|made|makes|led))\b|^\W*(?:该|这|此|其|他们|它)", re.I)
 # Openings that link to the sentence before but still read true alone.
 _LINKS_BACK = re.compile(r"^\W*(?:this|that|also|however|but|meanwhile|in addition|moreover|as a result|"
                          r"therefore|yet|still|instead)\b", re.I)
@@ -85,7 +79,7 @@ def with_context(sentence: Sentence) -> Sentence | None:
     would be too long to quote. One that only links back ("However, ...", "This wave of ...") is
     widened the same way when it can be, and otherwise quoted as it is.
     """
-    needs = bool(_NEEDS_CONTEXT.match(sentence.text))
+    needs = bool(leans_on_previous(sentence.text))
     if not needs and not _LINKS_BACK.match(sentence.text):
         return sentence
     base = int(sentence.metadata.get("start", 0))
@@ -252,6 +246,7 @@ class ExtractiveComposer:
                     or restates(question, s.text, c.restatement_novelty):
                 continue
             candidates.append(s)
+        candidates = _subsumed(candidates)
         if not candidates:
             return []
         floor = min(candidates[0].score - c.explanation_margin, c.explanation_floor)
@@ -287,6 +282,20 @@ class ExtractiveComposer:
                 break
             chosen.append(best_i)
         return chosen
+
+
+def _subsumed(candidates: list[Sentence]) -> list[Sentence]:
+    """Candidates without those another one quotes whole: "The group became famous in early 2025,
+    when ..." is quoted with the sentence before it, which names the group; that sentence is no
+    separate point (the two would overlap, and the first one picked would shut the other out).
+    The quote that takes it in keeps the better score of the two. Best first."""
+    def within(x, y):  # x's span lies inside y's, and is not the same span
+        return x.metadata.get("doc_id") == y.metadata.get("doc_id") and y.start <= x.start and x.end <= y.end \
+            and (x.start, x.end) != (y.start, y.end)
+
+    kept = [replace(s, score=max([s.score, *(x.score for x in candidates if within(x, s))]))
+            for s in candidates if not any(within(s, y) for y in candidates)]
+    return sorted(kept, key=lambda s: -s.score)
 
 
 def _too_short(text: str) -> bool:

@@ -22,6 +22,12 @@ _ADDRESSES_ASSISTANT = re.compile(
     r"\bsystem prompt\b|\byou are (?:an?|the) (?:ai|assistant|language model|chatbot)\b|"
     r"\b(?:note|message|instructions?) (?:to|for) (?:the )?(?:ai|assistant|model|chatbot|llm)\b|"
     r"\b(?:always|only) (?:answer|reply|respond)\b|\banswer (?:with|only)\b|忽略.{0,10}(?:指令|提示)", re.I)
+# Openings that point back to something named before: the sentence needs the one before it.
+_NEEDS_CONTEXT = re.compile(
+    r"^\W*(?:it|its|they|their|them|he|she|his|her|these|those|there|such|"
+    r"(?:this|that|the) (?:city|company|province|move|plan|programme|program|policy|firm|park|region|lab|"
+    r"laboratory|model|approach|strategy|government|team|fund|group|place|district|zone|country)|"
+    r"(?:this|that) (?:is|was|has|had|means|meant|shows|showed|made|makes|led))\b|^\W*(?:该|这|此|其|他们|它)", re.I)
 MIN_NEW_WORDS = 4  # a sentence adding this many words of its own to the question's is not a restatement
 # Words that carry a reason, a cause or a means: what an explanation is made of.
 _EXPLANATORY = re.compile(
@@ -86,6 +92,12 @@ def asks(text: str) -> bool:
         return False
     opened = max(text.rfind(q) for q in "\"\u201c\u300c\u300e")
     return opened <= 3
+
+
+def leans_on_previous(text: str) -> bool:
+    """The sentence opens with words pointing back to something named before ("This city ...",
+    "It ...", "The group ..."): it needs the sentence before it."""
+    return bool(_NEEDS_CONTEXT.match(text))
 
 
 def addresses_assistant(text: str) -> bool:
@@ -179,14 +191,16 @@ class EvidenceSelector:
         seen = set()
         for rank, passage in enumerate(passages):
             base = int(passage.metadata.get("start", 0))
+            previous = ""
             for a, b in split_sentences(passage.text):
                 piece = passage.text[a:b]
                 key = (passage.metadata.get("doc_id"), base + a)
                 short = MIN_CJK_SENTENCE_CHARS if re.search(r"[\u3400-\u9fff]", piece) else MIN_SENTENCE_CHARS
+                before, previous = previous, piece
                 if key in seen or len(piece) < short:
                     continue
                 seen.add(key)
-                units.append((piece, passage, rank, base + a, base + b))
+                units.append((piece, passage, rank, base + a, base + b, before))
         if not units:
             return []
         c = self.config
@@ -194,8 +208,12 @@ class EvidenceSelector:
         headings = self.heading_similarities(question, passages) if question.is_explanation else {}
         q_tokens = tokenize(question.text) + list(question.other_terms)
         sentences = []
-        for (text, passage, rank, start, end), sim in zip(units, similarities):
+        for (text, passage, rank, start, end, before), sim in zip(units, similarities):
             overlap = keyword_overlap(q_tokens, text, idf)
+            if before and leans_on_previous(text):
+                # "The group became famous in early 2025, when ...": the group is named in the
+                # sentence before, and the answer quotes the two together (compose.with_context)
+                overlap = max(overlap, keyword_overlap(q_tokens, before + " " + text, idf))
             if (question.language == "zh") != is_cjk_text(text):
                 # Across languages words cannot meet (beyond bridged names): the keyword share
                 # is taken from meaning, so such a sentence is not ranked below every same-language one.

@@ -82,6 +82,17 @@ def test_a_point_that_leans_on_the_sentence_before_it_is_quoted_with_that_senten
     assert not any("three generations of leaders" in c.quote and "Hefei" not in c.quote for c in answer.citations)
 
 
+def test_a_point_naming_its_subject_only_in_the_sentence_before_is_kept(assistant):
+    # "The group became famous in early 2025, when ..." names the Six Little Dragons only in the
+    # sentence before it: its keywords are counted with that sentence, and the point quoted with
+    # it is not shut out by that sentence standing as a point of its own.
+    answer = assistant.answer("Why did the Six Little Dragons become so well known in 2025?", mode="extractive")
+    assert answer.kind == "explanation"
+    assert any("drew global attention" in c.quote for c in answer.citations), answer.text
+    spans = [(c.doc_id, c.start, c.end) for c in answer.citations]
+    assert not any(d == e and a < f and c < b for i, (d, a, b) in enumerate(spans) for (e, c, f) in spans[i + 1:])
+
+
 def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     text = ('The three titles were "Why did DeepSeek appear in Hangzhou?", "Why can\'t Nanjing develop it?" and '
             '"What does Nanjing have?". Next. He asked: \u201cWhy not us?\u201d The city then met. '
