@@ -210,9 +210,10 @@ class EvidenceSelector:
         sentences = []
         for (text, passage, rank, start, end, before), sim in zip(units, similarities):
             overlap = keyword_overlap(q_tokens, text, idf)
-            if before and leans_on_previous(text):
+            if before and leans_on_previous(text) and not re.search(r"[?\uff1f]", before):
                 # "The group became famous in early 2025, when ...": the group is named in the
-                # sentence before, and the answer quotes the two together (compose.with_context)
+                # sentence before, and the answer quotes the two together (compose.with_context);
+                # a sentence after a question or a quoted one ("titled "Why ...?"") inherits nothing
                 overlap = max(overlap, keyword_overlap(q_tokens, before + " " + text, idf))
             if (question.language == "zh") != is_cjk_text(text):
                 # Across languages words cannot meet (beyond bridged names): the keyword share
