@@ -15,11 +15,20 @@ export ANONYMIZED_TELEMETRY := False
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# CPU torch first (it is on this disk; a plain `torch` would pull a multi-GB CUDA build),
-# then the project with pinned versions. Re-runs only when pyproject or the pins change.
+# llama.cpp is built from source. Built for every instruction set of the building CPU (its default,
+# GGML_NATIVE) it crashed on an AVX-512 machine (general protection fault in libggml-cpu on a
+# 300-token prompt), so it is built for AVX2, and never taken from pip's wheel cache, which may hold
+# such a native build.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
+
+# CPU torch first (it is on this disk; a plain `torch` would pull a multi-GB CUDA build), the
+# portable llama.cpp build, then the project with pinned versions. Re-runs only when pyproject or
+# the pins change.
 $(VENV)/.setup-stamp: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --upgrade pip
 	$(BIN)/python -c "import torch" 2>/dev/null || $(PIP) install torch==2.13.0
+	test -f $(VENV)/.llama-avx2 || (CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install --no-cache-dir \
+		--force-reinstall -c constraints.txt 'llama-cpp-python[server]' && touch $(VENV)/.llama-avx2)
 	$(PIP) install -c constraints.txt -e '.[llm]'
 	touch $@
 
