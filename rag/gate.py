@@ -245,10 +245,12 @@ class Gate:
                      or (not same and s.similarity >= c.support_similarity))
                 and not (question.present and is_projection(s.text))
                 and (coverage(names, f"{s.metadata.get('title', '')} {s.passage}", lambda t: 1.0) == 1.0
-                     # an English name a Chinese passage cannot spell, with no known Chinese form
-                     # (Chinese writes "G60", "GDP" and "BOE" as they are: those it must hold)
-                     or (not same and question.language == "en" and not question.other_terms
-                         and coverage(_written_as_is(question), s.passage, lambda t: 1.0) == 1.0))
+                     # a Chinese passage holds an English question's names in their known Chinese
+                     # form (合肥) and those Chinese writes as they are ("G60", "GDP", "BOE"); it
+                     # cannot spell the others
+                     or (not same and question.language == "en"
+                         and coverage(_written_as_is(question), s.passage, lambda t: 1.0) == 1.0
+                         and coverage(question.other_terms, s.passage, lambda t: 1.0) == 1.0))
                 and names_years(question, s)
                 and self.counts_what_is_asked(question, s)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)

@@ -269,10 +269,11 @@ def part_terms(text: str) -> tuple[tuple[str, ...], ...]:
 
 _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
                  r"thousand|million|billion|trillion|half|dozen")
-# Digits not glued to Latin letters ("G60", "H800" are names); English number words ("one" mostly means "a"; a capitalised number word inside a
+# Digits not glued to Latin letters ("G60", "H800" are names) nor opening with a zero ("香港01" is
+# the outlet HK01); English number words ("one" mostly means "a"; a capitalised number word inside a
 # sentence is part of a name, as in "Four Great Ancient Capitals"); Chinese numerals of two or
 # more characters or with a measure word ("一篇" is "an article", not a figure).
-_HAS_QUANTITY = re.compile(r"(?<![A-Za-z\d.,])\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
+_HAS_QUANTITY = re.compile(r"(?<![A-Za-z\d.,])(?!0\d)\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
                            r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿]"
                            rf"[{_CLASSIFIERS}年次台人倍成款批届轮句段章节场期米克吨亩岁天周]")
 # Month names are capitalised ("may publish" is not a date), seasons need not be.

@@ -70,6 +70,19 @@ def test_a_chinese_passage_must_hold_the_names_chinese_writes_as_they_are(assist
     assert answer.refused, answer.text
 
 
+def test_an_english_question_is_answered_by_a_chinese_passage_naming_the_place_in_chinese(assistant):
+    # Hefei's 2024 GDP is given only in Chinese, as 合肥 (the name bridge's form of Hefei).
+    answer = assistant.answer("What was Hefei's GDP in 2024?", mode="extractive")
+    assert not answer.refused and "13507.7" in answer.text, answer.text
+
+
+def test_a_number_with_a_leading_zero_is_part_of_a_name_not_a_figure():
+    from rag.question import has_quantity
+
+    assert not has_quantity("香港01的评论注意到")  # the Hong Kong outlet HK01
+    assert has_quantity("合肥GDP达13507.7亿元") and has_quantity("0.5 percent")
+
+
 def test_a_question_about_a_year_the_documents_do_not_cover_is_refused(assistant):
     # The corpus gives Hefei's rank in 2000 and 2020 only.
     assert assistant.answer("Where did Hefei rank among Chinese cities by GDP in 2010?", mode="extractive").refused
