@@ -79,7 +79,7 @@ def with_context(sentence: Sentence) -> Sentence | None:
     would be too long to quote. One that only links back ("However, ...", "This wave of ...") is
     widened the same way when it can be, and otherwise quoted as it is.
     """
-    needs = bool(leans_on_previous(sentence.text))
+    needs = leans_on_previous(sentence.text)
     if not needs and not _LINKS_BACK.match(sentence.text):
         return sentence
     base = int(sentence.metadata.get("start", 0))

@@ -15,8 +15,9 @@ nearby facts. The gate refuses when
 - a factoid naming a year finds no sentence naming that year.
 
 Across languages words cannot meet beyond names: an English question's topic in a Chinese
-passage is only its names' share, and a sentence in the other language counts when it is close
-in meaning.
+passage is only its names' share (in their Chinese form, or as Chinese writes them: "G60"), a
+sentence in the other language counts when it is close in meaning, and what a question counts
+(居民) is found there by word vectors in the multilingual space ("residents").
 """
 
 from __future__ import annotations
@@ -276,8 +277,10 @@ class Gate:
         context = with_previous(sentence)
         if _same_language(question, sentence.text):
             return question.counted in tokenize(context) or sentence.similarity >= c.counted_similarity
+        if self.multilingual is None:
+            return True  # nothing to compare words across languages with
         words = [w for w in dict.fromkeys(tokenize(context)) if not w.isdigit()]
-        if self.multilingual is None or not words:
-            return self.multilingual is None
+        if not words:
+            return False
         vectors = self.multilingual.encode_cached([question.counted, *words])
         return float((vectors[1:] @ vectors[0]).max()) >= c.counted_word_similarity
