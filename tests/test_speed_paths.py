@@ -507,3 +507,74 @@ def test_multilingual_encoder_without_a_quick_copy_loads_the_package_way(tmp_pat
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     assert np.array_equal(load_use(1, blocked).encode(USE_TEXTS[:2]), expected)
+
+
+# ---- the int8 encoder, one text per run ---------------------------------------------------------------
+CORPUS_SENTENCES = ["Hangzhou iterated its digital-economy policies six times in ten years.",
+                    "Wuhan's Optics Valley stuck to optical fiber communication for twenty years.",
+                    "Hefei's government invested in BOE, NIO and other companies.",
+                    "深度求索（DeepSeek）在杭州成立。", "Suzhou Industrial Park borrowed Singapore's mechanisms.",
+                    "word " * 300]
+
+
+def test_int8_vectors_are_the_texts_own_and_close_to_float32(embedder):
+    """The default encoder runs int8 weights; a text's vector is the same whatever it is encoded
+    with (dynamic quantisation scales each run's activations, so batching would change it), and
+    close to the float32 vector; the nearest sentence to each question is the same in both."""
+    from rag.embeddings import Embedder
+
+    assert embedder.runner.int8 and embedder.label.endswith(", int8")
+    together = embedder.encode(CORPUS_SENTENCES + SENTENCES[:30])
+    alone = np.vstack([embedder.encode([text]) for text in CORPUS_SENTENCES])
+    assert np.array_equal(together[:len(CORPUS_SENTENCES)], alone)
+    exact = Embedder("", embedder.cache_dir, precision="float32")
+    assert not exact.runner.int8 and ", int8" not in exact.label
+    full = exact.encode(CORPUS_SENTENCES)
+    assert float(np.sum(alone * full, axis=1).min()) > 0.97
+    questions = ["How long did Optics Valley stick to fibre?", "What did Suzhou take from Singapore?",
+                 "How often did Hangzhou revise its digital economy policy?"]
+    assert list(np.argmax(embedder.encode(questions) @ alone.T, axis=1)) == \
+        list(np.argmax(exact.encode(questions) @ full.T, axis=1)) == [1, 4, 0]
+
+
+def test_int8_export_that_fails_its_check_is_remembered_and_float32_runs(embedder, tmp_path, monkeypatch):
+    """Quantised weights whose vectors stray from float32's are not used: the float32 export runs,
+    the failure is remembered beside it, and the label says float32."""
+    import shutil
+
+    import rag.embeddings
+    from rag.embeddings import INT8_FILE, Embedder, export_folder
+
+    source = export_folder(embedder.model_path, embedder.cache_dir)
+    target = export_folder(embedder.model_path, tmp_path)
+    target.mkdir(parents=True)
+    for name in ("encoder.json", "model.onnx", "tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(source / name, target / name)
+    monkeypatch.setattr(rag.embeddings, "INT8_MIN_COSINE", 1.01)  # no int8 vector can pass
+    strict = Embedder("", tmp_path)
+    assert not strict.runner.int8 and ", int8" not in strict.label
+    assert (target / (INT8_FILE + ".failed")).exists() and not (target / INT8_FILE).exists()
+    assert [p.name for p in target.iterdir() if ".part-" in p.name] == []
+    monkeypatch.undo()
+    assert not Embedder("", tmp_path).runner.int8  # remembered: not quantised again
+    (target / (INT8_FILE + ".failed")).unlink()
+    assert Embedder("", tmp_path).runner.int8 and (target / INT8_FILE).exists()
+
+
+def test_a_wrong_precision_setting_is_one_line(tmp_path):
+    result = run_rag("status", env=clean_environment(RAG_DATA_DIR=tmp_path, RAG_EMBED_PRECISION="int4"), timeout=120)
+    assert_one_line_error(result, "RAG_EMBED_PRECISION='int4'", 2)
+
+
+def test_multilingual_encoding_in_parts_side_by_side_gives_the_serial_vectors():
+    """Many texts are encoded in interleaved parts on one thread per core: the rows come back in
+    their order and equal the one-call vectors."""
+    from rag.multilingual import PARALLEL_MIN_TEXTS, MultilingualEncoder
+
+    texts = [f"{t} ({i})" for i, t in enumerate((USE_TEXTS + CORPUS_SENTENCES) * 6)]
+    assert len(texts) >= PARALLEL_MIN_TEXTS
+    encoder = MultilingualEncoder()
+    serial = np.vstack([encoder.model.encode(texts[i:i + 5]) for i in range(0, len(texts), 5)])
+    parallel = encoder.encode(texts)
+    assert encoder._pool is not None  # the parts did run side by side
+    assert parallel.shape == serial.shape and float(abs(parallel - serial).max()) < 1e-5

@@ -120,13 +120,14 @@ def _plain_embeddings(settings: Settings):
 
 def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label: str, langchain: bool,
                    repeats: int = 1) -> tuple[dict, Settings]:
-    """Ingest ``folder`` into fresh indexes, encode the same texts raw, and (optionally) give the
+    """Ingest ``folder`` into fresh indexes, encode the same texts raw (with the embedder alone, and
+    with both encoders ingest runs: the embedder and the multilingual one), and (optionally) give the
     same chunks to the plain LangChain pipeline (``Chroma.from_documents`` with the same model on
     sentence-transformers, as a LangChain user would build it), ``repeats`` times.
 
-    The three runs of a repeat go in rotating order, so none always comes first. Each repeat
-    gives the ratios ingest / raw encode and ingest / LangChain; the row holds their medians and
-    spread (min-max).
+    The runs of a repeat go in rotating order, so none always comes first. Each repeat gives the
+    ratios ingest / raw encode, ingest / both encoders and ingest / LangChain; the row holds their
+    medians and spread (min-max).
 
     Args:
         settings: program settings (the index goes under ``work``).
@@ -166,12 +167,21 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
         embedder.encode(chunks[1])
         return time.perf_counter() - started
 
+    def raw_both(r):  # both encoders ingest runs, and nothing else
+        from rag.multilingual import get_encoder
+
+        started, multilingual = time.perf_counter(), get_encoder()
+        embedder.encode(chunks[1])
+        if multilingual is not None:
+            multilingual.encode(chunks[1])
+        return time.perf_counter() - started
+
     def baseline(r):
         seconds = langchain_from_documents(plain, *chunks, work / f"langchain-{r}")
         shutil.rmtree(work / f"langchain-{r}", ignore_errors=True)
         return seconds
 
-    steps = {"ingest": ingest, "raw": raw, **({"langchain": baseline} if langchain else {})}
+    steps = {"ingest": ingest, "raw": raw, "raw_both": raw_both, **({"langchain": baseline} if langchain else {})}
     names = list(steps)  # the first repeat starts with ingest: the others need its chunks
     for r in range(max(1, repeats)):
         done = {}
@@ -180,17 +190,19 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
             if chunks is None:
                 chunks = _ingested_chunks(first)
         (seconds, report), count = done["ingest"], len(chunks[0])
-        runs.append({"ingest": seconds, "raw": done["raw"], "langchain": done.get("langchain"),
-                     "chunks": report.chunks_embedded})
+        runs.append({"ingest": seconds, "raw": done["raw"], "raw_both": done["raw_both"],
+                     "langchain": done.get("langchain"), "chunks": report.chunks_embedded})
         if report.chunks_embedded != count:
             raise RagError(f"ingest embedded {report.chunks_embedded} chunks, the index holds {count}")
     rate = [r["chunks"] / r["ingest"] for r in runs]
     raw_rate = [r["chunks"] / r["raw"] for r in runs]
     vs_raw = median_spread([a / b for a, b in zip(rate, raw_rate)])
+    vs_both = median_spread([r["raw_both"] / r["ingest"] for r in runs])
     row = {"corpus": label, "files": report.count("added"), "chunks": report.chunks_embedded, "runs": len(runs),
            "seconds": median_spread([r["ingest"] for r in runs], 2)[0],
            "chunks_per_s": median_spread(rate, 1)[0], "raw_encode_chunks_per_s": median_spread(raw_rate, 1)[0],
            "ingest_vs_raw_encode": vs_raw[0], "ingest_vs_raw_encode_spread": list(vs_raw[1:]),
+           "ingest_vs_both_encoders": vs_both[0], "ingest_vs_both_encoders_spread": list(vs_both[1:]),
            "langchain_chunks_per_s": None, "ingest_vs_langchain": None, "ingest_vs_langchain_spread": None}
     if langchain:
         lc_rate = [r["chunks"] / r["langchain"] for r in runs]
