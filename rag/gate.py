@@ -26,9 +26,9 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
-from rag.evidence import Selection, asks
-from rag.question import figure_near, holds_answer_type, is_projection
-from rag.text import is_cjk_text, split_sentences, tokenize
+from rag.evidence import Selection, asks, leans_on_previous
+from rag.question import asks_for_a_person, figure_near, holds_answer_type, is_projection
+from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ def _matches(term: str, present: set[str], stems: set[str]) -> bool:
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'-]*)+")
+_LOWER_RUN = re.compile(r"\b[a-z]+(?:\s+[a-z]+){2,}\b")
 _VERSION = re.compile(r"(?<=[a-z])(?:v?\d+(?:\.\d+)*)$")
 
 
@@ -80,6 +81,14 @@ def initialisms(text: str) -> set[str]:
         for i in range(len(initials)):
             for j in range(i + 2, min(len(initials), i + 6) + 1):
                 found.add(initials[i:j])
+    # a title or measure in lower case, three or four content words in a row: "chief technology
+    # officer" is a reader's "CTO", "gross domestic product" their "GDP"
+    for run in _LOWER_RUN.finditer(text):
+        words = run.group(0).split()
+        for i in range(len(words)):
+            for j in (i + 3, i + 4):
+                if j <= len(words) and not STOPWORDS.intersection(words[i:j]):
+                    found.add("".join(w[0] for w in words[i:j]))
     return found
 
 
@@ -253,6 +262,12 @@ class Gate:
                          and coverage(_written_as_is(question), s.passage, lambda t: 1.0) == 1.0
                          and coverage(question.other_terms, s.passage, lambda t: 1.0) == 1.0))
                 and names_years(question, s)
+                # a person's role is said of what the question names, in the sentence itself (or
+                # the one before, when it points back: "Its CTO is ..."): Unitree's CTO is not named
+                # in a sentence on DEEP Robotics, though its section names Unitree too
+                and (not asks_for_a_person(question)
+                     or coverage(names, with_previous(s) if leans_on_previous(s.text) else s.text,
+                                 lambda t: 1.0) == 1.0)
                 and self.counts_what_is_asked(question, s)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
                      or figure_near(question.counted, s.text))

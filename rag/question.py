@@ -50,6 +50,26 @@ _WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b", re.I)
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |for )?[A-Z][a-z]+)+\b")
 _CALENDAR = frozenset("january february march april may june july august september october november december "
                       "monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter".split())
+# "Who is the director of ...?", "Who co-founded ...?": a role only a person holds. Its answer is a
+# person's name, not a body's or a place's ("the Institute of Physics", "Hefei High-tech Zone"), and it
+# is said of what the question names (Unitree's CTO is not DEEP Robotics' CTO).
+_PERSON_ROLE_Q = re.compile(r"\b(?:director|ceo|cto|cfo|chief [a-z]+ officer|founders?|co-?found(?:ed|er|ers)?|"
+                            r"found(?:ed|s)|chair(?:man|woman|person)?|president|mayor|governor|secretary|"
+                            r"head(?:s|ed)?|boss|dean|professor|inventor|father|mother|wife|husband|son|daughter)\b",
+                            re.I)
+_PLACES = frozenset("""beijing shanghai tianjin chongqing hangzhou nanjing suzhou wuxi ningbo hefei wuhan shenzhen
+    guangzhou dongguan foshan zhuhai hong kong macao chengdu changsha zhengzhou qingdao xiamen fuzhou jinan shenyang
+    dalian harbin kunming guiyang songjiang guangming songshan xiong zhejiang jiangsu anhui hubei guangdong fujian
+    shandong sichuan henan hunan singapore america american united states europe european asia silicon
+    yangtze pearl greater zhongguancun""".split())
+# Words of a body's or a place's name, never of a person's.
+_NOT_A_PERSON = frozenset("""institute institutes academy sciences science university college school laboratory lab
+    labs park road street avenue zone district city province county town village lake river mountain valley bay
+    delta island company group corporation corp inc ltd technology technologies tech robotics bank fund capital
+    government committee party daily news times post review press association center centre ministry bureau
+    council office store app model network foundation society museum hospital airport station port
+    festival gala prize award program programme project plan initiative league team club studio games
+    industrial innovation development economic economy national international china chinese""".split())
 # "At which university ...?": in English an institution's name, or its description, says what it is
 # ("Zhejiang University", "the Institute of Physics", "a makeshift laboratory"): the answer holds that word.
 _INSTITUTION_Q = re.compile(r"\b(?:which|what) (?:[\w-]+ )?(university|institute|college|school|laboratory|lab|hospital|"
@@ -376,8 +396,23 @@ def holds_answer_type(question: Question, text: str) -> bool:
 
 def names_someone_new(question: Question, text: str) -> bool:
     """Does ``text`` hold a name of two or more capitalised words that the question does not
-    already give (a Chinese text cannot be judged by capitals: True)?"""
+    already give (a Chinese text cannot be judged by capitals: True)? When the question asks for
+    a role only a person holds (see :func:`asks_for_a_person`), a body's or a place's name does not
+    count."""
     if is_cjk_text(text):
         return True
     known = set(question.names) | _CALENDAR
-    return any(set(tokenize(m.group(0))) - known for m in _FULL_NAME.finditer(text))
+    person = asks_for_a_person(question)
+    for m in _FULL_NAME.finditer(text):
+        if not set(tokenize(m.group(0))) - known:
+            continue
+        words = {w.lower() for w in re.split(r"[ -]", m.group(0))}
+        if not person or not (words & _NOT_A_PERSON or words & _PLACES or text[m.end():m.end() + 1] == "-"):
+            return True  # a person's name holds no body's or place's word, nor opens a compound ("High-tech")
+    return False
+
+
+def asks_for_a_person(question: Question) -> bool:
+    """Does the question ask who holds a role only a person holds ("Who is the director of ...?",
+    "Who co-founded ...?")?"""
+    return question.wants == "person" and question.language == "en" and bool(_PERSON_ROLE_Q.search(question.text))
