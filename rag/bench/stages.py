@@ -125,9 +125,10 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
     same chunks to the plain LangChain pipeline (``Chroma.from_documents`` with the same model on
     sentence-transformers, as a LangChain user would build it), ``repeats`` times.
 
+    Each repeat also ingests without the multilingual channel, for the time ingest spends on it.
     The runs of a repeat go in rotating order, so none always comes first. Each repeat gives the
-    ratios ingest / raw encode, ingest / both encoders and ingest / LangChain; the row holds their
-    medians and spread (min-max).
+    ratios ingest / raw encode, ingest / both encoders, ingest time / time without the channel and
+    ingest / LangChain; the row holds their medians and spread (min-max).
 
     Args:
         settings: program settings (the index goes under ``work``).
@@ -162,6 +163,15 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
             raise RagError(f"ingest failed for {report.failed[0].doc_id}: {report.failed[0].reason}")
         return seconds, report
 
+    def english_only(r):  # ingest without the multilingual channel: what the channel costs
+        ingester = Ingester(first.replace(data_dir=work / f"data-english-{r}"), embedder=embedder)
+        ingester.multilingual = None
+        started = time.perf_counter()
+        ingester.run([folder])
+        seconds = time.perf_counter() - started
+        shutil.rmtree(work / f"data-english-{r}", ignore_errors=True)
+        return seconds
+
     def raw(r):
         started = time.perf_counter()
         embedder.encode(chunks[1])
@@ -181,7 +191,8 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
         shutil.rmtree(work / f"langchain-{r}", ignore_errors=True)
         return seconds
 
-    steps = {"ingest": ingest, "raw": raw, "raw_both": raw_both, **({"langchain": baseline} if langchain else {})}
+    steps = {"ingest": ingest, "raw": raw, "raw_both": raw_both, "english_only": english_only,
+             **({"langchain": baseline} if langchain else {})}
     names = list(steps)  # the first repeat starts with ingest: the others need its chunks
     for r in range(max(1, repeats)):
         done = {}
@@ -191,6 +202,7 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
                 chunks = _ingested_chunks(first)
         (seconds, report), count = done["ingest"], len(chunks[0])
         runs.append({"ingest": seconds, "raw": done["raw"], "raw_both": done["raw_both"],
+                     "english_only": done["english_only"],
                      "langchain": done.get("langchain"), "chunks": report.chunks_embedded})
         if report.chunks_embedded != count:
             raise RagError(f"ingest embedded {report.chunks_embedded} chunks, the index holds {count}")
@@ -198,11 +210,13 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
     raw_rate = [r["chunks"] / r["raw"] for r in runs]
     vs_raw = median_spread([a / b for a, b in zip(rate, raw_rate)])
     vs_both = median_spread([r["raw_both"] / r["ingest"] for r in runs])
+    channel = median_spread([r["ingest"] / r["english_only"] for r in runs])
     row = {"corpus": label, "files": report.count("added"), "chunks": report.chunks_embedded, "runs": len(runs),
            "seconds": median_spread([r["ingest"] for r in runs], 2)[0],
            "chunks_per_s": median_spread(rate, 1)[0], "raw_encode_chunks_per_s": median_spread(raw_rate, 1)[0],
            "ingest_vs_raw_encode": vs_raw[0], "ingest_vs_raw_encode_spread": list(vs_raw[1:]),
            "ingest_vs_both_encoders": vs_both[0], "ingest_vs_both_encoders_spread": list(vs_both[1:]),
+           "ingest_time_vs_english_only": channel[0], "ingest_time_vs_english_only_spread": list(channel[1:]),
            "langchain_chunks_per_s": None, "ingest_vs_langchain": None, "ingest_vs_langchain_spread": None}
     if langchain:
         lc_rate = [r["chunks"] / r["langchain"] for r in runs]
