@@ -40,7 +40,7 @@ class AnswerConfig:
     counted_word_similarity: float = 0.6  # ... in the other language, a word this close to it (居民 / residents)
     counted_similarity: float = 0.75  # a figure sentence this close need not name what is counted ("firms" / "enterprises")
     min_sentence_coverage: float = 0.5  # the sentence giving a figure or date must hold this much of the topic
-    type_check_sentences: int = 10  # a figure/date question needs one in this many best sentences
+    type_check_sentences: int = 15  # a figure/date question needs one in this many best sentences (10: dev -1)
     # a figure from a sentence in the other language needs this multilingual cosine: a long English
     # sentence holding many facts scores low against a short Chinese question (0.28 for "... with
     # about 1.13 million residents according to a 2021 profile" and 苏州工业园区约有多少居民？)
