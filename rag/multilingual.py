@@ -243,6 +243,9 @@ class NativeTokenizer:
     The library takes 0.34 s to read the model, which a first question cannot wait for: it is
     read on a thread of its own, and until it is read and has given the package's pieces on every
     probe text, the package's tokenizer runs. Both give the same ids, so nothing else changes.
+    The thread is not a daemon: a daemon thread still inside the C++ library when the
+    interpreter exits aborts the process ("terminate called without an active exception"), which
+    a short ``rag ingest`` did; the interpreter now waits for the read (at most 0.34 s) instead.
 
     Args:
         python: the package's own tokenizer; it also tokenizes a text with no pieces (the port
@@ -253,7 +256,7 @@ class NativeTokenizer:
     def __init__(self, python, model_file: Path):
         self.python = python
         self.processor = None
-        self._loading = threading.Thread(target=self._load, args=(str(model_file),), daemon=True,
+        self._loading = threading.Thread(target=self._load, args=(str(model_file),), daemon=False,
                                          name="rag-sentencepiece")
         self._loading.start()
 
