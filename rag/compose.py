@@ -202,6 +202,11 @@ class ExtractiveComposer:
             if len(chosen) >= c.extractive_max_sentences:
                 break
             chosen.append(missing)
+        if (question.wants or question.years) and not question.parts:
+            # "How large is the budget?": the sentence giving the sum comes first, the rest after it
+            answering = [x for x in chosen if fits(x)]
+            if answering:
+                return _reading_order(answering) + _reading_order([x for x in chosen if not fits(x)])
         return _reading_order(chosen)
 
     @staticmethod

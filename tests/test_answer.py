@@ -175,6 +175,7 @@ def test_a_sum_given_after_the_sentence_naming_its_subject_is_found(assistant):
     answered = assistant.answer("How much money does the Songshan Lake Materials Laboratory have to spend?",
                                 mode="extractive")
     assert not answered.refused and "billion yuan" in answered.text, answered.text  # sources differ: 12 or 5
+    assert "billion yuan" in answered.text.split("[1]")[0], answered.text  # the answering sentence leads
 
 
 def test_a_persons_role_is_said_of_what_the_question_names(assistant):
