@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import asks_for_a_person, figure_near, holds_answer_type, is_projection
+from rag.question import asks_for_a_person, figure_near, holds_answer_type, is_a_body_word, is_projection
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
 
@@ -105,6 +105,25 @@ def coverage(terms, text: str, idf) -> float:
     found = [t for t in terms
              if _matches(t, present, stems) or _VERSION.sub("", t) in short or _in_chinese(t, text)]
     return sum(idf(t) for t in found) / total if total else 1.0
+
+
+# A multi-word name: capitalised words, "of" or "and" between them, and the place or body that
+# owns it ("Dongguan's Songshan Lake Materials Laboratory").
+_MULTI_WORD_NAME = re.compile(r"\b[A-Z][\w-]*(?:(?:['’]s)?\s+(?:(?:of|and|for)\s+)?[A-Z][\w-]*)+")
+
+
+def names_or_refers_to(question, names, text: str) -> bool:
+    """Does ``text`` name all of the question's ``names``, or refer to a multi-word name by the
+    body's word that ends it ("the laboratory's board" for "Songshan Lake Materials Laboratory")?
+    Its passage must name them in full; the caller checks that."""
+    if coverage(names, text, lambda t: 1.0) == 1.0:
+        return True
+    missing = {t for t in names if t not in set(tokenize(text))}
+    for match in _MULTI_WORD_NAME.finditer(question.text):
+        head = match.group(0).split()[-1]
+        if is_a_body_word(head) and re.search(r"\bthe\s+" + re.escape(head) + r"\b", text, re.I):
+            missing -= set(tokenize(match.group(0)))
+    return not missing
 
 
 def with_previous(sentence) -> str:
@@ -223,7 +242,8 @@ class Gate:
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         on_topic = [s for s in sentences[:c.type_check_sentences] if self.about_the_question(question, s, idf)]
         if not any(holds_answer_type(question, s.text)
-                   or (question.wants == "person" and s.similarity >= c.described_similarity) for s in on_topic):
+                   or (question.wants == "person" and not asks_for_a_person(question)
+                       and s.similarity >= c.described_similarity) for s in on_topic):
             what = {"quantity": "figure", "money": "sum", "time": "date", "person": "name",
                     "institution": "name"}[question.wants]
             when = f" in {', '.join(question.years)}" if question.years else ""
@@ -266,8 +286,8 @@ class Gate:
                 # the one before, when it points back: "Its CTO is ..."): Unitree's CTO is not named
                 # in a sentence on DEEP Robotics, though its section names Unitree too
                 and (not asks_for_a_person(question)
-                     or coverage(names, with_previous(s) if leans_on_previous(s.text) else s.text,
-                                 lambda t: 1.0) == 1.0)
+                     or names_or_refers_to(question, names,
+                                           with_previous(s) if leans_on_previous(s.text) else s.text))
                 and self.counts_what_is_asked(question, s)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
                      or figure_near(question.counted, s.text))

@@ -412,6 +412,11 @@ def names_someone_new(question: Question, text: str) -> bool:
     return False
 
 
+def is_a_body_word(word: str) -> bool:
+    """Is ``word`` one that ends a body's or a place's name ("Laboratory", "Company", "Park")?"""
+    return word.lower() in _NOT_A_PERSON
+
+
 def asks_for_a_person(question: Question) -> bool:
     """Does the question ask who holds a role only a person holds ("Who is the director of ...?",
     "Who co-founded ...?")?"""

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from rag.condense import condense_rule
-from rag.gate import coverage
+from rag.gate import coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.pipeline import Assistant
 from rag.question import analyse, has_money, has_quantity, has_time, holds_answer_type, part_terms
@@ -184,6 +184,21 @@ def test_a_persons_role_is_said_of_what_the_question_names(assistant):
     assert refused.refused, refused.text
     answered = assistant.answer("Who is the CTO of DEEP Robotics?", mode="extractive")
     assert not answered.refused and "Li Chao" in answered.text, answered.text
+    # The sentence closest to the question names only the co-founder the question gives: being
+    # close in meaning is no name.
+    alone = assistant.answer("Who co-founded Origin Quantum with Guo Guangcan?", mode="extractive")
+    assert alone.refused, alone.text
+
+
+@pytest.mark.parametrize("text, named", [
+    ("The academician Wang Enge chairs the laboratory's board.", True),  # "the laboratory" refers back
+    ("The academician Wang Enge chairs the board.", False),
+    ("Wang Enge chairs the Dongguan laboratory board.", False),  # no "the laboratory": a laboratory
+    ("Wang Enge chairs the board of Dongguan's Songshan Lake Materials Laboratory.", True),
+])
+def test_a_role_may_be_said_of_a_body_named_by_its_last_word(text, named):
+    question = analyse("Who heads the board of Dongguan's Songshan Lake Materials Laboratory?")
+    assert names_or_refers_to(question, set(question.names), text) is named
 
 
 @pytest.mark.parametrize("question, text, holds", [
