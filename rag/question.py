@@ -85,7 +85,10 @@ _MEASURE_Q = re.compile(
     r"velocity|rate|temperature|density|capacity|voltage|energy|power|distance|area|volume|frequency|precision|age|"
     r"diameter|radius|altitude|elevation|pressure|wavelength|yield|output|lifespan)\b"
     r"(?=\s+(?:of|in|for|at|on|by|does|do|did|is|was|are|were|has|have|had|can|could|will|would|to)\b|\s*[?,]|$)", re.I)
-_QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|titled|headlined)\b|标题|口号|题为", re.I)
+_QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|titled|headlined)\b|标题|口号|题为"
+                      # "Which three articles did ... publish?" asks for their titles
+                      r"|\b(?:which|what)\s+(?:(?:two|three|four|five|six|\d+)\s+)?(?:articles|essays|editorials"
+                      r"|commentaries|columns|reports|books|poems|songs|films)\b", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
                      r"什么时候|哪一?年|何时|哪个月|哪一天", re.I)
 _EXPLANATION_Q = re.compile(

@@ -190,6 +190,12 @@ def test_a_persons_role_is_said_of_what_the_question_names(assistant):
     assert alone.refused, alone.text
 
 
+def test_asking_which_articles_gets_their_titles(assistant):
+    assert analyse("Which two books did she write?").wants == "quote"
+    answered = assistant.answer("What three articles did the Jiaohuidian app publish in two days?", mode="extractive")
+    assert "Why Did DeepSeek Appear in Hangzhou?" in answered.text, answered.text  # not only that it published
+
+
 @pytest.mark.parametrize("text, named", [
     ("The academician Wang Enge chairs the laboratory's board.", True),  # "the laboratory" refers back
     ("The academician Wang Enge chairs the board.", False),
