@@ -174,9 +174,14 @@ until up very was wasn't we were weren't what what's when where which while who 
 your yours yourself yourselves according article documents document say says said tell told does doing did
 """.split())
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'\u2019][a-z0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]+")
+_TOKEN_ANY_CASE = re.compile(_TOKEN.pattern, re.I)
 
 
-TOKENIZER_VERSION = "2"  # bump when tokens change: persisted keyword indexes are keyed on it
+TOKENIZER_VERSION = "3"  # bump when tokens change: persisted keyword indexes are keyed on it
+
+# An acronym as written ("AI", "US", "IT", "BOE"): kept as it is, neither a stopword nor lemmatised
+# (simplemma reads "AI" as a form of "be" and "US" as "we").
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,4}(?:['\u2019]s)?")
 
 # Chinese function words and question words: never keywords.
 CHINESE_STOPWORDS = frozenset("""
@@ -271,14 +276,25 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
         The tokens in order.
     """
     tokens: list[str] = []
-    for match in _TOKEN.finditer(text.lower()):
-        token = match.group()
+    for match in _TOKEN_ANY_CASE.finditer(text):
+        written = match.group()
+        token = written.lower()
         if is_cjk(token[0]):
             tokens.extend(chinese_words(token))
+            continue
+        if _ACRONYM.fullmatch(written):
+            tokens.append(normalize_acronym(written))
             continue
         if not keep_stopwords and token.replace("\u2019", "'") in STOPWORDS:
             continue
         tokens.append(normalize_token(token))
         if "-" in token:  # "three-pronged" also counts as "three" and "pronged"
-            tokens.extend(normalize_token(p) for p in token.split("-") if p and p not in STOPWORDS)
+            tokens.extend(normalize_acronym(p) if _ACRONYM.fullmatch(p) else normalize_token(p)
+                          for p in written.split("-") if p and p.lower() not in STOPWORDS)
     return tokens
+
+
+def normalize_acronym(written: str) -> str:
+    """An acronym's token: lower-cased, without a possessive ("AI's" -> "ai")."""
+    token = written.lower().replace("\u2019", "'")
+    return token[:-2] if token.endswith("'s") else token

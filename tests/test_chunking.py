@@ -91,3 +91,11 @@ def test_tokenize_lemmatises_plurals_and_irregular_verbs():
     # simplemma lemmas; spelling variants (fibre/fiber) are left to the embeddings.
     assert tokenize("Optics Valley stuck to fibre") == ["optics", "valley", "stick", "fibre"]
     assert tokenize("cities took the companies' policies") == ["city", "take", "company", "policy"]
+
+
+def test_tokenize_keeps_acronyms_as_written():
+    # simplemma alone reads "AI" as a form of "be" and "US" as "we"; "IT" would be a stopword.
+    assert tokenize("AI chips for the US market") == ["ai", "chip", "us", "market"]
+    assert tokenize("IT firms and AI's rise") == ["it", "firm", "ai", "rise"]
+    assert tokenize("US-listed") == ["us-listed", "us", "list"]
+    assert tokenize("it is up to us") == ["we"]  # the words themselves are still stopwords or lemmas
