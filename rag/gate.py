@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import asks_for_a_person, figure_near, holds_answer_type, is_a_body_word, is_projection
+from rag.question import (asks_for_a_person, figure_near, holds_answer_type, holds_the_role, is_a_body_word,
+                          is_projection)
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
 
@@ -286,8 +287,9 @@ class Gate:
                 # the one before, when it points back: "Its CTO is ..."): Unitree's CTO is not named
                 # in a sentence on DEEP Robotics, though its section names Unitree too
                 and (not asks_for_a_person(question)
-                     or names_or_refers_to(question, names,
-                                           with_previous(s) if leans_on_previous(s.text) else s.text))
+                     or (names_or_refers_to(question, names,
+                                            with_previous(s) if leans_on_previous(s.text) else s.text)
+                         and holds_the_role(question, s.text)))
                 and self.counts_what_is_asked(question, s)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
                      or figure_near(question.counted, s.text))

@@ -69,7 +69,9 @@ _NOT_A_PERSON = frozenset("""institute institutes academy sciences science unive
     government committee party daily news times post review press association center centre ministry bureau
     council office store app model network foundation society museum hospital airport station port
     festival gala prize award program programme project plan initiative league team club studio games
-    industrial innovation development economic economy national international china chinese""".split())
+    industrial innovation development economic economy national international china chinese
+    laboratories exchange ridge heights springs harbor harbour forest gardens square plaza tower towers
+    boulevard campus""".split())
 # "At which university ...?": in English an institution's name, or its description, says what it is
 # ("Zhejiang University", "the Institute of Physics", "a makeshift laboratory"): the answer holds that word.
 _INSTITUTION_Q = re.compile(r"\b(?:which|what) (?:[\w-]+ )?(university|institute|college|school|laboratory|lab|hospital|"
@@ -418,6 +420,22 @@ def names_someone_new(question: Question, text: str) -> bool:
 def is_a_body_word(word: str) -> bool:
     """Is ``word`` one that ends a body's or a place's name ("Laboratory", "Company", "Park")?"""
     return word.lower() in _NOT_A_PERSON
+
+
+# Words that make a role another one: a deputy director is not the director.
+_OTHER_ROLE = frozenset("deputy vice assistant associate honorary acting former".split())
+
+
+def holds_the_role(question: Question, text: str) -> bool:
+    """Does ``text`` name the role a person question asks about, other than as a deputy's, a vice-
+    or an assistant's role ("executive deputy director" is not "director")? True when it does not
+    name the role at all: the role may be told in other words."""
+    role = _PERSON_ROLE_Q.search(question.text)
+    if role is None:
+        return True
+    found = list(re.finditer(r"\b" + re.escape(role.group(0)) + r"\b", text, re.I))
+    return not found or any(
+        not _OTHER_ROLE & {w.lower() for w in re.findall(r"[\w]+", text[:m.start()])[-2:]} for m in found)
 
 
 def asks_for_a_person(question: Question) -> bool:

@@ -8,7 +8,7 @@ from rag.condense import condense_rule
 from rag.gate import coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.pipeline import Assistant
-from rag.question import analyse, has_money, has_quantity, has_time, holds_answer_type, part_terms
+from rag.question import analyse, has_money, has_quantity, has_time, holds_answer_type, holds_the_role, part_terms
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -107,6 +107,7 @@ def test_a_who_question_needs_a_name_the_question_does_not_give(assistant):
     ("On September 30, 2013 Hefei invested in BOE.", False),
     ("Hefei lies between Nanjing and Wuhan.", False),
     ("合肥市政府投资了京东方。", True),  # capitals cannot tell a Chinese name: not judged
+    ("It benchmarks itself against national laboratories such as Oak Ridge and Argonne.", False),  # a place
 ])
 def test_names_someone_new(text, holds):
     from rag.question import names_someone_new
@@ -194,6 +195,22 @@ def test_asking_which_articles_gets_their_titles(assistant):
     assert analyse("Which two books did she write?").wants == "quote"
     answered = assistant.answer("What three articles did the Jiaohuidian app publish in two days?", mode="extractive")
     assert "Why Did DeepSeek Appear in Hangzhou?" in answered.text, answered.text  # not only that it published
+
+
+@pytest.mark.parametrize("question, text, holds", [
+    ("Who is the director of the lab?", "The lab's executive deputy director Chen Dongmin spoke.", False),
+    ("Who is the president of USTC?", "Its vice-president Li spoke.", False),
+    ("Who is the president of USTC?", "Its vice president Li and its president Bao spoke.", True),
+    ("Who is the director of the lab?", "Chen Dongmin leads the lab.", True),  # said in other words
+])
+def test_a_deputys_role_is_not_the_role(question, text, holds):
+    assert holds_the_role(analyse(question), text) is holds
+
+
+def test_a_deputy_does_not_answer_who_the_director_is(assistant):
+    refused = assistant.answer("Who is the director of Dongguan's Songshan Lake Materials Laboratory?",
+                               mode="extractive")
+    assert refused.refused, refused.text  # the documents name its executive deputy director only
 
 
 @pytest.mark.parametrize("text, named", [
