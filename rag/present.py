@@ -7,6 +7,7 @@ the closest passages named.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from rag.compose import Composition, explanation_lead, inert_markers, to_evidence
@@ -94,4 +95,14 @@ def with_markers(sentence: AnswerSentence) -> str:
     text = inert_markers(sentence.text)
     if markers and text and text[-1] in ".!?\u3002\uff01\uff1f":
         return f"{text[:-1]} {markers}{text[-1]}"
+    if markers and text and not _ENDED.search(text):
+        # a model's sentence written without its full stop ("... 开始的 [1] Wuhan's ...") gets one,
+        # so that the next sentence does not run on; so does a clause cut at a semicolon
+        text = text.rstrip(";,:\uff1b\uff0c\uff1a\u3001 ") or text
+        stop = "\u3002" if is_cjk_text(text) else "."
+        return f"{text} {markers}{stop}"
     return f"{text} {markers}".strip()
+
+
+# A sentence that ends, possibly inside closing quotation marks or brackets ('mechanism."').
+_ENDED = re.compile(r"[.!?\u3002\uff01\uff1f\u2026][\"'\u201d\u2019\u300d\u300f)\uff09]*$")

@@ -83,3 +83,17 @@ def test_chinese_numerals_are_numbers():
 def test_chinese_answer_with_a_wrong_number_fails_against_english_evidence(verify):
     checked = verify("武汉光谷坚守光纤通信三十年 [1]。", EVIDENCE)
     assert [s.verified for s in checked] == [False]
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("中国光纤通信的故事是从武汉开始的", "中国光纤通信的故事是从武汉开始的 [1]。"),  # a model's sentence without its stop
+    ("Optics Valley stuck to fibre for twenty years", "Optics Valley stuck to fibre for twenty years [1]."),
+    ("It localised Singapore's “risk-sharing mechanism.”", "It localised Singapore's “risk-sharing mechanism.” [1]"),
+    ("Hefei invested in BOE.", "Hefei invested in BOE [1]."),
+    ("首期投资4.3亿元；", "首期投资4.3亿元 [1]。"),  # a clause quoted up to its semicolon
+])
+def test_a_shown_sentence_ends_after_its_citation(text, shown):
+    from rag.present import with_markers
+    from rag.types import AnswerSentence
+
+    assert with_markers(AnswerSentence(text, (1,), True)) == shown
