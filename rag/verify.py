@@ -129,6 +129,28 @@ def numbers_in(text: str) -> set[str]:
     return found
 
 
+# Evidence that reports sources disagreeing ("Sources differ ...", "X says A, while Y says B").
+_CONTESTED = re.compile(r"\bsources (?:differ|disagree|vary|give (?:slightly )?different)\b|"
+                        r"\b(?:says?|said|puts?|states?|reports?|reported|claims?|claimed|estimates?)\b"
+                        r"[^.;]*\b(?:while|whereas)\b|说法不一|说法不同", re.I)
+# Words that attribute what follows to a source.
+_ATTRIBUTED = re.compile(r"\b(?:says?|said|according|puts?|states?|stated|reports?|reported|claims?|claimed|"
+                         r"estimates?|estimated|cites?|cited|differ|disagree|different|profile|analysis)\b|"
+                         r"称|说|据|报道|表示|认为|估计|说法", re.I)
+# Where one source's claim ends and another's begins.
+_CLAUSE = re.compile(r",?\s+(?:while|whereas|but)\s+|;\s*|；|，而|，但")
+
+
+def keeps_attribution(sentence: str, evidence: str) -> bool:
+    """Does a sentence drawn from evidence that reports sources disagreeing say whose claim each
+    part is? "Liang Wenfeng founded DeepSeek in December 2023, while an analysis ... states ..."
+    drops "a SentiSight.ai profile says" and states one source's date as fact."""
+    if not _CONTESTED.search(evidence):
+        return True
+    return all(_ATTRIBUTED.search(clause) for clause in _CLAUSE.split(sentence) if len(clause.split()) >= 3
+               or is_cjk_text(clause))
+
+
 def _names(text: str) -> set[str]:
     """Capitalised words that are not the first word of the sentence."""
     words = re.findall(r"[A-Za-z][\w\u2019'-]*", text)
@@ -161,10 +183,12 @@ class Verifier:
             similarity: cosine between the two.
 
         Returns:
-            True when the sentence's numbers and names appear in the evidence, its content words
-            are mostly there (same language only), and the similarity clears ``min_similarity``.
+            True when the sentence's numbers and names appear in the evidence, it keeps the
+            evidence's attributions when sources disagree there (:func:`keeps_attribution`), its
+            content words are mostly there (same language only), and the similarity clears
+            ``min_similarity``.
         """
-        if not numbers_in(sentence) <= numbers_in(evidence):
+        if not numbers_in(sentence) <= numbers_in(evidence) or not keeps_attribution(sentence, evidence):
             return False
         lowered = evidence.lower().replace("\u2019", "'")
         for name in _names(sentence):

@@ -97,3 +97,18 @@ def test_a_shown_sentence_ends_after_its_citation(text, shown):
     from rag.types import AnswerSentence
 
     assert with_markers(AnswerSentence(text, (1,), True)) == shown
+
+
+CONTESTED = [evidence(1, "Sources differ on the exact founding date: a SentiSight.ai profile says Liang Wenfeng founded "
+                         "DeepSeek in December 2023, while an analysis by the Jamestown Foundation states that the "
+                         "registered company was founded in Hangzhou in 2019.")]
+
+
+def test_a_claim_that_drops_whose_claim_it_is_fails(verify):
+    # Every word is in the evidence, but one source's date is now stated as fact.
+    dropped = verify("Liang Wenfeng founded DeepSeek in December 2023, while an analysis by the Jamestown "
+                     "Foundation states that the registered company was founded in Hangzhou in 2019 [1].", CONTESTED)
+    assert [s.verified for s in dropped] == [False]
+    kept = verify("A SentiSight.ai profile says Liang Wenfeng founded DeepSeek in December 2023, while the Jamestown "
+                  "Foundation states that the registered company was founded in Hangzhou in 2019 [1].", CONTESTED)
+    assert [s.verified for s in kept] == [True]
