@@ -206,9 +206,16 @@ class EvidenceSelector:
         c = self.config
         similarities = self.similarities(question, [u[0] for u in units])
         headings = self.heading_similarities(question, passages) if question.is_explanation else {}
-        q_tokens = tokenize(question.text) + list(question.other_terms)
+        own_tokens = tokenize(question.text)
+        all_tokens = own_tokens + list(question.other_terms)
         sentences = []
         for (text, passage, rank, start, end, before), sim in zip(units, similarities):
+            # An English explanation's English sentence is matched on the question's own words: one
+            # that glosses a name in Chinese ("Six Little Dragons of Hangzhou (杭州六小龙) is ...")
+            # must not count that name twice and rank a definition among the reasons. (For factoids
+            # the same change cost 3 dev answers, through which passages were kept: see RESULTS.)
+            english = question.is_explanation and question.language == "en" and not is_cjk_text(text)
+            q_tokens = own_tokens if english else all_tokens
             overlap = keyword_overlap(q_tokens, text, idf)
             if before and leans_on_previous(text) and not re.search(r"[?\uff1f]", before):
                 # "The group became famous in early 2025, when ...": the group is named in the

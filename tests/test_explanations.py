@@ -219,3 +219,25 @@ def test_a_name_the_whole_corpus_is_about_does_not_fill_the_points(assistant, qu
     shown = points(answer)
     assert len(shown) >= 3
     assert sum(c.doc_id == "briefs/deepseek.md" for c in answer.citations) <= most, answer.text
+
+
+def test_a_chinese_gloss_does_not_lift_an_english_point(embedder):
+    # An English question knows its names in Chinese too (Hangzhou -> 杭州), for Chinese passages.
+    # An English sentence that glosses the name ("Hangzhou (杭州)") must not match the name twice:
+    # that had put "The Six Little Dragons of Hangzhou (杭州六小龙) is a nickname ..." among the
+    # reasons for "Why Hangzhou?".
+    from rag.evidence import EvidenceSelector
+    from rag.multilingual import NameBridge
+    from rag.types import Passage
+
+    def passage(chunk_id, text):
+        return Passage(chunk_id, text, {"doc_id": chunk_id, "start": 0, "title": "Hangzhou", "section": ""}, 0, 0, 0)
+
+    plain = "Hangzhou kept its start-up policies stable for ten years."
+    glossed = "Hangzhou (杭州) kept its start-up policies stable for ten years."
+    question = analyse("Why Hangzhou?").with_names(NameBridge(pairs={"杭州": "Hangzhou"}))
+    assert question.other_terms  # the question does carry the Chinese form
+    sentences = EvidenceSelector(embedder).score(question, [passage("a", plain), passage("b", glossed)],
+                                                 lambda token: 1.0)
+    overlaps = {s.text: s.overlap for s in sentences}
+    assert overlaps[glossed] == pytest.approx(overlaps[plain])
