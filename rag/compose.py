@@ -27,6 +27,10 @@ from rag.types import AnswerSentence, Evidence, Sentence
 # Openings that link to the sentence before but still read true alone.
 _LINKS_BACK = re.compile(r"^\W*(?:this|that|also|however|but|meanwhile|in addition|moreover|as a result|"
                          r"therefore|yet|still|instead)\b", re.I)
+# "... became the main testing ground for that line", "After this experiment, ...": a thing named
+# in the sentence before, referred to inside this one.
+_POINTS_BACK = re.compile(r"\b(?:for|of|to|in|on|with|after|before|under|from|by|behind|into|since|despite|like)\s+"
+                          r"(?:that|this|these|those)\s+[a-z]", re.I)
 _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"
                             r"not (?:mentioned|provided|stated) in the (?:evidence|documents?)|no information|"
                             r"文档中没有|没有提到|未提及", re.I)
@@ -77,10 +81,11 @@ def with_context(sentence: Sentence) -> Sentence | None:
     A sentence opening with a word that points back ("This city ...", "It ...") is widened to
     start at the sentence before it in the same paragraph; None when there is none or the pair
     would be too long to quote. One that only links back ("However, ...", "This wave of ...") is
-    widened the same way when it can be, and otherwise quoted as it is.
+    widened the same way when it can be, and otherwise quoted as it is; so is one that refers back
+    inside itself ("... the main testing ground for that line", "After this experiment, ...").
     """
     needs = leans_on_previous(sentence.text)
-    if not needs and not _LINKS_BACK.match(sentence.text):
+    if not needs and not _LINKS_BACK.match(sentence.text) and not _POINTS_BACK.search(sentence.text):
         return sentence
     base = int(sentence.metadata.get("start", 0))
     offset = sentence.start - base

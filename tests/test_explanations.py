@@ -241,3 +241,21 @@ def test_a_chinese_gloss_does_not_lift_an_english_point(embedder):
                                                  lambda token: 1.0)
     overlaps = {s.text: s.overlap for s in sentences}
     assert overlaps[glossed] == pytest.approx(overlaps[plain])
+
+
+@pytest.mark.parametrize("leaning", [
+    "Hangzhou, the provincial capital and home of Alibaba, became the main testing ground for that line.",
+    "After this experiment, the State Council approved 27 national high-tech zones in 1991.",
+])
+def test_a_sentence_referring_back_inside_itself_is_quoted_with_the_one_before_it(leaning):
+    # "that line" is named in the sentence before ("Zhejiang's digital-economy policy line"); shown
+    # alone, the point reads as if the reader knew which line.
+    from rag.compose import with_context
+    from rag.types import Sentence
+
+    before = "Zhejiang's policy line is traced back to Digital Zhejiang, a strategy launched in 2003. "
+    passage = before + leaning
+    sentence = Sentence(leaning, "c1", 0, len(before), len(passage), {"start": 0, "doc_id": "d"},
+                        passage, 0.5, 0.5, 0.5)
+    widened = with_context(sentence)
+    assert widened is not None and widened.text == passage and widened.start == 0
