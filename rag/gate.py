@@ -238,6 +238,13 @@ class Gate:
                     names_years(question, s) for s in sentences[:c.type_check_sentences]):
                 # "Where did Hefei rank in 2010?": sentences about 2000 and 2020 do not say.
                 return GateDecision(False, f"no passage says that for {', '.join(question.years)}")
+            # "Which organisation may publish revised versions of the Apache License?" is not
+            # answered by the GPL's "The Free Software Foundation may publish revised versions
+            # of the GNU General Public License": the sentence must be about what the question names.
+            if not question.is_explanation and question.names and not any(
+                    passage_names_the_question(question, s) and not names_another_of_its_kind(question.text, _titled(s))
+                    for s in sentences[:c.type_check_sentences]):
+                return GateDecision(False, "no passage says that of " + ", ".join(question.names))
             return GateDecision(True)
         # A figure or date must come from a sentence about the question's topic, in a passage that
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
@@ -259,7 +266,8 @@ class Gate:
         what the question names; it (with the sentence before it) names the question's years and
         what the question counts (or is very close in meaning); in Chinese the figure stands
         next to what is counted, and a "when did it happen" question's event is named; and a
-        sentence in the other language is close in meaning.
+        sentence in the other language is close in meaning; and it names no other thing of the kind
+        the question names in its place (the GPL for "the Apache License").
 
         Args:
             question: the analysed question.
@@ -275,13 +283,7 @@ class Gate:
                 and (_at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
                      or (not same and s.similarity >= c.support_similarity))
                 and not (question.present and is_projection(s.text))
-                and (coverage(names, f"{s.metadata.get('title', '')} {s.passage}", lambda t: 1.0) == 1.0
-                     # a Chinese passage holds an English question's names in their known Chinese
-                     # form (合肥) and those Chinese writes as they are ("G60", "GDP", "BOE"); it
-                     # cannot spell the others
-                     or (not same and question.language == "en"
-                         and coverage(_written_as_is(question), s.passage, lambda t: 1.0) == 1.0
-                         and coverage(question.other_terms, s.passage, lambda t: 1.0) == 1.0))
+                and passage_names_the_question(question, s)
                 and names_years(question, s)
                 # a person's role is said of what the question names, in the sentence itself (or
                 # the one before, when it points back: "Its CTO is ..."): Unitree's CTO is not named
@@ -294,7 +296,8 @@ class Gate:
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
                      or figure_near(question.counted, s.text))
                 and (same or s.similarity >= c.cross_similarity)
-                and _holds_the_event(question, s))
+                and _holds_the_event(question, s)
+                and not names_another_of_its_kind(question.text, _titled(s)))
 
     def counts_what_is_asked(self, question, sentence) -> bool:
         """Does the sentence (with the one before it) name what the question counts?
@@ -321,3 +324,63 @@ class Gate:
             return False
         vectors = self.multilingual.encode_cached([question.counted, *words])
         return float((vectors[1:] @ vectors[0]).max()) >= c.counted_word_similarity
+
+
+# A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
+_CAPITALISED_RUN = re.compile(r"\b(?:[A-Z][\w\u2019'-]*\s+){1,5}[A-Z][\w\u2019'-]*")
+# A name with a version or number after a hyphen ("DeepSeek-V2", "GPT-4").
+_VERSIONED = re.compile(r"\b([A-Z][\w]*)-([A-Z]?\d[\w.]*)")
+_QUESTION_OPENERS = frozenset("Which What Who Whom Whose When Where Why How In On At For Of Did Does Do Is Are Was Were "
+                              "According Besides Apart The A An".split())
+
+
+def passage_names_the_question(question, sentence) -> bool:
+    """Does the sentence's passage (or its document's title) name what the question names?
+
+    A Chinese passage holds an English question's names in their known Chinese form (合肥) and
+    those Chinese writes as they are ("G60", "GDP", "BOE"); it cannot spell the others. A
+    comparative question's names span passages, so none is required of one.
+
+    Args:
+        question: the analysed question.
+        sentence: a scored sentence.
+    """
+    if question.comparative:
+        return True
+    if coverage(set(question.names), f"{sentence.metadata.get('title', '')} {sentence.passage}", lambda t: 1.0) == 1.0:
+        return True
+    return (not _same_language(question, sentence.text) and question.language == "en"
+            and coverage(_written_as_is(question), sentence.passage, lambda t: 1.0) == 1.0
+            and coverage(question.other_terms, sentence.passage, lambda t: 1.0) == 1.0)
+
+
+def _titled(sentence) -> str:
+    """The sentence (with the one before it) after its document's title: a clause of the Apache
+    License that grants a "Copyright License" is still about the Apache License."""
+    return f"{sentence.metadata.get('title', '')}. {with_previous(sentence)}"
+
+
+def names_another_of_its_kind(question_text: str, text: str) -> bool:
+    """Does the sentence name another thing of the kind the question names, and not the question's?
+
+    "The Free Software Foundation may publish revised versions of the GNU General Public License"
+    does not say who publishes the Apache License: it names another licence and not Apache.
+    "DeepSeek-V3 ... trained on 14.8 trillion tokens" does not say what DeepSeek-V2 was trained on.
+
+    Args:
+        question_text: the question.
+        text: the sentence (with the one before it, when it leans on it).
+    """
+    for run in _CAPITALISED_RUN.findall(question_text):
+        words = [w for w in run.split() if w not in _QUESTION_OPENERS]
+        if len(words) < 2:
+            continue
+        head, modifiers = words[-1], [w.split("\u2019")[0].split("'")[0] for w in words[:-1]]
+        if any(m in text for m in modifiers):
+            continue
+        if re.search(rf"\b[A-Z][\w\u2019'-]*\s+{re.escape(head)}\b", text):
+            return True
+    for base, version in _VERSIONED.findall(question_text):
+        if f"{base}-{version}" not in text and re.search(rf"\b{re.escape(base)}-[A-Z]?\d", text):
+            return True
+    return False

@@ -378,3 +378,38 @@ def test_an_answer_to_a_question_naming_a_year_quotes_a_sentence_naming_that_yea
     answer = assistant.answer("2018年杭州数字经济核心产业的规模有多大？", mode="extractive")
     assert not answer.refused
     assert any("2018" in s.text and has_quantity(s.text) for s in answer.sentences), answer.text
+
+
+@pytest.mark.parametrize("question, other, found", [
+    ("Which organisation may publish revised versions of the Apache License?",
+     "The Free Software Foundation may publish revised versions of the GNU General Public License.", True),
+    ("How many tokens was DeepSeek-V2 trained on?", "DeepSeek-V3 was trained on 14.8 trillion tokens.", True),
+    ("How many tokens was DeepSeek-V2 trained on?", "DeepSeek-V2, like DeepSeek-V3, was trained on many tokens.", False),
+    ("What is the budget of the Songshan Lake Materials Laboratory?",
+     "The Songshan Lake Materials Laboratory has a budget of 12 billion yuan.", False),
+    ("How long does the licence granted under the Apache License last?",
+     "Apache License 2.0. Each Contributor grants You a perpetual Copyright License.", False),  # its own title
+])
+def test_a_sentence_naming_another_thing_of_the_kind_asked_about(question, other, found):
+    from rag.gate import names_another_of_its_kind
+
+    assert names_another_of_its_kind(question, other) is found
+
+
+def test_an_untyped_question_is_not_answered_from_a_passage_about_another_thing(make_settings, embedder, tmp_path):
+    # Two licences; the GPL's sentence on who publishes new versions does not say who publishes
+    # the Apache License's, though it shares every other word of the question.
+    from helpers import ROOT
+    from rag.evaluation import load_squad
+    from rag.ingest import Ingester
+
+    load_squad(ROOT / "eval" / "squad_licenses.json", tmp_path / "corpus")
+    settings = make_settings()
+    Ingester(settings, embedder=embedder).run([tmp_path / "corpus"], progress=False)
+    assistant = Assistant(settings, embedder=embedder)
+    refused = assistant.answer("Which organisation may publish revised versions of the Apache License?",
+                               mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("Which organisation may publish revised versions of the GNU General Public License?",
+                                mode="extractive")
+    assert not answered.refused and "Free Software Foundation" in answered.text, answered.text
