@@ -150,7 +150,8 @@ class EvidenceSelector:
         self.multilingual = multilingual
 
     def run(self, question: Question, passages, k: int, idf) -> Selection:
-        """Score every sentence, rerank passages by their best sentence, keep ``k`` of them.
+        """Score every sentence, rerank passages by their best sentence, keep ``k`` of them (the
+        first in fused order always among them).
 
         Args:
             question: the analysed standalone question.
@@ -175,9 +176,14 @@ class EvidenceSelector:
         # side found its passage, which keeps the last place when no kept passage names it.
         rare = rarest_name(question, idf) if k > 1 and not question.is_explanation else ""
         holding = [i for i in order if rare and rare in tokenize(passages[i].text)]
-        if holding and not set(holding) & set(order[:k]):
-            order = order[:k - 1] + [holding[0]]
-        kept = tuple(passages[i] for i in order[:k])
+        kept_anyway = [holding[0]] if holding and not set(holding) & set(order[:k]) else []
+        # The passage the retrievers agree on most keeps a place too: its sentences may score low
+        # against the question when one long sentence holds many facts, or across languages
+        # ("the revenue of Hangzhou's core digital-economy industries ... reaching 1.0824 trillion
+        # yuan" for 2018年杭州数字经济核心产业的营收达到多少？).
+        if k > 1 and passages and 0 not in order[:k] + kept_anyway:
+            kept_anyway.append(0)
+        kept = tuple(passages[i] for i in [i for i in order if i not in kept_anyway][:k - len(kept_anyway)] + kept_anyway)
         ids = {p.chunk_id for p in kept}
         return Selection(question, kept, tuple(s for s in sentences if s.chunk_id in ids), idf)
 

@@ -259,3 +259,25 @@ def test_a_sentence_referring_back_inside_itself_is_quoted_with_the_one_before_i
                         passage, 0.5, 0.5, 0.5)
     widened = with_context(sentence)
     assert widened is not None and widened.text == passage and widened.start == 0
+
+
+def test_the_passage_the_retrievers_put_first_is_kept(embedder):
+    # Passages are reranked by their best sentence. A passage whose facts sit in one long sentence
+    # scores low against a short question, but the passage the fused retrievers ranked first is
+    # kept all the same (2018年杭州数字经济核心产业的营收达到多少？ lost its answer this way).
+    from rag.evidence import EvidenceSelector
+    from rag.types import Passage
+
+    def passage(chunk_id, text):
+        return Passage(chunk_id, text, {"doc_id": chunk_id, "start": 0, "title": "Hangzhou", "section": ""}, 0, 0, 0)
+
+    first = passage("fused-first", "According to a newspaper report that also covered exports, tax cuts, new "
+                                   "subway lines and several award ceremonies, income passed one trillion yuan in 2018.")
+    others = [passage(f"close-{i}", text) for i, text in enumerate([
+        "Hangzhou's digital economy grew quickly.",
+        "The digital economy of Hangzhou is large.",
+        "Hangzhou made the digital economy its first project."])]
+    question = analyse("How large was Hangzhou's digital economy revenue in 2018?")
+    selection = EvidenceSelector(embedder).run(question, [first, *others], 2, lambda token: 1.0)
+    assert "fused-first" in [p.chunk_id for p in selection.passages]
+    assert len(selection.passages) == 2
