@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (asks_for_a_person, figure_near, holds_answer_type, holds_the_role, is_a_body_word,
+from rag.question import (asks_for_a_person, holds_the_role_of, figure_near, holds_answer_type, holds_the_role, is_a_body_word,
                           is_projection)
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
@@ -294,7 +294,8 @@ class Gate:
                          and holds_the_role(question, s.text)))
                 and self.counts_what_is_asked(question, s)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
-                     or figure_near(question.counted, s.text))
+                     or (figure_near(question.counted, s.text) if question.wants != "person"
+                         else holds_the_role_of(question, s.text)))
                 and (same or s.similarity >= c.cross_similarity)
                 and _holds_the_event(question, s)
                 and not names_another_of_its_kind(question.text, _titled(s)))

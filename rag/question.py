@@ -46,7 +46,9 @@ _HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:o
                       r"[\d一二两三四五六七八九十百]+\s*岁", re.I)
 # "Who founded ...?" is answered by a name: a person's ("Wang Xingxing") or a body's ("the Shenzhen
 # Institutes of Advanced Technology").
-_WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b", re.I)
+# "杭州市长是谁？", "DeepSeek的创始人是谁？": the role (group 1) after what holds it.
+_CHINESE_ROLE_Q = re.compile(r"(?:的|市|省|区)?([\u4e00-\u9fff]{2,4}?)(?:是谁|叫什么名字)")
+_WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b|是谁|谁是|哪位", re.I)
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |for )?[A-Z][a-z]+)+\b")
 _CALENDAR = frozenset("january february march april may june july august september october november december "
                       "monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter".split())
@@ -226,6 +228,10 @@ def analyse(text: str) -> Question:
                         text, re.I)
     counted_token = _counted_noun(counted.group(1)) if counted else ""
     measured = re.search(r"的([\u4e00-\u9fff]{1,6}?)(?:是|有|为|达到?|共有?)(?:大约|大概|约)?多少", text)
+    # "杭州市长是谁？", "DeepSeek的创始人是谁？": the role asked about must be named where the answer is.
+    role = _CHINESE_ROLE_Q.search(text) if wants == "person" else None
+    if role and not counted_token:
+        counted_token = (tokenize(role.group(1)) or [""])[-1]
     if measured and not counted_token:
         counted_token = (tokenize(measured.group(1)) or [""])[-1]
     # "DeepSeek有多少员工？": what follows 多少 at the end counts (not a unit of time: 多少年 is a duration).
@@ -442,3 +448,26 @@ def asks_for_a_person(question: Question) -> bool:
     """Does the question ask who holds a role only a person holds ("Who is the director of ...?",
     "Who co-founded ...?")?"""
     return question.wants == "person" and question.language == "en" and bool(_PERSON_ROLE_Q.search(question.text))
+
+
+def role_holder(question: Question) -> str:
+    """What holds the role a Chinese "who" question asks about ("杭州市长是谁？" -> "杭州",
+    "DeepSeek的创始人是谁？" -> "DeepSeek"); empty when there is none."""
+    if question.language != "zh" or question.wants != "person":
+        return ""
+    if not question.counted or question.counted not in question.text:
+        return ""
+    before = question.text[:question.text.rfind(question.counted)]
+    # only a short subject right before the role ("宇树科技的", "合肥市委"), not a clause
+    # ("提出端午节源于……的学者是谁？")
+    before = re.sub(r"\d+\s*[年月日]|的$", "", before).strip()
+    return before if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*|[\u4e00-\u9fff]{2,6}", before) else ""
+
+
+def holds_the_role_of(question: Question, text: str) -> bool:
+    """In a Chinese text, is the role said of what the question names ("深度求索创始人梁文锋" does not
+    answer 宇树科技的创始人是谁？; "宇树科技创始人王兴兴" does)? True when there is nothing to check."""
+    holder = role_holder(question)
+    if not holder or not question.counted or not is_cjk_text(text):
+        return True
+    return any(holder in text[max(0, m.start() - 12): m.start()] for m in re.finditer(re.escape(question.counted), text))

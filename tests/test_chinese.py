@@ -154,3 +154,24 @@ def test_the_reader_is_told_when_quotes_are_in_the_other_language(assistant, que
 def test_no_language_notice_when_every_quote_is_in_the_readers_language(assistant):
     answer = assistant.answer("How long did Optics Valley stick to fibre?", mode="extractive")
     assert not answer.refused and not answer.notices
+
+
+@pytest.mark.parametrize("question, role, holder", [
+    ("杭州市长是谁？", "市长", "杭州"),
+    ("宇树科技的创始人是谁？", "创始人", "宇树科技"),
+    ("DeepSeek的创始人是谁？", "创始人", "DeepSeek"),
+    ("提出端午节源于吴越地区龙图腾祭祀的学者是谁？", "学者", ""),  # a clause, not a holder
+])
+def test_a_chinese_who_question_knows_its_role_and_what_holds_it(question, role, holder):
+    from rag.question import analyse, role_holder
+
+    analysed = analyse(question)
+    assert (analysed.wants, analysed.counted, role_holder(analysed)) == ("person", role, holder)
+
+
+def test_a_chinese_who_question_is_not_answered_with_another_holder_of_the_role(assistant):
+    # The corpus names Nanjing's party secretary (南京市委书记周红波), not Hefei's in Chinese.
+    refused = assistant.answer("合肥市委书记是谁？", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("强脑科技的创始人是谁？", mode="extractive")
+    assert not answered.refused and "韩璧丞" in answered.text, answered.text
