@@ -328,9 +328,9 @@ class Gate:
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
-_CAPITALISED_RUN = re.compile(r"\b(?:[A-Z][\w\u2019'-]*\s+){1,5}[A-Z][\w\u2019'-]*")
+_NAME_RUN = re.compile(r"\b(?:[A-Z][A-Za-z0-9\u2019'-]*\s+){1,5}[A-Z][A-Za-z0-9\u2019'-]*")
 # A name with a version or number after a hyphen ("DeepSeek-V2", "GPT-4").
-_VERSIONED = re.compile(r"\b([A-Z][\w]*)-([A-Z]?\d[\w.]*)")
+_VERSIONED = re.compile(r"\b([A-Z][A-Za-z0-9]*)-([A-Z]?\d[A-Za-z0-9.]*)")
 _QUESTION_OPENERS = frozenset("Which What Who Whom Whose When Where Why How In On At For Of Did Does Do Is Are Was Were "
                               "According Besides Apart The A An".split())
 
@@ -372,7 +372,7 @@ def names_another_of_its_kind(question_text: str, text: str) -> bool:
         question_text: the question.
         text: the sentence (with the one before it, when it leans on it).
     """
-    for run in _CAPITALISED_RUN.findall(question_text):
+    for run in _NAME_RUN.findall(question_text):
         words = [w for w in run.split() if w not in _QUESTION_OPENERS]
         if len(words) < 2:
             continue

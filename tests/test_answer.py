@@ -413,3 +413,13 @@ def test_an_untyped_question_is_not_answered_from_a_passage_about_another_thing(
     answered = assistant.answer("Which organisation may publish revised versions of the GNU General Public License?",
                                 mode="extractive")
     assert not answered.refused and "Free Software Foundation" in answered.text, answered.text
+
+
+def test_initialisms_join_names_across_of_and_and():
+    # "Institute of Physics" is one run of capitalised words ("IOP"); a later regex of the same
+    # module-level name had silently replaced the one this relies on.
+    from rag.gate import initialisms
+
+    assert "iop" not in initialisms("the Institute of Physics")  # "of" adds no initial
+    assert "ip" in initialisms("the Institute of Physics")
+    assert "gpl" in initialisms("the GNU General Public License")

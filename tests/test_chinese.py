@@ -175,3 +175,15 @@ def test_a_chinese_who_question_is_not_answered_with_another_holder_of_the_role(
     assert refused.refused, refused.text
     answered = assistant.answer("强脑科技的创始人是谁？", mode="extractive")
     assert not answered.refused and "韩璧丞" in answered.text, answered.text
+
+
+def test_a_latin_name_in_a_chinese_question_stops_where_the_chinese_begins(assistant):
+    # "\w" matches Chinese characters: "DeepSeek-V3的训练花了多少钱" had made "训练" part of a name
+    # that every English passage then lacked, and "V3的训练花了多少钱" a model version.
+    from rag.gate import names_another_of_its_kind
+    from rag.question import analyse
+
+    assert "训练" not in analyse("DeepSeek-V3的训练花了多少钱？").names
+    assert not names_another_of_its_kind("DeepSeek-V3的训练花了多少钱？", "The training of DeepSeek-V3 cost money.")
+    answer = assistant.answer("DeepSeek-V3的训练花了多少钱？", mode="extractive")
+    assert not answer.refused and "5.6 million" in answer.text, answer.text
