@@ -187,3 +187,10 @@ def test_a_latin_name_in_a_chinese_question_stops_where_the_chinese_begins(assis
     assert not names_another_of_its_kind("DeepSeek-V3的训练花了多少钱？", "The training of DeepSeek-V3 cost money.")
     answer = assistant.answer("DeepSeek-V3的训练花了多少钱？", mode="extractive")
     assert not answer.refused and "5.6 million" in answer.text, answer.text
+
+
+def test_a_chinese_when_question_over_english_documents_needs_the_event(assistant):
+    # 成立 meets "established" in the multilingual space; "In 2015 the park covered 3.4 percent of
+    # Suzhou's land" gives a year, but not the year it was set up.
+    answer = assistant.answer("苏州工业园区是哪一年成立的？", mode="extractive")
+    assert not answer.refused and "1994" in answer.sentences[0].text, answer.text
