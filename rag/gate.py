@@ -119,7 +119,8 @@ def names_or_refers_to(question, names, text: str) -> bool:
     Its passage must name them in full; the caller checks that."""
     if coverage(names, text, lambda t: 1.0) == 1.0:
         return True
-    missing = {t for t in names if t not in set(tokenize(text))}
+    present = set(tokenize(text))
+    missing = {t for t in names if t not in present}
     for match in _MULTI_WORD_NAME.finditer(question.text):
         head = match.group(0).split()[-1]
         if is_a_body_word(head) and re.search(r"\bthe\s+" + re.escape(head) + r"\b", text, re.I):
