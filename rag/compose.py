@@ -31,6 +31,8 @@ _LINKS_BACK = re.compile(r"^\W*(?:this|that|also|however|but|meanwhile|in additi
 # in the sentence before, referred to inside this one.
 _POINTS_BACK = re.compile(r"\b(?:for|of|to|in|on|with|after|before|under|from|by|behind|into|since|despite|like)\s+"
                           r"(?:that|this|these|those)\s+[a-z]", re.I)
+# "Sources differ on the exact founding date: ...": what the sources dispute (group 1).
+_DISPUTED = re.compile(r"^\W*sources (?:differ|disagree|vary)(?: slightly)? (?:on|about|over) ([^:.;]+)", re.I)
 _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"
                             r"not (?:mentioned|provided|stated) in the (?:evidence|documents?)|no information|"
                             r"文档中没有|没有提到|未提及", re.I)
@@ -249,7 +251,8 @@ class ExtractiveComposer:
         question = selection.question
         candidates = []
         for s in selection.sentences:
-            if restates(question, s.text, c.restatement_novelty) or addresses_assistant(s.text):
+            if restates(question, s.text, c.restatement_novelty) or addresses_assistant(s.text) \
+                    or _disputes_what_is_not_asked(question, s.text):
                 continue
             s = with_context(s)
             if s is None or _too_short(s.text) or not _names_the_subject(question, s, selection.idf, c.subject_idf) \
@@ -306,6 +309,17 @@ def _subsumed(candidates: list[Sentence]) -> list[Sentence]:
     kept = [replace(s, score=max([s.score, *(x.score for x in candidates if within(x, s))]))
             for s in candidates if not any(within(s, y) for y in candidates)]
     return sorted(kept, key=lambda s: -s.score)
+
+
+def _disputes_what_is_not_asked(question: Question, text: str) -> bool:
+    """Does the sentence report sources disputing something the question does not ask about?
+
+    "Sources differ on the exact founding date: ..." is no reason why DeepSeek appeared in
+    Hangzhou (it had led that answer's points), but it is the answer to "How do the documents
+    account for the different founding dates given for DeepSeek?".
+    """
+    disputed = _DISPUTED.match(text)
+    return disputed is not None and not set(tokenize(disputed.group(1))) & set(question.terms)
 
 
 def _too_short(text: str) -> bool:

@@ -281,3 +281,13 @@ def test_the_passage_the_retrievers_put_first_is_kept(embedder):
     selection = EvidenceSelector(embedder).run(question, [first, *others], 2, lambda token: 1.0)
     assert "fused-first" in [p.chunk_id for p in selection.passages]
     assert len(selection.passages) == 2
+
+
+def test_a_dispute_over_a_date_is_a_point_only_when_the_question_asks_about_it(assistant):
+    # "Sources differ on the exact founding date: ..." is no reason why DeepSeek appeared in
+    # Hangzhou (it had led that answer), but it answers a question about the differing dates.
+    why = assistant.answer("Why did DeepSeek appear in Hangzhou?", mode="extractive")
+    assert not any("Sources differ" in p.text for p in points(why)), why.text
+    dates = assistant.answer("How do the documents account for the different founding dates given for DeepSeek?",
+                             mode="extractive")
+    assert any("Sources differ on the exact founding date" in p.text for p in points(dates)), dates.text
