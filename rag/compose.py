@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
-from rag.evidence import Selection, addresses_assistant, asks, leans_on_previous, rarest_name, restates
+from rag.evidence import Selection, addresses_assistant, asks, explains, leans_on_previous, rarest_name, restates
 from rag.gate import Gate, names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
@@ -272,6 +272,9 @@ class ExtractiveComposer:
         chosen = self._pick(candidates, similarity, own, [])
         if len(chosen) < c.explanation_min_points:
             chosen = self._pick(candidates, similarity, range(len(candidates)), chosen)
+        # Points that give a reason or a means ("thanks to", "praised ... for", "should") lead; the
+        # rest keep their order after them.
+        chosen.sort(key=lambda i: not explains(candidates[i].text))
         return [candidates[i] for i in chosen]
 
     def _pick(self, candidates, similarity, pool, chosen: list[int]) -> list[int]:

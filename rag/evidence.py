@@ -94,6 +94,12 @@ def asks(text: str) -> bool:
     return opened <= 3
 
 
+def explains(text: str) -> bool:
+    """Does the sentence carry a reason, a cause or a means ("because", "thanks to", "fostering",
+    "should")?"""
+    return bool(_EXPLANATORY.search(text))
+
+
 def leans_on_previous(text: str) -> bool:
     """The sentence opens with words pointing back to something named before ("This city ...",
     "It ...", "The group ..."): it needs the sentence before it."""
@@ -241,7 +247,7 @@ class EvidenceSelector:
                 score += c.type_bonus
             if question.is_explanation:
                 score += c.heading_weight * headings.get(passage.chunk_id, 0.0)
-                if _EXPLANATORY.search(text):
+                if explains(text):
                     score += c.explanatory_bonus
                 if _DEFINITION.match(text):
                     score -= c.definition_penalty

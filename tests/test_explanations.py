@@ -291,3 +291,17 @@ def test_a_dispute_over_a_date_is_a_point_only_when_the_question_asks_about_it(a
     dates = assistant.answer("How do the documents account for the different founding dates given for DeepSeek?",
                              mode="extractive")
     assert any("Sources differ on the exact founding date" in p.text for p in points(dates)), dates.text
+
+
+@pytest.mark.parametrize("question", ["Why couldn't Nanjing produce a DeepSeek?", "Why did DeepSeek appear in Hangzhou?"])
+def test_a_point_that_gives_a_reason_leads(assistant, question):
+    # "Representatives of all six companies first appeared together on one stage ..." had led the
+    # reasons for "Why did DeepSeek appear in Hangzhou?" (it shares "appear"); a point carrying a
+    # reason or a means now comes first, the rest in their order.
+    from rag.evidence import explains
+
+    shown = points(assistant.answer(question, mode="extractive"))
+    assert any(explains(p.text) for p in shown)
+    assert explains(shown[0].text), shown[0].text
+    reasons = [explains(p.text) for p in shown]
+    assert reasons == sorted(reasons, reverse=True)
