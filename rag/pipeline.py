@@ -268,9 +268,16 @@ class Assistant:
         checked = LLMComposer.drop_repeats(Verifier(self.embedder, self.config, self.multilingual_encoder())
                                            .run(composition.text, composition.evidence))
         verified = [s for s in checked if s.verified]
-        if verified and len(verified) / len(checked) >= self.config.min_verified_share:
+        # An explanation's synthesis must carry several of its points: a small model often writes
+        # one sentence from one point ("DeepSeek was represented there by the senior researcher Chen
+        # Deli ..." for "Why did DeepSeek appear in Hangzhou?"), and the quoted points say more.
+        cited = {n for s in verified for n in s.citations}
+        needed = min(self.config.explanation_min_points, len(composition.evidence)) \
+            if composition.kind == "explanation" else 1
+        if verified and len(verified) / len(checked) >= self.config.min_verified_share and len(cited) >= needed:
             return replace(composition, sentences=checked), mode
-        notices.append("the model's answer could not be verified against the sources; showing quoted sentences"
+        notices.append("the model's answer used too few of the points; showing quoted sentences" if verified else
+                       "the model's answer could not be verified against the sources; showing quoted sentences"
                        if composition.text else
                        "the model gave no answer from the passages; showing quoted sentences")
         return extractive.run(selection), "extractive"

@@ -305,3 +305,21 @@ def test_a_point_that_gives_a_reason_leads(assistant, question):
     assert explains(shown[0].text), shown[0].text
     reasons = [explains(p.text) for p in shown]
     assert reasons == sorted(reasons, reverse=True)
+
+
+def test_a_model_explanation_citing_one_point_gives_way_to_the_quoted_points(corpus_index, embedder):
+    # A served model (here a scripted OpenAI-compatible endpoint) answers "Why ...?" with one true
+    # sentence from one point: verified, but no explanation. The quoted points are shown instead.
+    from helpers import fake_llm
+    from rag.compose import ExtractiveComposer
+
+    question = "Why couldn't Nanjing produce a DeepSeek?"
+    assistant = Assistant(corpus_index, embedder=embedder)
+    first = ExtractiveComposer(embedder, assistant.config, assistant.multilingual_encoder()) \
+        .points(assistant.select(question))[0].text
+    with fake_llm("stream", answer=f"{first.rstrip('.')} [1].", delay=0.0) as llm:
+        answer = Assistant(corpus_index.replace(llm_base_url=llm.url), embedder=embedder).answer(
+            question, mode="openai")
+    assert llm.requests >= 1
+    assert answer.mode == "extractive" and len(points(answer)) >= 3, answer.text
+    assert any("too few of the points" in n for n in answer.notices)
