@@ -189,7 +189,8 @@ class EvidenceSelector:
         # yuan" for 2018年杭州数字经济核心产业的营收达到多少？).
         if k > 1 and passages and 0 not in order[:k] + kept_anyway:
             kept_anyway.append(0)
-        kept = tuple(passages[i] for i in [i for i in order if i not in kept_anyway][:k - len(kept_anyway)] + kept_anyway)
+        ranked = [i for i in order if i not in kept_anyway][:k - len(kept_anyway)]
+        kept = tuple(passages[i] for i in ranked + kept_anyway)
         ids = {p.chunk_id for p in kept}
         return Selection(question, kept, tuple(s for s in sentences if s.chunk_id in ids), idf)
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (asks_for_a_person, holds_the_role_of, figure_near, holds_answer_type, holds_the_role, is_a_body_word,
-                          is_projection)
+from rag.question import (asks_for_a_person, figure_near, holds_answer_type, holds_the_role, holds_the_role_of,
+                          is_a_body_word, is_projection)
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
 
@@ -297,10 +297,17 @@ class Gate:
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
                      or (figure_near(question.counted, s.text) if question.wants != "person"
                          else holds_the_role_of(question, s.text)))
-                and (same or s.similarity >= c.cross_similarity or self.says_the_event_across(question, s))
+                and self._close_across(question, s, same)
                 and _holds_the_event(question, s)
-                and self.says_the_event_across(question, s) is not False
                 and not names_another_of_its_kind(question.text, _titled(s)))
+
+    def _close_across(self, question, sentence, same: bool) -> bool:
+        """A sentence in the other language is close in meaning (``cross_similarity``), or names the
+        event a Chinese "when" question asks about; one naming another event is never close."""
+        event = self.says_the_event_across(question, sentence)
+        if event is False:
+            return False
+        return same or sentence.similarity >= self.config.cross_similarity or event is True
 
     def says_the_event_across(self, question, sentence) -> bool | None:
         """Does an English sentence say the event a Chinese "when" question asks about?
@@ -378,7 +385,8 @@ def passage_names_the_question(question, sentence) -> bool:
     """
     if question.comparative:
         return True
-    if coverage(set(question.names), f"{sentence.metadata.get('title', '')} {sentence.passage}", lambda t: 1.0) == 1.0:
+    titled = f"{sentence.metadata.get('title', '')} {sentence.passage}"
+    if coverage(set(question.names), titled, lambda t: 1.0) == 1.0:
         return True
     return (not _same_language(question, sentence.text) and question.language == "en"
             and coverage(_written_as_is(question), sentence.passage, lambda t: 1.0) == 1.0
@@ -409,7 +417,7 @@ def names_another_of_its_kind(question_text: str, text: str) -> bool:
         head, modifiers = words[-1], [w.split("\u2019")[0].split("'")[0] for w in words[:-1]]
         if any(m in text for m in modifiers):
             continue
-        if re.search(rf"\b[A-Z][\w\u2019'-]*\s+{re.escape(head)}\b", text):
+        if re.search(rf"\b[A-Z][A-Za-z0-9\u2019'-]*\s+{re.escape(head)}\b", text):
             return True
     for base, version in _VERSIONED.findall(question_text):
         if f"{base}-{version}" not in text and re.search(rf"\b{re.escape(base)}-[A-Z]?\d", text):

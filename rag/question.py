@@ -115,7 +115,8 @@ _PROJECTION = re.compile(r"\b(?:will|would|expects?|expected|plans?|planned|aims
                          r"projected|intends?|by (?:the end of )?20\d\d)\b|计划|预计|目标|力争|将|到20\d\d年", re.I)
 # The sentence that asks, after any lead-in ("The article says ... . On what date was it ...?").
 _LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?\u3002\uff01\uff1f])\s*)([^.!?\u3002\uff01\uff1f]+[?\uff1f])\s*$")
-_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")  # capitalised Latin words after the first ("DeepSeek-V3的训练": DeepSeek-V3)
+# Capitalised Latin words after the first ("DeepSeek-V3的训练花了多少钱？" names DeepSeek-V3 only).
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")
 # Nationality adjectives name no subject: "How are Chinese cities trying ...?" asks about cities,
 # and a point about Hefei need not say "Chinese".
 DEMONYMS = frozenset(
