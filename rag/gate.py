@@ -331,11 +331,7 @@ class Gate:
         event = _CHINESE_EVENT.search(question.text)
         if event is None:
             return None
-        words = [w for w in dict.fromkeys(tokenize(with_previous(sentence))) if not w.isdigit()]
-        if not words:
-            return False
-        vectors = self.multilingual.encode_cached([event.group(1), *words])
-        return float((vectors[1:] @ vectors[0]).max()) >= self.config.counted_word_similarity
+        return self._word_close_across(event.group(1), with_previous(sentence))
 
     def counts_what_is_asked(self, question, sentence) -> bool:
         """Does the sentence (with the one before it) name what the question counts?
@@ -357,11 +353,21 @@ class Gate:
             return question.counted in tokenize(context) or sentence.similarity >= c.counted_similarity
         if self.multilingual is None:
             return True  # nothing to compare words across languages with
-        words = [w for w in dict.fromkeys(tokenize(context)) if not w.isdigit()]
+        return self._word_close_across(question.counted, context)
+
+    def _word_close_across(self, word: str, text: str) -> bool:
+        """Is a word of ``text`` (numbers aside) within ``counted_word_similarity`` of ``word`` in the
+        multilingual space? Needs the multilingual encoder.
+
+        Args:
+            word: a word in one language (成立, 居民).
+            text: a text in the other language.
+        """
+        words = [w for w in dict.fromkeys(tokenize(text)) if not w.isdigit()]
         if not words:
             return False
-        vectors = self.multilingual.encode_cached([question.counted, *words])
-        return float((vectors[1:] @ vectors[0]).max()) >= c.counted_word_similarity
+        vectors = self.multilingual.encode_cached([word, *words])
+        return float((vectors[1:] @ vectors[0]).max()) >= self.config.counted_word_similarity
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
