@@ -279,15 +279,20 @@ class BenchRun:
             modes.append("local")
         elif c.local:
             self.results["notes"].append("local mode is not available here (llama-cpp-python or the model missing)")
+        runs = [("extractive", "extractive", self.measured)]
+        if "local" in modes:  # explanations apart: they generate several cited points, factoids one sentence
+            runs += [("local", "local", self.measured[: c.local_questions]),
+                     ("local", "local, explanations", load_questions(c.local_questions, explanations=True))]
         answers = []
-        for mode in modes:
-            chosen = self.measured if mode == "extractive" else self.measured[: c.local_questions]
-            self.progress(f"answer: {len(chosen)} questions in {mode} mode")
-            answers.append(stages.measure_answers(self.corpus_settings, self.embedder, mode, chosen))
+        for mode, label, chosen in runs:
+            self.progress(f"answer: {len(chosen)} questions in {label} mode")
+            answers.append({**stages.measure_answers(self.corpus_settings, self.embedder, mode, chosen), "mode": label})
         self.results["answer"] = answers
         by_mode = {a["mode"]: a for a in answers}
         self.results["extractive_p50_ms"] = by_mode["extractive"]["p50_ms"]
         self.results["local_p50_ms"] = by_mode["local"]["p50_ms"] if "local" in by_mode else None
+        self.results["local_explanation_p50_ms"] = by_mode["local, explanations"]["p50_ms"] \
+            if "local" in by_mode else None
         self.local = "local" in by_mode
 
     def cold_start(self) -> None:

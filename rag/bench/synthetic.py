@@ -340,11 +340,12 @@ def release_chroma_clients() -> None:
     gc.collect()
 
 
-def load_questions(limit: int | None = None) -> list[str]:
+def load_questions(limit: int | None = None, explanations: bool = False) -> list[str]:
     """Answerable single-turn questions of eval/qa.jsonl (a few fixed ones when it is missing).
 
     Args:
         limit: at most this many.
+        explanations: only the explanation questions ("Why ...", "How did ...").
 
     Returns:
         The questions, in file order.
@@ -356,6 +357,7 @@ def load_questions(limit: int | None = None) -> list[str]:
     if path.exists():
         from rag.evaluation import load_jsonl
 
-        questions = [item.question for item in load_jsonl(path) if len(item.turns) == 1 and item.answerable]
-    questions = questions or list(FALLBACK_QUESTIONS)
+        questions = [item.question for item in load_jsonl(path) if len(item.turns) == 1 and item.answerable
+                     and (item.explanation or not explanations)]
+    questions = questions or list(FALLBACK_QUESTIONS if not explanations else FALLBACK_QUESTIONS[:2])
     return questions[:limit] if limit else questions
