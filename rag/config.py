@@ -19,6 +19,7 @@ class AnswerConfig:
     candidates: int = 20  # passages fetched from each channel before fusion
     rrf_k: int = 60  # the constant in 1 / (rrf_k + rank) (Cormack et al., 2009)
     bridge_names: bool = True  # a Chinese question also searches its names in English (杭州 -> Hangzhou)
+    bridge_words: bool = True  # ... and the English words nearest its other words (创始人 -> founder)
     # EvidenceSelector
     rerank_depth: int = 24  # fused candidates whose sentences are scored (factoids)
     explanation_depth: int = 24  # ... for explanation questions, which gather points across documents

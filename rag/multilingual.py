@@ -447,6 +447,75 @@ class NameBridge:
         return f"{question} {' '.join(extra)}" if extra else question
 
 
+class WordBridge:
+    """English words of the collection for the other words of a Chinese question.
+
+    Names have their pairs (:class:`NameBridge`); common words do not: DeepSeek的创始人是谁？ found
+    Chinese passages holding 创始人 and none of the English ones on who founded DeepSeek. In the
+    multilingual space a Chinese word lies near its English words (创始人 / "founder" 0.76, 总预算 /
+    "budget" 0.75, 估值 / "valuation" 0.83), so each word of the question brings the collection's
+    English words that close to it into the keyword and English dense searches.
+
+    Args:
+        words: the collection's English words.
+        vectors: their multilingual vectors (one row per word).
+        encoder: the :class:`MultilingualEncoder` for the question's words.
+        similarity: the least cosine for a word to be brought in.
+    """
+
+    def __init__(self, words: list[str], vectors, encoder, similarity: float):
+        self.words, self.vectors, self.encoder, self.similarity = words, vectors, encoder, similarity
+
+    def english_words(self, question: str) -> list[str]:
+        """The collection's English words for the Chinese words (two characters or more) of
+        ``question``: the closest :data:`WORDS_PER_WORD` of each, when within ``similarity``."""
+        import numpy as np
+
+        from rag.text import is_cjk_text, tokenize
+
+        chinese = [t for t in dict.fromkeys(tokenize(question)) if len(t) > 1 and is_cjk_text(t)]
+        if not chinese or not self.words:
+            return []
+        found = []
+        for row in self.encoder.encode_cached(chinese) @ self.vectors.T:
+            found += [self.words[j] for j in np.argsort(-row)[:WORDS_PER_WORD] if row[j] >= self.similarity]
+        return list(dict.fromkeys(found))
+
+    def expand(self, question: str) -> str:
+        """The question with :meth:`english_words` appended (those it does not hold already)."""
+        lowered = question.lower()
+        extra = [w for w in self.english_words(question) if not re.search(r"\b" + re.escape(w) + r"\b", lowered)]
+        return f"{question} {' '.join(extra)}" if extra else question
+
+
+WORDS_PER_WORD = 2  # English words brought in for one Chinese word
+BRIDGE_VOCABULARY = 20_000  # the most frequent English words of an index that a WordBridge knows
+_ENGLISH_WORD = re.compile(r"[a-z][a-z'-]+")
+
+
+def word_bridge(keywords, encoder, similarity: float) -> WordBridge:
+    """The :class:`WordBridge` for one keyword index (one index state), made on first use.
+
+    Args:
+        keywords: the :class:`rag.keyword.KeywordIndex` whose English words it knows (its
+            :data:`BRIDGE_VOCABULARY` most frequent; the bundled corpus has about 1,700, encoded
+            in well under a second).
+        encoder: the :class:`MultilingualEncoder`.
+        similarity: see :class:`WordBridge`.
+    """
+    key = ("words", id(keywords), similarity)
+    bridge = _BRIDGES.get(key)
+    if bridge is None:
+        frequency = getattr(keywords, "document_frequency", {})
+        words = sorted((w for w in frequency if _ENGLISH_WORD.fullmatch(w)), key=lambda w: -frequency[w])
+        words = words[:BRIDGE_VOCABULARY]
+        bridge = WordBridge(words, encoder.encode(words), encoder, similarity)
+        for old in [k for k in _BRIDGES if isinstance(k, tuple)]:
+            del _BRIDGES[old]
+        _BRIDGES[key] = bridge
+    return bridge
+
+
 _BRIDGES: dict = {}
 
 
@@ -459,6 +528,7 @@ def name_bridge(keywords) -> NameBridge:
         if pairs is None:
             pairs = mine_pairs(text for text, _ in keywords.texts.values())
         bridge = NameBridge(pairs=pairs)
-        _BRIDGES.clear()
+        for old in [k for k in _BRIDGES if not isinstance(k, tuple)]:
+            del _BRIDGES[old]
         _BRIDGES[id(keywords)] = bridge
     return bridge

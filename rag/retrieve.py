@@ -58,15 +58,18 @@ class Retriever:
         Returns:
             A :class:`Retrieval` with up to ``depth`` passages, best first.
         """
-        from rag.multilingual import name_bridge
+        from rag.multilingual import name_bridge, word_bridge
         from rag.text import is_cjk_text
 
         version = self.store.state()["version"]
         keywords = keyword_index(self.store, version)
-        # A Chinese question also searches its names in English (杭州 -> Hangzhou); an English question
-        # finds Chinese passages through the multilingual channel, not through names alone.
-        bridge = hybrid and self.config.bridge_names and is_cjk_text(query)
-        expanded = name_bridge(keywords).expand(query) if bridge else query
+        # A Chinese question also searches its names in English (杭州 -> Hangzhou) and the English
+        # words nearest its other words (创始人 -> founder); an English question finds Chinese
+        # passages through the multilingual channel, not through names alone.
+        c, chinese = self.config, hybrid and is_cjk_text(query)
+        expanded = name_bridge(keywords).expand(query) if chinese and c.bridge_names else query
+        if chinese and c.bridge_words and self.multilingual is not None:
+            expanded = word_bridge(keywords, self.multilingual, c.counted_word_similarity).expand(expanded)
         vector = self.embedder.encode_cached([expanded])[0]
         n = max(depth, self.config.candidates)
         rrf = self.config.rrf_k

@@ -194,3 +194,23 @@ def test_a_chinese_when_question_over_english_documents_needs_the_event(assistan
     # Suzhou's land" gives a year, but not the year it was set up.
     answer = assistant.answer("苏州工业园区是哪一年成立的？", mode="extractive")
     assert not answer.refused and "1994" in answer.sentences[0].text, answer.text
+
+
+def test_a_chinese_word_brings_the_collections_english_words_for_it(assistant):
+    # Names have their pairs; common words come through the multilingual space (创始人 / "founder").
+    from rag.multilingual import word_bridge
+    from rag.retrieve import keyword_index
+
+    store = assistant.store
+    keywords = keyword_index(store, store.state()["version"])
+    bridge = word_bridge(keywords, assistant.multilingual_encoder(), assistant.config.counted_word_similarity)
+    assert "founder" in bridge.english_words("DeepSeek的创始人是谁？")
+    assert "budget" in bridge.english_words("松山湖材料实验室的总预算是多少？")
+    assert bridge.english_words("What is the budget?") == []  # English words are not translated
+
+
+def test_a_chinese_question_finds_the_english_passage_on_its_common_word(assistant):
+    # DeepSeek的创始人是谁？ ranked "Models and release dates" first and Chinese passages on other
+    # companies' founders (创始人) next; the English passages on DeepSeek's founding now lead.
+    sections = [p.metadata.get("section", "") for p in assistant.retriever.run("DeepSeek的创始人是谁？", 5).passages]
+    assert all("Found" in s for s in sections[:2]), sections
