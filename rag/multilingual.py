@@ -503,19 +503,19 @@ def word_bridge(keywords, encoder, similarity: float) -> WordBridge:
         encoder: the :class:`MultilingualEncoder`.
         similarity: see :class:`WordBridge`.
     """
-    key = ("words", id(keywords), similarity)
-    bridge = _BRIDGES.get(key)
+    key = (id(keywords), similarity)
+    bridge = _WORD_BRIDGES.get(key)
     if bridge is None:
-        frequency = getattr(keywords, "document_frequency", {})
+        frequency = keywords.document_frequency
         words = sorted((w for w in frequency if _ENGLISH_WORD.fullmatch(w)), key=lambda w: -frequency[w])
         words = words[:BRIDGE_VOCABULARY]
         bridge = WordBridge(words, encoder.encode(words), encoder, similarity)
-        for old in [k for k in _BRIDGES if isinstance(k, tuple)]:
-            del _BRIDGES[old]
-        _BRIDGES[key] = bridge
+        _WORD_BRIDGES.clear()
+        _WORD_BRIDGES[key] = bridge
     return bridge
 
 
+_WORD_BRIDGES: dict = {}
 _BRIDGES: dict = {}
 
 
@@ -528,7 +528,6 @@ def name_bridge(keywords) -> NameBridge:
         if pairs is None:
             pairs = mine_pairs(text for text, _ in keywords.texts.values())
         bridge = NameBridge(pairs=pairs)
-        for old in [k for k in _BRIDGES if not isinstance(k, tuple)]:
-            del _BRIDGES[old]
+        _BRIDGES.clear()
         _BRIDGES[id(keywords)] = bridge
     return bridge

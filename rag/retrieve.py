@@ -71,8 +71,8 @@ class Retriever:
         if chinese and c.bridge_words and self.multilingual is not None:
             expanded = word_bridge(keywords, self.multilingual, c.counted_word_similarity).expand(expanded)
         vector = self.embedder.encode_cached([expanded])[0]
-        n = max(depth, self.config.candidates)
-        rrf = self.config.rrf_k
+        n = max(depth, c.candidates)
+        rrf = c.rrf_k
         # MiniLM knows English only: its neighbours in Chinese text are noise, so Chinese chunks come
         # from the multilingual channel (and BM25) instead.
         dense = [d for d in self.store.query(vector, n) if not is_cjk_text(d[2])]
