@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.config import AnswerConfig
 from rag.question import DEMONYMS, Question, holds_answer_type
@@ -79,11 +80,23 @@ def keyword_overlap(question_tokens, text: str, idf) -> float:
     wanted = set(question_tokens)
     if not wanted:
         return 0.0
-    present = set(tokenize(text))
+    present = words_of(text)
     total = sum(idf(t) for t in wanted)
     return sum(idf(t) for t in wanted if t in present) / total if total else 0.0
 
 
+# The same passages come back for question after question: what a sentence is, apart from any
+# question, is worked out once per text (bounded caches; a sentence is a few hundred characters).
+SENTENCE_CACHE = 16_384
+
+
+@lru_cache(maxsize=SENTENCE_CACHE)
+def words_of(text: str) -> frozenset[str]:
+    """The set of keyword tokens of ``text`` (:func:`rag.text.tokenize`)."""
+    return frozenset(tokenize(text))
+
+
+@lru_cache(maxsize=SENTENCE_CACHE)
 def asks(text: str) -> bool:
     """The sentence is a question: it ends with a question mark, and not one inside a quotation
     it reports ("They resurrected the “Shanghai Question” from 2008: “Why didn't ...?”" states
@@ -94,18 +107,21 @@ def asks(text: str) -> bool:
     return opened <= 3
 
 
+@lru_cache(maxsize=SENTENCE_CACHE)
 def explains(text: str) -> bool:
     """Does the sentence carry a reason, a cause or a means ("because", "thanks to", "fostering",
     "should")?"""
     return bool(_EXPLANATORY.search(text))
 
 
+@lru_cache(maxsize=SENTENCE_CACHE)
 def leans_on_previous(text: str) -> bool:
     """The sentence opens with words pointing back to something named before ("This city ...",
     "It ...", "The group ..."): it needs the sentence before it."""
     return bool(_NEEDS_CONTEXT.match(text))
 
 
+@lru_cache(maxsize=SENTENCE_CACHE)
 def addresses_assistant(text: str) -> bool:
     """Text in documents is data: a sentence giving the assistant orders is never evidence."""
     return bool(_ADDRESSES_ASSISTANT.search(text))
@@ -121,11 +137,12 @@ def restates(question: Question, text: str, novelty: float) -> bool:
     """
     if "?" in text or "\uff1f" in text:
         return True
-    words = set(tokenize(text))
+    words = words_of(text)
     if not words:
         return True
-    asked = set(tokenize(question.text))
-    new = {w for w in words if w not in asked and w[:5] not in {a[:5] for a in asked if len(a) >= 5}}
+    asked = words_of(question.text)
+    stems = {a[:5] for a in asked if len(a) >= 5}
+    new = {w for w in words if w not in asked and w[:5] not in stems}
     # Few new words, both as a share and as a count: a sentence adding "increasingly diverse,
     # complex and networked" to the question's own words gives the reason, it does not restate.
     return len(new) / len(words) < novelty and len(new) < MIN_NEW_WORDS
@@ -221,6 +238,7 @@ class EvidenceSelector:
         headings = self.heading_similarities(question, passages) if question.is_explanation else {}
         own_tokens = tokenize(question.text)
         all_tokens = own_tokens + list(question.other_terms)
+        weight = {t: idf(t) for t in set(all_tokens)}.__getitem__  # looked up once per sentence below
         sentences = []
         for (text, passage, rank, start, end, before), sim in zip(units, similarities):
             # An English explanation's English sentence is matched on the question's own words: one
@@ -229,12 +247,12 @@ class EvidenceSelector:
             # the same change cost 3 dev answers, through which passages were kept: see RESULTS.)
             english = question.is_explanation and question.language == "en" and not is_cjk_text(text)
             q_tokens = own_tokens if english else all_tokens
-            overlap = keyword_overlap(q_tokens, text, idf)
+            overlap = keyword_overlap(q_tokens, text, weight)
             if before and leans_on_previous(text) and not re.search(r"[?\uff1f]", before):
                 # "The group became famous in early 2025, when ...": the group is named in the
                 # sentence before, and the answer quotes the two together (compose.with_context);
                 # a sentence after a question or a quoted one ("titled "Why ...?"") inherits nothing
-                overlap = max(overlap, keyword_overlap(q_tokens, before + " " + text, idf))
+                overlap = max(overlap, keyword_overlap(q_tokens, before + " " + text, weight))
             if (question.language == "zh") != is_cjk_text(text):
                 # Across languages words cannot meet (beyond bridged names): the keyword share
                 # is taken from meaning, so such a sentence is not ranked below every same-language one.

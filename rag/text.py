@@ -20,6 +20,8 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[\w\u2019'-]+")
 _OPEN_QUOTES = "\u201c\u300c\u300e\u300a"  # “ 「 『 《
 _CLOSE_QUOTES = "\u201d\u300d\u300f\u300b"  # ” 」 』 》
+_QUOTE_MARK = re.compile("[%s%s\"]" % (_OPEN_QUOTES, _CLOSE_QUOTES))
+_LATIN = re.compile(r"[A-Za-z]")
 MAX_QUOTE_CHARS = 400  # a quotation mark left open longer than this is taken as a stray one
 
 
@@ -30,8 +32,10 @@ def is_cjk(char: str) -> bool:
 
 def is_cjk_text(text: str) -> bool:
     """True when Chinese characters make up a real share of the text's letters."""
+    if not _CJK.search(text):  # most English text: one scan, no lists
+        return False
     cjk = len(_CJK.findall(text))
-    latin = len(re.findall(r"[A-Za-z]", text))
+    latin = len(_LATIN.findall(text))
     return cjk >= 2 and cjk * 4 >= latin
 
 
@@ -42,8 +46,8 @@ def _quote_opened(text: str, start: int, pos: int) -> int:
     """
     stack: list[int] = []
     straight = -1
-    for i in range(start, pos):
-        ch = text[i]
+    for mark in _QUOTE_MARK.finditer(text, start, pos):  # only the quotation marks, found in C
+        i, ch = mark.start(), mark.group()
         if ch in _OPEN_QUOTES:
             stack.append(i)
         elif ch in _CLOSE_QUOTES and stack:
@@ -100,8 +104,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         line_start = start + line.start()
         line_end = start + line.end()
         cursor = line_start
+        head = text[:line_end]
         for match in _END.finditer(text, line_start, line_end):
-            if _ends_sentence(text[:line_end], match, line_start):
+            if _ends_sentence(head, match, line_start):
                 _add_span(text, cursor, match.end(), spans)
                 cursor = match.end()
         _add_span(text, cursor, line_end, spans)
@@ -276,22 +281,28 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
         The tokens in order.
     """
     tokens: list[str] = []
-    for match in _TOKEN_ANY_CASE.finditer(text):
-        written = match.group()
-        token = written.lower()
-        if is_cjk(token[0]):
-            tokens.extend(chinese_words(token))
-            continue
-        if _ACRONYM.fullmatch(written):
-            tokens.append(normalize_acronym(written))
-            continue
-        if not keep_stopwords and token.replace("\u2019", "'") in STOPWORDS:
-            continue
-        tokens.append(normalize_token(token))
-        if "-" in token:  # "three-pronged" also counts as "three" and "pronged"
-            tokens.extend(normalize_acronym(p) if _ACRONYM.fullmatch(p) else normalize_token(p)
-                          for p in written.split("-") if p and p.lower() not in STOPWORDS)
+    for written in _TOKEN_ANY_CASE.findall(text):
+        if written[0] >= "\u3400":  # a run of Chinese characters (the only non-ASCII tokens)
+            tokens.extend(chinese_words(written.lower()))
+        else:
+            tokens.extend(_word_tokens(written, keep_stopwords))
     return tokens
+
+
+@lru_cache(maxsize=200_000)
+def _word_tokens(written: str, keep_stopwords: bool) -> tuple[str, ...]:
+    """The tokens of one Latin word as written (see :func:`tokenize`); the same words recur in
+    every passage, so they are worked out once."""
+    if _ACRONYM.fullmatch(written):
+        return (normalize_acronym(written),)
+    token = written.lower()
+    if not keep_stopwords and token.replace("\u2019", "'") in STOPWORDS:
+        return ()
+    tokens = [normalize_token(token)]
+    if "-" in token:  # "three-pronged" also counts as "three" and "pronged"
+        tokens.extend(normalize_acronym(p) if _ACRONYM.fullmatch(p) else normalize_token(p)
+                      for p in written.split("-") if p and p.lower() not in STOPWORDS)
+    return tuple(tokens)
 
 
 def normalize_acronym(written: str) -> str:

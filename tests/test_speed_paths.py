@@ -83,6 +83,26 @@ def test_concurrent_answers_equal_the_answers_given_one_at_a_time(corpus_index, 
     assert together == alone
 
 
+def test_sentences_selected_again_are_not_tokenized_again(corpus_index, embedder, monkeypatch):
+    """The same passages come back question after question (issue 14: sentence scoring was most of
+    a query's time). Asking again tokenizes the question, not its candidates' sentences, and
+    selects the same evidence."""
+    import rag.evidence
+    from rag.pipeline import Assistant
+
+    assistant = Assistant(corpus_index, embedder=embedder)
+    question = "Why did DeepSeek emerge in Hangzhou?"
+    first = assistant.select(question)
+    tokenized = []
+    real = rag.evidence.tokenize
+    monkeypatch.setattr(rag.evidence, "tokenize", lambda text, *a, **kw: tokenized.append(text) or real(text, *a, **kw))
+    again = assistant.select(question)
+    assert [s.text for s in again.sentences] == [s.text for s in first.sentences]
+    assert [s.score for s in again.sentences] == [s.score for s in first.sentences]
+    assert len(first.sentences) > 20
+    assert set(tokenized) <= {question}, tokenized[:3]
+
+
 # ---- rag remove of an unknown document (issue 13) ------------------------------------------------------
 def test_remove_unknown_document_on_a_fresh_data_dir_creates_nothing(tmp_path):
     data = tmp_path / "data"
