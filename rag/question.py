@@ -117,6 +117,9 @@ _PROJECTION = re.compile(r"\b(?:will|would|expects?|expected|plans?|planned|aims
 _LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?\u3002\uff01\uff1f])\s*)([^.!?\u3002\uff01\uff1f]+[?\uff1f])\s*$")
 # Capitalised Latin words after the first ("DeepSeek-V3的训练花了多少钱？" names DeepSeek-V3 only).
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")
+# In Chinese a capital letter opens no sentence, and a Latin name sits between Chinese characters
+# with no word boundary: every capitalised Latin word is a name ("DeepSeek的创始人是谁？").
+_NAME_IN_CHINESE = re.compile(r"(?<![A-Za-z0-9_\u00c0-\u024f\u2019'-])[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")
 # Nationality adjectives name no subject: "How are Chinese cities trying ...?" asks about cities,
 # and a point about Hefei need not say "Chinese".
 DEMONYMS = frozenset(
@@ -222,7 +225,9 @@ def analyse(text: str) -> Question:
     terms = tuple(t for t in dict.fromkeys(tokenize(text)) if t not in QUESTION_FRAME)
     # "apache-licensed" is checked through its parts, which are terms too ("apache", "license").
     terms = tuple(t for t in terms if "-" not in t or not all(p in terms for p in tokenize(t.replace("-", " "))))
-    names = tuple(dict.fromkeys(tokenize(" ".join(_NAME.findall(text)))))
+    language = detect_language(text)
+    written_names = (_NAME_IN_CHINESE if language == "zh" else _NAME).findall(text)
+    names = tuple(dict.fromkeys(tokenize(" ".join(written_names))))
     years = tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)", text)))
     counted = re.search(r"\bhow many ((?:[\w\u2019'-]+\s+){0,2}?[\w\u2019'-]+?)(?=\s+(?:did|does|do|has|have|had|is|are|"
                         r"was|were|will|can|could|would|should|in|of|at|on|for|from|per|currently|now)\b|\s*[?,]|$)",
@@ -244,7 +249,7 @@ def analyse(text: str) -> Question:
     if asking and asking.start(1) > 0:
         focus = tuple(dict.fromkeys(t for t in (*tokenize(asking.group(1)), *names) if t not in QUESTION_FRAME))
         focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
-    return Question(text, detect_language(text), kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
+    return Question(text, language, kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
                     question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus,
                     part_words=part_terms(text))
 

@@ -85,6 +85,24 @@ def test_chinese_question_frame_words_are_not_topic_words(question, frame):
     assert not set(tokenize(frame)) & set(analysed.terms), analysed.terms
 
 
+@pytest.mark.parametrize("question, names", [
+    ("DeepSeek的创始人是谁？", ("deepseek",)),
+    ("为什么DeepSeek出现在杭州？", ("deepseek",)),
+    ("Tesla为什么在上海建厂？", ("tesla",)),
+    ("武汉光谷坚守光纤通信多少年？", ()),
+])
+def test_latin_names_in_a_chinese_question_are_its_names(question, names):
+    """No word boundary separates 么 from DeepSeek, and a capital letter opens no Chinese sentence."""
+    from rag.question import analyse
+
+    assert analyse(question).names == names
+
+
+def test_a_chinese_explanation_of_something_the_documents_never_name_is_refused(assistant):
+    answer = assistant.answer("Tesla为什么在上海建厂？", mode="extractive")
+    assert answer.refused, answer.text
+
+
 def test_a_chinese_measure_word_makes_a_figure():
     from rag.question import has_quantity
 
