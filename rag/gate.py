@@ -234,6 +234,19 @@ class Gate:
                 missing = [t for t in terms if t not in present] or list(terms)
                 together = "" if len(missing) < len(terms) else " together"
                 return GateDecision(False, "no passage mentions " + ", ".join(missing[:4]) + together)
+        if question.is_explanation and texts:
+            # "How did Tesla build its Shanghai factory?" shares "build", "Shanghai" and "factory"
+            # with passages on other things, and points quoted from them would explain nothing:
+            # every name the question asks about must be in a kept passage. A kept passage in the
+            # other language may write a name the collection knows in its own script (Shanghai as
+            # 上海): such a name is not judged; one the collection never uses always is.
+            absent = [n for n in question.names if coverage({n}, " ".join(texts), lambda t: 1.0) < 1.0]
+            other_script = question.other_terms and not all(_same_language(question, t) for t in texts)
+            unseen = idf("")  # the weight of a token no chunk holds (tokens are never empty)
+            if other_script:
+                absent = [n for n in absent if idf(n) >= unseen]
+            if absent:
+                return GateDecision(False, "no passage mentions " + ", ".join(absent[:4]))
         if question.wants in ("", "quote"):  # a title may be written without quotation marks
             if question.years and not question.is_explanation and not any(
                     names_years(question, s) for s in sentences[:c.type_check_sentences]):

@@ -47,6 +47,18 @@ def test_why_hangzhou_draws_points_from_several_documents(assistant):
     assert any("tolerance for failure" in c.quote or "industrial chain" in c.quote for c in answer.citations)
 
 
+@pytest.mark.parametrize("question, name", [
+    ("How did Tesla build its Shanghai factory?", "tesla"),
+    ("How did Chengdu become a hub for electric cars?", "chengdu"),
+])
+def test_an_explanation_of_something_the_documents_never_name_is_refused(assistant, question, name):
+    """Its other words ("build", "Shanghai", "factory") meet passages on other things; points
+    quoted from them would explain nothing."""
+    answer = assistant.answer(question, mode="extractive")
+    assert answer.refused, answer.text
+    assert f"no passage mentions {name}" in answer.text
+
+
 @pytest.mark.parametrize("question, chinese", [
     ("Why did DeepSeek appear in Hangzhou?", False),
     ("Why couldn't Nanjing produce a DeepSeek?", False),
