@@ -115,7 +115,7 @@ _PROJECTION = re.compile(r"\b(?:will|would|expects?|expected|plans?|planned|aims
                          r"projected|intends?|by (?:the end of )?20\d\d)\b|计划|预计|目标|力争|将|到20\d\d年", re.I)
 # The sentence that asks, after any lead-in ("The article says ... . On what date was it ...?").
 _LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?\u3002\uff01\uff1f])\s*)([^.!?\u3002\uff01\uff1f]+[?\uff1f])\s*$")
-# Capitalised Latin words after the first ("DeepSeek-V3的训练花了多少钱？" names DeepSeek-V3 only).
+# Capitalised Latin words after an English question's first ("Who founded DeepSeek?" names DeepSeek).
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")
 # In Chinese a capital letter opens no sentence, and a Latin name sits between Chinese characters
 # with no word boundary: every capitalised Latin word is a name ("DeepSeek的创始人是谁？").
