@@ -363,7 +363,7 @@ class Gate:
             return True
         context = with_previous(sentence)
         if _same_language(question, sentence.text):
-            return question.counted in tokenize(context) or sentence.similarity >= c.counted_similarity
+            return question.counted in counted_words(context) or sentence.similarity >= c.counted_similarity
         if self.multilingual is None:
             return True  # nothing to compare words across languages with
         return self._word_close_across(question.counted, context)
@@ -389,6 +389,13 @@ _NAME_RUN = re.compile(r"\b(?:[A-Z][A-Za-z0-9\u2019'-]*\s+){1,5}[A-Z][A-Za-z0-9\
 _VERSIONED = re.compile(r"\b([A-Z][A-Za-z0-9]*)-([A-Z]?\d[A-Za-z0-9.]*)")
 _QUESTION_OPENERS = frozenset("Which What Who Whom Whose When Where Why How In On At For Of Did Does Do Is Are Was Were "
                               "According Besides Apart The A An".split())
+
+
+def counted_words(text: str) -> list[str]:
+    """The tokens of ``text`` that can say what is counted: a word inside a name of several words
+    only as its last word ("two Nobel Prizes" counts prizes; "People's Daily Online" counts no
+    people)."""
+    return tokenize(_CAPITALISED_RUN.sub(lambda run: run.group().split()[-1], text))
 
 
 def passage_names_the_question(question, sentence) -> bool:

@@ -280,6 +280,22 @@ def test_what_a_how_many_question_counts(question, counted):
     assert analyse(question).counted == counted
 
 
+@pytest.mark.parametrize("text, counted, found", [
+    ("A People's Daily Online report gave the investment as 5 billion yuan.", "people", False),
+    ("The park employs 2,000 people.", "people", True),
+    ("She won two Nobel Prizes.", "prize", True),
+])
+def test_a_word_inside_a_name_counts_only_as_its_last_word(text, counted, found):
+    from rag.gate import counted_words
+
+    assert (counted in counted_words(text)) == found
+
+
+def test_how_many_people_is_not_answered_by_a_figure_from_peoples_daily(assistant):
+    answer = assistant.answer("How many people work at the Songshan Lake Materials Laboratory?", mode="extractive")
+    assert answer.refused, answer.text
+
+
 def test_a_readers_own_wording_is_not_the_topic():
     terms = analyse("If I send code to an Apache-licensed project without saying anything, what must someone do?").terms
     assert "apache" in terms and "license" in terms and "apache-licensed" not in terms
