@@ -53,6 +53,17 @@ def _holds_the_event(question, sentence) -> bool:
     return event is None or _in_chinese(event.group(1), with_previous(sentence))
 
 
+def _says_what_happened(question, sentence) -> bool:
+    """An English question asking when something happened ("What year was Alibaba founded?")
+    needs a sentence (with the one before it) holding one of its words besides the names: a
+    date of something else said of the same name ("the Shanghai Question from 2008: Why didn't
+    Alibaba develop in Shanghai?") does not say when it was founded."""
+    if question.wants != "time" or question.language != "en" or not _same_language(question, sentence.text):
+        return True
+    events = [t for t in question.focus if t not in question.names and not t.isdigit()]
+    return not events or coverage(events, with_previous(sentence), lambda t: 1.0) > 0
+
+
 def _in_chinese(term: str, text: str) -> bool:
     """A Chinese term is in ``text`` when its characters appear there in order with at most two
     others between them: "投江" in "投汨罗江", "杨荫" in "杨荫浏". Segmentation of a question and of
@@ -312,6 +323,7 @@ class Gate:
                          else holds_the_role_of(question, s.text)))
                 and self._close_across(question, s, same)
                 and _holds_the_event(question, s)
+                and _says_what_happened(question, s)
                 and not names_another_of_its_kind(question.text, _titled(s)))
 
     def _close_across(self, question, sentence, same: bool) -> bool:

@@ -296,6 +296,14 @@ def test_how_many_people_is_not_answered_by_a_figure_from_peoples_daily(assistan
     assert answer.refused, answer.text
 
 
+def test_a_when_question_is_not_answered_by_a_date_of_something_else_of_that_name(assistant):
+    """The corpus dates Alibaba's "Shanghai Question" (2008), never its founding."""
+    answer = assistant.answer("What year was Alibaba founded?", mode="extractive")
+    assert answer.refused, answer.text
+    dated = assistant.answer("When did Hangzhou launch Project Eagle?", mode="extractive")
+    assert not dated.refused and "2010" in dated.text
+
+
 def test_a_readers_own_wording_is_not_the_topic():
     terms = analyse("If I send code to an Apache-licensed project without saying anything, what must someone do?").terms
     assert "apache" in terms and "license" in terms and "apache-licensed" not in terms
