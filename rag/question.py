@@ -438,14 +438,25 @@ def is_a_body_word(word: str) -> bool:
 _OTHER_ROLE = frozenset("deputy vice assistant associate honorary acting former".split())
 
 
+# Titles an office holder is given by name: a text telling who holds one says the title (a founder
+# may instead have "set up" the firm, a director "leads" the lab).
+_TITLES = {"ceo": r"ceo|chief executive", "cto": r"cto|chief technology officer",
+           "cfo": r"cfo|chief financial officer", "mayor": "mayor", "governor": "governor",
+           "secretary": "secretary", "president": "president", "dean": "dean"}
+
+
 def holds_the_role(question: Question, text: str) -> bool:
     """Does ``text`` name the role a person question asks about, other than as a deputy's, a vice-
-    or an assistant's role ("executive deputy director" is not "director")? True when it does not
-    name the role at all: the role may be told in other words."""
+    or an assistant's role ("executive deputy director" is not "director")? When it does not name
+    the role at all: True, as the role may be told in other words, except for a title (mayor,
+    CEO, director ...), which a text giving its holder names."""
     role = _PERSON_ROLE_Q.search(question.text)
     if role is None:
         return True
     found = list(re.finditer(r"\b" + re.escape(role.group(0)) + r"\b", text, re.I))
+    title = _TITLES.get(role.group(0).lower())
+    if not found and title:
+        return re.search(r"\b(?:%s)\b" % title, text, re.I) is not None
     return not found or any(
         not _OTHER_ROLE & {w.lower() for w in re.findall(r"[\w]+", text[:m.start()])[-2:]} for m in found)
 

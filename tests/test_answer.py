@@ -202,6 +202,9 @@ def test_asking_which_articles_gets_their_titles(assistant):
     ("Who is the president of USTC?", "Its vice-president Li spoke.", False),
     ("Who is the president of USTC?", "Its vice president Li and its president Bao spoke.", True),
     ("Who is the director of the lab?", "Chen Dongmin leads the lab.", True),  # said in other words
+    # a title is named where its holder is given: Xinhua Daily's app is no mayor of Nanjing
+    ("Who was Nanjing's mayor when the articles came out?", "Its news app Jiaohuidian published them.", False),
+    ("Who is Manycore's CEO?", "Chen Hang has served as chief executive.", True),
 ])
 def test_a_deputys_role_is_not_the_role(question, text, holds):
     assert holds_the_role(analyse(question), text) is holds
