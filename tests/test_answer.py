@@ -133,6 +133,8 @@ def test_a_rare_name_the_embedder_cannot_see_still_reaches_the_answer(assistant,
     ("What was the growth rate of Hangzhou in 2022?", "quantity"),
     ("What is the energy policy of Zhejiang?", ""),  # "energy" names a kind of policy here
     ("What does energy policy mean for Hangzhou?", ""),
+    ("What did it cost to train DeepSeek-V2?", "money"),
+    ("What did Hefei give up to pay for its BOE investment?", ""),  # a thing given up, not a sum
 ])
 def test_a_question_about_a_measured_quantity_wants_a_figure(question, wants):
     assert analyse(question).wants == wants
