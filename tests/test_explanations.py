@@ -59,6 +59,14 @@ def test_an_explanation_of_something_the_documents_never_name_is_refused(assista
     assert f"no passage mentions {name}" in answer.text
 
 
+def test_an_explanation_of_what_no_passage_mentions_is_refused_though_its_names_are_everywhere(assistant):
+    refused = assistant.answer("Why did the mayor of Hangzhou resign in 2024?", mode="extractive")
+    assert refused.refused and "no passage mentions mayor, resign" in refused.text, refused.text
+    # one word of its own the documents put otherwise ("soul-searching") is no reason to refuse
+    answered = assistant.answer("How did Nanjing react to DeepSeek?", mode="extractive")
+    assert not answered.refused, answered.text
+
+
 @pytest.mark.parametrize("question, chinese", [
     ("Why did DeepSeek appear in Hangzhou?", False),
     ("Why couldn't Nanjing produce a DeepSeek?", False),
