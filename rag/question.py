@@ -107,6 +107,8 @@ _EXPLANATION_Q = re.compile(
     r"\bwhat (?:did|does|do|has|have) .{1,40}\bdo\b(?! with)|\bwhat lessons?\b|\bfor what reasons?\b|\bin what ways?\b|\bexplain\b|"
     # a part played, or how much something matters, is told in several points
     r"\bwhat (?:\w+ )?(?:role|part)\b.{0,80}\bplay(?:s|ed|ing)?\b|\bhow (?:important|significant|central|crucial|vital)\b|"
+    # what several things share, or where one does better than another, is told in several points
+    r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么", re.I)
 # A question about the present ("How many ... currently work there?"): a plan or a forecast does not answer it.
 _PRESENT_Q = re.compile(r"\b(?:currently|now|today|at present|presently|these days|so far|to date|as of now)\b|"

@@ -136,6 +136,9 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("What role have universities played in China's innovation hubs?", "explanation"),
     ("How important has the digital economy become to Hangzhou?", "explanation"),
     ("What role does Yang Qi hold at Game Science?", "factoid"),
+    # what several things share, or where one does better, is told in several points
+    ("What themes did the provinces' 2025 first meetings of the new year have in common?", "explanation"),
+    ("What did the Jiaohuidian pieces say Hangzhou does better than Nanjing?", "explanation"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
