@@ -37,6 +37,9 @@ _DISPUTED = re.compile(r"^\W*sources (?:differ|disagree|vary)(?: slightly)? (?:o
 _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"
                             r"not (?:mentioned|provided|stated) in the (?:evidence|documents?)|no information|"
                             r"文档中没有|没有提到|未提及", re.I)
+# A sentence announcing what follows: it ends with a colon or "in three stages", "as follows".
+_ANNOUNCES = re.compile(r":\s*$|\b(?:in|into|through|over) (?:two|three|four|five|six|several|\d+) (?:stages|steps|"
+                        r"phases|ways|parts|rounds|waves|versions)\s*\.?$|\bas follows\s*[.:]?$", re.I)
 MAX_CONTEXT_WORDS = 90  # a sentence quoted with the one before it stays under this size
 MIN_POINT_WORDS = 6  # a point carries a claim ...
 MIN_POINT_CHARS = 12  # ... in Chinese too: "第一篇从杭州说起" ("the first began with Hangzhou") does not
@@ -87,6 +90,8 @@ def with_context(sentence: Sentence) -> Sentence | None:
     widened the same way when it can be, and otherwise quoted as it is; so is one that refers back
     inside itself ("... the main testing ground for that line", "After this experiment, ...").
     """
+    if _ANNOUNCES.search(sentence.text):
+        return _with_next(sentence)
     needs = leans_on_previous(sentence.text)
     if not needs and not _LINKS_BACK.match(sentence.text) and not _POINTS_BACK.search(sentence.text):
         return sentence
@@ -98,6 +103,20 @@ def with_context(sentence: Sentence) -> Sentence | None:
             len(text) > MAX_CONTEXT_WORDS * (4 if is_cjk_text(text) else 7):
         return None if needs else sentence
     return replace(sentence, text=text, start=base + before[-1])
+
+
+def _with_next(sentence: Sentence) -> Sentence | None:
+    """A sentence announcing what follows ("The corridor then grew in three stages.") quoted with
+    the sentence after it in the same paragraph; None when there is none or the pair is too long
+    (on its own it says nothing)."""
+    base = int(sentence.metadata.get("start", 0))
+    end = sentence.end - base
+    after = [b for a, b in split_sentences(sentence.passage) if a >= end]
+    text = sentence.passage[sentence.start - base:after[0]] if after else ""
+    if not text or "\n" in text or len(text.split()) > MAX_CONTEXT_WORDS or \
+            len(text) > MAX_CONTEXT_WORDS * (4 if is_cjk_text(text) else 7):
+        return None
+    return replace(sentence, text=text, end=base + after[0])
 
 
 def _redundant(a: str, b: str) -> bool:

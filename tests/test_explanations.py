@@ -203,6 +203,24 @@ def test_a_nationality_adjective_in_the_question_does_not_filter_out_points_abou
     assert sum("chinese" not in p.text.lower() for p in shown) >= 2, [p.text for p in shown]
 
 
+def test_a_sentence_announcing_what_follows_is_quoted_with_the_sentence_after_it():
+    # "The G60 corridor then grew in three stages [2]." was a whole quoted point, telling nothing.
+    from rag.compose import with_context
+    from rag.types import Sentence
+
+    announcing = "The G60 corridor then grew in three stages."
+    stages = " Version 1.0 (2016) was limited to Songjiang; version 3.0 (2018) joined nine cities."
+    passage = announcing + stages + " It has a secretariat."
+    sentence = Sentence(announcing, "c1", 0, 100, 100 + len(announcing), {"start": 100, "doc_id": "d"},
+                        passage, 0.5, 0.5, 0.5)
+    widened = with_context(sentence)
+    assert widened is not None and widened.text == announcing + stages
+    assert (widened.start, widened.end) == (100, 100 + len(announcing + stages))
+    last = Sentence(announcing, "c1", 0, 100, 100 + len(announcing), {"start": 100, "doc_id": "d"},
+                    announcing, 0.5, 0.5, 0.5)
+    assert with_context(last) is None  # nothing after it to tell what it announces
+
+
 def test_a_long_english_sentence_that_leans_back_is_quoted_with_the_one_before_it():
     # 65 words but 430 characters (three quoted titles): under the size limit in words, so it is
     # widened, not dropped. Its facts ("three ... articles in two days") answered nothing before.
