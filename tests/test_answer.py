@@ -309,6 +309,14 @@ def test_a_when_question_is_not_answered_by_a_date_of_something_else_of_that_nam
     assert not dated.refused and "2010" in dated.text
 
 
+def test_a_figure_in_a_sentence_saying_the_question_in_other_words_answers_it(assistant):
+    """"get rid of its old industry" is "shedding 75% of its traditional industries": few words
+    meet, the meaning does (cosine 0.78)."""
+    answer = assistant.answer("How much of its old industry did Shenzhen have to get rid of to become an innovation "
+                              "capital?", mode="extractive")
+    assert not answer.refused and "75%" in answer.text, answer.text
+
+
 def test_a_readers_own_wording_is_not_the_topic():
     terms = analyse("If I send code to an Apache-licensed project without saying anything, what must someone do?").terms
     assert "apache" in terms and "license" in terms and "apache-licensed" not in terms
