@@ -22,7 +22,7 @@ QUESTION_FRAME = frozenset(tokenize(
     # generic words a reader adds in their own phrasing ("If I hand out ..., what must someone ...")
     "must may might shall need needs needed within without rather else instead apart besides also still even "
     "just simply really actually someone somebody something anyone anybody anything everyone everything thing "
-    "things people person one two three come comes came go goes went able whether either ever"
+    "things people person one two three come comes came go goes went able whether either ever whose"
 )) | frozenset(
     # the same frame in Chinese ("……是在哪一年成立的？", "……被叫作什么？", "这种做法叫什么？"), written as
     # the tokens segmentation gives (segmenting here would load jieba for every English question)

@@ -317,6 +317,10 @@ def test_a_figure_in_a_sentence_saying_the_question_in_other_words_answers_it(as
     assert not answer.refused and "75%" in answer.text, answer.text
 
 
+def test_whose_is_a_question_word_not_a_topic_word():
+    assert "whose" not in analyse("Which outlet ran the articles, and whose app is it?").terms
+
+
 def test_a_readers_own_wording_is_not_the_topic():
     terms = analyse("If I send code to an Apache-licensed project without saying anything, what must someone do?").terms
     assert "apache" in terms and "license" in terms and "apache-licensed" not in terms
