@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (asks_for_a_person, figure_near, holds_answer_type, holds_the_role, holds_the_role_of,
-                          is_a_body_word, is_projection)
+                          is_a_body_word, is_projection, role_holder)
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
 
@@ -51,6 +51,20 @@ def _holds_the_event(question, sentence) -> bool:
         return True
     event = _CHINESE_EVENT.search(question.text)
     return event is None or _in_chinese(event.group(1), with_previous(sentence))
+
+
+def _names_the_holder_across(question, sentence) -> bool:
+    """A Chinese "who is X's <role>" question (长鑫存储的创始人是谁？) is answered by an English
+    sentence only when that sentence (or the one before, when it points back: "Its founder ...")
+    names X: in Latin letters as the question writes it, or in the English form the name bridge
+    gives (``other_terms``). Manycore's co-founders are not CXMT's; a holder with no known English
+    form cannot be checked, so no English sentence answers for it."""
+    holder = role_holder(question)
+    if not holder or _same_language(question, sentence.text):
+        return True
+    words = set(tokenize(with_previous(sentence) if leans_on_previous(sentence.text) else sentence.text))
+    latin = tokenize(holder) if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", holder) else []
+    return bool(latin and set(latin) <= words) or bool(question.other_terms and set(question.other_terms) & words)
 
 
 def _says_what_happened(question, sentence) -> bool:
@@ -337,6 +351,7 @@ class Gate:
                 and self._close_across(question, s, same)
                 and _holds_the_event(question, s)
                 and _says_what_happened(question, s)
+                and _names_the_holder_across(question, s)
                 and not names_another_of_its_kind(question.text, _titled(s)))
 
     def _close_across(self, question, sentence, same: bool) -> bool:

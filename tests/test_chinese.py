@@ -103,6 +103,14 @@ def test_a_chinese_explanation_of_something_the_documents_never_name_is_refused(
     assert answer.refused, answer.text
 
 
+@pytest.mark.parametrize("question", ["长鑫存储的创始人是谁？",  # the corpus names CXMT only in Chinese, no founder
+                                      "宇树科技的创始人是谁？"])  # was answered with DEEP Robotics' founder
+def test_an_english_sentence_answers_who_holds_a_role_only_when_it_names_the_holder(assistant, question):
+    answer = assistant.answer(question, mode="extractive")
+    assert answer.refused or "Wang Xingxing" in answer.text, answer.text
+    assert "Manycore" not in answer.text and "Zhu Qiuguo" not in answer.text
+
+
 def test_a_chinese_measure_word_makes_a_figure():
     from rag.question import has_quantity
 
