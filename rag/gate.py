@@ -275,10 +275,10 @@ class Gate:
             # ... and what it asks about them: "Why did the mayor of Hangzhou resign in 2024?" finds
             # Hangzhou and 2024 everywhere, "mayor" and "resign" nowhere. One of its other words
             # is enough ("ease", "longer" may be worded otherwise), and a single one is not judged
-            # ("How did Nanjing react to DeepSeek?" is told as soul-searching). Passages in the other language
-            # cannot hold them, so only the English ones are judged, and only for an English question:
-            # a Chinese question's answer is often in an English passage alone (马克·安德森如何评价
-            # DeepSeek-R1？), while an English question's passages are mostly English.
+            # ("How did Nanjing react to DeepSeek?" is told as soul-searching). Passages in the
+            # other language cannot hold them, so only the English ones are judged, and only for an
+            # English question: a Chinese question's answer is often in an English passage alone
+            # (马克·安德森如何评价DeepSeek-R1？), while an English question's passages are mostly English.
             topic = [t for t in question.focus if t not in question.names and not t.isdigit()]
             own = " ".join(t for t in texts if _same_language(question, t))
             if len(topic) > 1 and own and question.language == "en" \

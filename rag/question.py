@@ -451,7 +451,7 @@ def holds_the_role(question: Question, text: str) -> bool:
     """Does ``text`` name the role a person question asks about, other than as a deputy's, a vice-
     or an assistant's role ("executive deputy director" is not "director")? When it does not name
     the role at all: True, as the role may be told in other words, except for a title (mayor,
-    CEO, director ...), which a text giving its holder names."""
+    CEO, governor ...), which a text giving its holder names."""
     role = _PERSON_ROLE_Q.search(question.text)
     if role is None:
         return True
