@@ -56,7 +56,8 @@ class AnswerConfig:
     explanation_floor: float = 0.45  # ... or at least this
     subject_idf: float = 1.2  # a name in more than ~30% of the chunks ("China", "DeepSeek") does not say what
     # an explanation's point is about, and its explanation is also searched for without that name
-    explanation_mmr: float = 0.5  # weight of redundancy against relevance when picking points
+    explanation_mmr: float = 0.2  # weight of redundancy against relevance when picking points (0.5 until the
+    # 48 dev explanations of the ninth session: 0.2 reaches `need` on 39, 0.5 on 35; repeats are also dropped outright)
     restatement_novelty: float = 0.4  # a sentence with less than this share of new words restates the question
     llm_max_tokens: int = 120
     llm_explanation_max_tokens: int = 200

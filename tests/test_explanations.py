@@ -40,6 +40,14 @@ def test_explanation_questions_get_distinct_points_that_do_not_restate_the_quest
     assert len({s.text for s in shown}) == len(shown)
 
 
+def test_relevance_outweighs_variety_when_points_are_picked(assistant):
+    """Two steps the documents give (Project Eagle in 2010; Zhejiang Lab in 2017) both make the list:
+    a weight of 0.5 on redundancy had put a second sentence on the policy line in Project Eagle's place."""
+    answer = assistant.answer("How did Hangzhou set itself up for the AI boom before DeepSeek came along?",
+                              mode="extractive")
+    assert "Project Eagle" in answer.text and "Zhejiang Lab" in answer.text, answer.text
+
+
 def test_why_hangzhou_draws_points_from_several_documents(assistant):
     answer = assistant.answer("Why did DeepSeek appear in Hangzhou?", mode="extractive")
     assert len({c.doc_id for c in answer.citations}) >= 2
