@@ -67,17 +67,6 @@ def _names_the_holder_across(question, sentence) -> bool:
     return bool(latin and set(latin) <= words) or bool(question.other_terms and set(question.other_terms) & words)
 
 
-def _says_what_happened(question, sentence) -> bool:
-    """An English question asking when something happened ("What year was Alibaba founded?")
-    needs a sentence (with the one before it) holding one of its words besides the names: a
-    date of something else said of the same name ("the Shanghai Question from 2008: Why didn't
-    Alibaba develop in Shanghai?") does not say when it was founded."""
-    if question.wants != "time" or question.language != "en" or not _same_language(question, sentence.text):
-        return True
-    events = [t for t in question.focus if t not in question.names and not t.isdigit()]
-    return not events or coverage(events, with_previous(sentence), lambda t: 1.0) > 0
-
-
 def _in_chinese(term: str, text: str) -> bool:
     """A Chinese term is in ``text`` when its characters appear there in order with at most two
     others between them: "投江" in "投汨罗江", "杨荫" in "杨荫浏". Segmentation of a question and of
@@ -350,7 +339,7 @@ class Gate:
                          else holds_the_role_of(question, s.text)))
                 and self._close_across(question, s, same)
                 and _holds_the_event(question, s)
-                and _says_what_happened(question, s)
+                and self.says_what_happened(question, s)
                 and _names_the_holder_across(question, s)
                 and not names_another_of_its_kind(question.text, _titled(s)))
 
@@ -385,6 +374,28 @@ class Gate:
         if event is None:
             return None
         return self._word_close_across(event.group(1), with_previous(sentence))
+
+    def says_what_happened(self, question, sentence) -> bool:
+        """Does an English sentence say what an English "when" question asks happened?
+
+        "What year was Alibaba founded?" is not answered by a date of something else said of the
+        same name ("the Shanghai Question from 2008: Why didn't Alibaba develop in Shanghai?"). The
+        sentence (with the one before it) holds one of the question's words besides its names, or
+        a word close to one in meaning ("relocated" for "move", "established" for "set up"), or
+        it is very close to the question as a whole.
+
+        Args:
+            question: the analysed question.
+            sentence: a scored sentence.
+        """
+        if question.wants != "time" or question.language != "en" or not _same_language(question, sentence.text):
+            return True
+        events = [t for t in question.focus if t not in question.names and not t.isdigit()]
+        context = with_previous(sentence)
+        if not events or coverage(events, context, lambda t: 1.0) > 0 \
+                or sentence.similarity >= self.config.described_similarity or self.multilingual is None:
+            return True
+        return any(self._word_close_across(event, context) for event in events)
 
     def counts_what_is_asked(self, question, sentence) -> bool:
         """Does the sentence (with the one before it) name what the question counts?

@@ -307,6 +307,10 @@ def test_a_when_question_is_not_answered_by_a_date_of_something_else_of_that_nam
     assert answer.refused, answer.text
     dated = assistant.answer("When did Hangzhou launch Project Eagle?", mode="extractive")
     assert not dated.refused and "2010" in dated.text
+    # the event in other words: "relocated" for "move", "established" for "set up"
+    for question, year in [("When did USTC move to Hefei?", "1970"), ("When was Suzhou Industrial Park set up?", "1994")]:
+        answer = assistant.answer(question, mode="extractive")
+        assert not answer.refused and year in answer.text, answer.text
 
 
 def test_a_figure_in_a_sentence_saying_the_question_in_other_words_answers_it(assistant):
