@@ -24,6 +24,10 @@ QUESTION_FRAME = frozenset(tokenize(
     "just simply really actually someone somebody something anyone anybody anything everyone everything thing "
     "things people person one two three come comes came go goes went able whether either ever whose"
 )) | frozenset(
+    # "who's", "where's": the possessive rule turns these into "who", "where", which are stopwords
+    # only as written
+    "who what where when why how".split()
+) | frozenset(
     # the same frame in Chinese ("……是在哪一年成立的？", "……被叫作什么？", "这种做法叫什么？"), written as
     # the tokens segmentation gives (segmenting here would load jieba for every English question)
     "一年 哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位".split())

@@ -323,6 +323,8 @@ def test_a_figure_in_a_sentence_saying_the_question_in_other_words_answers_it(as
 
 def test_whose_is_a_question_word_not_a_topic_word():
     assert "whose" not in analyse("Which outlet ran the articles, and whose app is it?").terms
+    # "who's" becomes "who" through the possessive rule, after the stopwords were checked
+    assert analyse("who's the boss at DEEP Robotics?").terms == ("boss", "deep", "robotics")
 
 
 def test_a_readers_own_wording_is_not_the_topic():
