@@ -107,14 +107,14 @@ def initialisms(text: str) -> set[str]:
     return found
 
 
-def coverage(terms, text: str, idf) -> float:
-    """IDF-weighted share of ``terms`` found in ``text`` (exact token, same five-letter stem, the
-    initials of a name there, with or without a version: "gplv3", or a Chinese term's characters
-    in order: :func:`_in_chinese`)."""
+def coverage(terms, text: str, idf, by_stem: bool = True) -> float:
+    """IDF-weighted share of ``terms`` found in ``text`` (exact token, same five-letter stem unless
+    ``by_stem`` is False, the initials of a name there, with or without a version: "gplv3", or a
+    Chinese term's characters in order: :func:`_in_chinese`)."""
     if not terms:
         return 1.0
     present = set(tokenize(text))
-    stems = {t[:5] for t in present if len(t) >= 5}
+    stems = {t[:5] for t in present if len(t) >= 5} if by_stem else set()
     short = initialisms(text) if any(t not in present for t in terms) else set()
     total = sum(idf(t) for t in terms)
     found = [t for t in terms
@@ -130,8 +130,9 @@ _MULTI_WORD_NAME = re.compile(r"\b[A-Z][\w-]*(?:(?:['’]s)?\s+(?:(?:of|and|for)
 def names_or_refers_to(question, names, text: str) -> bool:
     """Does ``text`` name all of the question's ``names``, or refer to a multi-word name by the
     body's word that ends it ("the laboratory's board" for "Songshan Lake Materials Laboratory")?
-    Its passage must name them in full; the caller checks that."""
-    if coverage(names, text, lambda t: 1.0) == 1.0:
+    Its passage must name them in full; the caller checks that. A name is matched whole: "quantum"
+    does not name QuantumCTek."""
+    if coverage(names, text, lambda t: 1.0, by_stem=False) == 1.0:
         return True
     present = set(tokenize(text))
     missing = {t for t in names if t not in present}

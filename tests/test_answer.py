@@ -321,6 +321,16 @@ def test_a_figure_in_a_sentence_saying_the_question_in_other_words_answers_it(as
     assert not answer.refused and "75%" in answer.text, answer.text
 
 
+def test_a_person_question_is_not_answered_from_a_word_sharing_the_names_first_letters(assistant):
+    """"quantum" shares five letters with QuantumCTek: Origin Quantum's co-founder is not its founder."""
+    from rag.gate import names_or_refers_to
+
+    question = analyse("Who founded QuantumCTek?")
+    assert not names_or_refers_to(question, set(question.names), "Origin Quantum was co-founded by Guo Guangcan.")
+    assert names_or_refers_to(question, set(question.names), "QuantumCTek was founded by USTC.")
+    assert assistant.answer("Who founded QuantumCTek?", mode="extractive").refused
+
+
 def test_whose_is_a_question_word_not_a_topic_word():
     assert "whose" not in analyse("Which outlet ran the articles, and whose app is it?").terms
     # "who's" becomes "who" through the possessive rule, after the stopwords were checked
