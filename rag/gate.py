@@ -425,8 +425,8 @@ class Gate:
         multilingual space? Needs the multilingual encoder.
 
         Args:
-            word: a word in one language (成立, 居民).
-            text: a text in the other language.
+            word: a word (成立, 居民; or "move", met by "relocated" in the same language).
+            text: a text in either language.
         """
         words = [w for w in dict.fromkeys(tokenize(text)) if not w.isdigit()]
         if not words:
