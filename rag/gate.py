@@ -107,19 +107,22 @@ def initialisms(text: str) -> set[str]:
     return found
 
 
-def coverage(terms, text: str, idf, by_stem: bool = True) -> float:
-    """IDF-weighted share of ``terms`` found in ``text`` (exact token, same five-letter stem unless
-    ``by_stem`` is False, the initials of a name there, with or without a version: "gplv3", or a
-    Chinese term's characters in order: :func:`_in_chinese`)."""
-    if not terms:
-        return 1.0
+def found_terms(terms, text: str, by_stem: bool = True) -> list[str]:
+    """The ``terms`` found in ``text``: exact token, same five-letter stem unless ``by_stem`` is
+    False, the initials of a name there, with or without a version ("gplv3"), or a Chinese term's
+    characters in order (:func:`_in_chinese`)."""
     present = set(tokenize(text))
     stems = {t[:5] for t in present if len(t) >= 5} if by_stem else set()
     short = initialisms(text) if any(t not in present for t in terms) else set()
+    return [t for t in terms if _matches(t, present, stems) or _VERSION.sub("", t) in short or _in_chinese(t, text)]
+
+
+def coverage(terms, text: str, idf, by_stem: bool = True) -> float:
+    """IDF-weighted share of ``terms`` found in ``text`` (:func:`found_terms`)."""
+    if not terms:
+        return 1.0
     total = sum(idf(t) for t in terms)
-    found = [t for t in terms
-             if _matches(t, present, stems) or _VERSION.sub("", t) in short or _in_chinese(t, text)]
-    return sum(idf(t) for t in found) / total if total else 1.0
+    return sum(idf(t) for t in found_terms(terms, text, by_stem)) / total if total else 1.0
 
 
 # A multi-word name: capitalised words, "of" or "and" between them, and the place or body that
@@ -255,7 +258,8 @@ class Gate:
             # every name the question asks about must be in a kept passage. A kept passage in the
             # other language may write a name the collection knows in its own script (Shanghai as
             # 上海): such a name is not judged; one the collection never uses always is.
-            absent = [n for n in question.names if coverage({n}, " ".join(texts), lambda t: 1.0) < 1.0]
+            named = found_terms(question.names, " ".join(texts))
+            absent = [n for n in question.names if n not in named]
             other_script = question.other_terms and not all(_same_language(question, t) for t in texts)
             unseen = idf("")  # the weight of a token no chunk holds (tokens are never empty)
             if other_script:
@@ -272,7 +276,7 @@ class Gate:
             topic = [t for t in question.focus if t not in question.names and not t.isdigit()]
             own = " ".join(t for t in texts if _same_language(question, t))
             if len(topic) > 1 and own and question.language == "en" \
-                    and not any(coverage([t], own, lambda t: 1.0) for t in topic):
+                    and not found_terms(topic, own):
                 return GateDecision(False, "no passage mentions " + ", ".join(topic[:4]))
         if question.wants in ("", "quote"):  # a title may be written without quotation marks
             if question.years and not question.is_explanation and not any(
