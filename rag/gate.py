@@ -12,7 +12,9 @@ nearby facts. The gate refuses when
 - a question for a figure or a date finds none in a sentence about its topic, in a passage
   naming what it names ("What is the population of Nanjing?"), and not in a plan when it asks
   about now ("How many ... currently ...?" against a 2035 target);
-- a factoid naming a year finds no sentence naming that year.
+- a factoid naming a year finds no sentence naming that year;
+- an explanation's names are in no kept passage, or not together in one of its best sentences,
+  or (in English) none of two or more words it asks about besides them is in a kept passage.
 
 Across languages words cannot meet beyond names: an English question's topic in a Chinese
 passage is only its names' share (in their Chinese form, or as Chinese writes them: "G60"), a
@@ -174,6 +176,17 @@ def topic_coverage(question, text: str, idf, names_only: bool = True) -> float |
     return names * weight / (weight + rest) if weight + rest else names
 
 
+def names_everything_asked(question, sentence) -> bool:
+    """Does the sentence, under its document title and section (and after the sentence before it
+    when it points back: "Its founder ..."), name every name of the question? A sentence in the
+    other language names them in their other-language form (Shenzhen as 深圳)."""
+    text = with_previous(sentence) if leans_on_previous(sentence.text) else sentence.text
+    text = f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {text}"
+    if _same_language(question, sentence.text):
+        return set(found_terms(question.names, text)) == set(question.names)
+    return bool(question.other_terms) and set(found_terms(question.other_terms, text)) == set(question.other_terms)
+
+
 def names_years(question, sentence) -> bool:
     """The sentence, with the one before it, names every year the question names."""
     text = with_previous(sentence)
@@ -266,6 +279,13 @@ class Gate:
                 absent = [n for n in absent if idf(n) >= unseen]
             if absent:
                 return GateDecision(False, "no passage mentions " + ", ".join(absent[:4]))
+            # The names must also meet: "Why did Apple move its headquarters to Shenzhen?" finds
+            # Apple's App Store in one passage and Shenzhen in others, and no point is about what it
+            # asks. One of the best sentences (in its context) names them all; a comparison's names
+            # are apart by design, and a Chinese question's names are not marked.
+            if question.language == "en" and not question.comparative and not any(
+                    names_everything_asked(question, s) for s in sentences[:c.type_check_sentences]):
+                return GateDecision(False, "no passage speaks of " + ", ".join(question.names[:4]) + " together")
             # ... and what it asks about them: "Why did the mayor of Hangzhou resign in 2024?" finds
             # Hangzhou and 2024 everywhere, "mayor" and "resign" nowhere. One of its other words
             # is enough ("ease", "longer" may be worded otherwise), and a single one is not judged

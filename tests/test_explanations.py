@@ -75,6 +75,15 @@ def test_an_explanation_of_what_no_passage_mentions_is_refused_though_its_names_
     assert not answered.refused, answered.text
 
 
+def test_an_explanation_whose_names_no_sentence_brings_together_is_refused(assistant):
+    # Unitree and Shenzhen are both in the documents, never in one sentence's context
+    refused = assistant.answer("Why did Unitree move its headquarters to Shenzhen?", mode="extractive")
+    assert refused.refused and "no passage speaks of unitree, shenzhen together" in refused.text, refused.text
+    answered = assistant.answer("How did Hefei's investment in NIO pay off?", mode="extractive")
+    assert not answered.refused, answered.text
+    assert any("NIO" in c.quote and "Hefei" in c.quote for c in answered.citations), answered.text
+
+
 @pytest.mark.parametrize("question, chinese", [
     ("Why did DeepSeek appear in Hangzhou?", False),
     ("Why couldn't Nanjing produce a DeepSeek?", False),
