@@ -321,6 +321,15 @@ def test_a_figure_in_a_sentence_saying_the_question_in_other_words_answers_it(as
     assert not answer.refused and "75%" in answer.text, answer.text
 
 
+def test_a_question_put_in_its_own_words_is_not_refused_for_words_no_passage_uses(assistant):
+    """"fraction", "old-fashioned", "factories", "ditch": no passage holds enough of its words, yet
+    one sentence says what it asks (cosine above ``described_similarity``)."""
+    answer = assistant.answer("What fraction of its old-fashioned factories did Shenzhen ditch on its way to becoming "
+                              "an innovation capital?", mode="extractive")
+    assert not answer.refused and "75%" in answer.text, answer.text
+    assert assistant.answer("What is the population of Nanjing?", mode="extractive").refused
+
+
 def test_a_person_question_is_not_answered_from_a_word_sharing_the_names_first_letters(assistant):
     """"quantum" shares five letters with QuantumCTek: Origin Quantum's co-founder is not its founder."""
     from rag.gate import names_or_refers_to
