@@ -29,8 +29,8 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (asks_for_a_person, figure_near, holds_answer_type, holds_the_role, holds_the_role_of,
-                          is_a_body_word, is_projection, role_holder)
+from rag.question import (asks_for_a_person, figure_near, has_quantity, holds_answer_type, holds_the_role,
+                          holds_the_role_of, is_a_body_word, is_projection, role_holder)
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
 
@@ -429,8 +429,9 @@ class Gate:
     def counts_what_is_asked(self, question, sentence) -> bool:
         """Does the sentence (with the one before it) name what the question counts?
 
-        In the question's language the word itself (or a sentence very close in meaning: "firms"
-        for "enterprises"); in the other language a word whose multilingual vector is close to
+        In the question's language the word itself, in English with a figure beside it (or, when
+        the word is not there, a sentence very close in meaning: "firms" for "enterprises"); in the
+        other language a word whose multilingual vector is close to
         it: 居民 meets "residents" at 0.9 and "minutes" at 0.17, so "about 25 minutes by train"
         does not answer 苏州工业园区有多少居民？.
 
@@ -443,7 +444,11 @@ class Gate:
             return True
         context = with_previous(sentence)
         if _same_language(question, sentence.text):
-            return question.counted in counted_words(context) or sentence.similarity >= c.counted_similarity
+            if question.counted in counted_words(context):
+                # an English sentence naming it gives its count next to it: "21 billion are active
+                # for each token" does not say how many tokens
+                return question.language != "en" or counted_by_a_figure(question.counted, context)
+            return sentence.similarity >= c.counted_similarity
         if self.multilingual is None:
             return True  # nothing to compare words across languages with
         return self._word_close_across(question.counted, context)
@@ -476,6 +481,16 @@ def counted_words(text: str) -> list[str]:
     only as its last word ("two Nobel Prizes" counts prizes; "People's Daily Online" counts no
     people)."""
     return tokenize(_CAPITALISED_RUN.sub(lambda run: run.group().split()[-1], text))
+
+
+def counted_by_a_figure(word: str, text: str, window: int = 4) -> bool:
+    """Does a figure stand within ``window`` words before or after ``word`` in ``text`` ("14.8
+    trillion tokens"; not "21 billion are active for each token")?"""
+    words = _CAPITALISED_RUN.sub(lambda run: run.group().split()[-1], text).split()
+    for i, w in enumerate(words):
+        if word in tokenize(w) and has_quantity(" ".join(words[max(0, i - window):i] + words[i + 1:i + 1 + window])):
+            return True
+    return False
 
 
 def passage_names_the_question(question, sentence) -> bool:

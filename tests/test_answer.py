@@ -330,6 +330,29 @@ def test_a_question_put_in_its_own_words_is_not_refused_for_words_no_passage_use
     assert assistant.answer("What is the population of Nanjing?", mode="extractive").refused
 
 
+@pytest.mark.parametrize("text, counted", [
+    ("DeepSeek-V3 was trained on 14.8 trillion tokens.", True),
+    ("Nanjing has 12 \"Double First-Class\" universities.", True),
+    ("Its employees numbered about 3,000 in 2024.", True),
+    ("It has 236 billion parameters, of which 21 billion are active for each token.", False),
+    ("In 2024 its employees moved to a new campus.", False),
+])
+def test_a_count_stands_next_to_what_it_counts(text, counted):
+    from rag.gate import counted_by_a_figure
+
+    assert counted_by_a_figure("token" if "token" in text else "university" if "universit" in text else "employee",
+                               text) is counted
+
+
+def test_a_figure_beside_another_word_does_not_count_what_the_question_counts(assistant):
+    """V2's parameters "active for each token" do not say how many tokens it was trained on; V3's
+    "trained on 14.8 trillion tokens" does say it for V3."""
+    refused = assistant.answer("On how many tokens was DeepSeek-V2 pre-trained?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("How many tokens was DeepSeek-V3 trained on?", mode="extractive")
+    assert not answered.refused and "14.8 trillion tokens" in answered.text, answered.text
+
+
 def test_a_person_question_is_not_answered_from_a_word_sharing_the_names_first_letters(assistant):
     """"quantum" shares five letters with QuantumCTek: Origin Quantum's co-founder is not its founder."""
     from rag.gate import names_or_refers_to
