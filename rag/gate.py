@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (asks_for_a_person, figure_near, has_quantity, holds_answer_type, holds_the_role,
+from rag.question import (answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type, holds_the_role,
                           holds_the_role_of, is_a_body_word, is_projection, role_holder)
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
@@ -369,6 +369,7 @@ class Gate:
                 and self._close_across(question, s, same)
                 and _holds_the_event(question, s)
                 and self.says_what_happened(question, s)
+                and gives_the_figure_of_what_is_named(question, s.text)
                 and _names_the_holder_across(question, s)
                 and not names_another_of_its_kind(question.text, _titled(s)))
 
@@ -489,6 +490,32 @@ def counted_by_a_figure(word: str, text: str, window: int = 4) -> bool:
     words = _CAPITALISED_RUN.sub(lambda run: run.group().split()[-1], text).split()
     for i, w in enumerate(words):
         if word in tokenize(w) and has_quantity(" ".join(words[max(0, i - window):i] + words[i + 1:i + 1 + window])):
+            return True
+    return False
+
+
+# A model's code name ("H1", "G1", "A100", "V3" in "DeepSeek-V3").
+_CODE_NAME = re.compile(r"\b[A-Z]{1,3}\d{1,4}[a-z]?\b")
+
+
+def gives_the_figure_of_what_is_named(question, text: str) -> bool:
+    """Is one of the sentence's figures of the asked type said of the model the question names,
+    not of a sibling named beside it? "Unitree launched its H1 humanoid in August 2023 and its G1
+    humanoid in May 2024 at a starting price of 99,000 yuan" gives no price for the H1: a figure
+    belongs to the nearest code name before it with no comma, colon, semicolon or bracket between
+    ("DeepSeek-R1, built on the DeepSeek-V3 base model, was released on January 20, 2025" dates R1).
+
+    Args:
+        question: the analysed question.
+        text: the sentence.
+    """
+    asked = set(_CODE_NAME.findall(question.text))
+    codes = [(m.end(), m.group() in asked) for m in _CODE_NAME.finditer(text)]
+    if not asked or all(own for _, own in codes) or not any(own for _, own in codes):
+        return True
+    for start in answer_starts(question.wants, text):
+        before = [(end, own) for end, own in codes if end <= start and not re.search(r"[,;:()]", text[end:start])]
+        if not before or before[-1][1]:
             return True
     return False
 

@@ -34,8 +34,9 @@ QUESTION_FRAME = frozenset(tokenize(
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          r"多少|几[个年家座所次位项天岁周]|多大|多长|多久|人口|比例|百分之", re.I)
-_MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow much did\b.{0,80}\b(?:cost|spend|invest|pay|raise|"
-                      r"receive|earn)\b|\bwhat (?:did|does|do|will)\b.{0,80}\bcost\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
+_MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|"
+                      r"\bhow much (?:did|does|do|will|would)\b.{0,80}\b(?:cost|spend|invest|pay|raise|receive|earn)\b|"
+                      r"\bwhat (?:did|does|do|will)\b.{0,80}\bcost\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment)\b|"
                       r"多少(?:钱|资金|美元|元|亿元|万元)|投资了?(?:大约|约)?多少|营业收入是多少|预算是多少|花了多少", re.I)
 _DURATION_Q = re.compile(r"\b(?:over|in|during|within|for) what (?:period|time|span)\b|\bhow long\b|多久|多长时间|多少年", re.I)
@@ -375,6 +376,16 @@ def figure_near(word: str, text: str, window: int = 15) -> bool:
         if has_quantity(text[max(0, m.start() - window): m.end() + window]):
             return True
     return False
+
+
+def answer_starts(kind: str, text: str) -> list[int]:
+    """Where answers of this type ("quantity", "money", "time") start in ``text`` (none for another
+    type); a year or the day of a date is no quantity."""
+    if kind == "quantity":
+        blank = lambda match: " " * len(match.group())  # noqa: E731 - keeps the offsets
+        return [m.start() for m in _HAS_QUANTITY.finditer(_YEAR.sub(blank, _DAY.sub(blank, text)))]
+    pattern = {"money": _HAS_MONEY, "time": _HAS_TIME}.get(kind)
+    return [m.start() for m in pattern.finditer(text)] if pattern else []
 
 
 def holds_type(kind: str, text: str) -> bool:

@@ -134,6 +134,7 @@ def test_a_rare_name_the_embedder_cannot_see_still_reaches_the_answer(assistant,
     ("What is the energy policy of Zhejiang?", ""),  # "energy" names a kind of policy here
     ("What does energy policy mean for Hangzhou?", ""),
     ("What did it cost to train DeepSeek-V2?", "money"),
+    ("How much does Unitree's H1 humanoid cost?", "money"),
     ("What did Hefei give up to pay for its BOE investment?", ""),  # a thing given up, not a sum
 ])
 def test_a_question_about_a_measured_quantity_wants_a_figure(question, wants):
@@ -351,6 +352,31 @@ def test_a_figure_beside_another_word_does_not_count_what_the_question_counts(as
     assert refused.refused, refused.text
     answered = assistant.answer("How many tokens was DeepSeek-V3 trained on?", mode="extractive")
     assert not answered.refused and "14.8 trillion tokens" in answered.text, answered.text
+
+
+@pytest.mark.parametrize("question, text, gives", [
+    ("How much does Unitree's H1 humanoid cost?",
+     "Unitree launched its H1 humanoid in August 2023 and its G1 humanoid in May 2024 at a price of 99,000 yuan.", False),
+    ("How much does Unitree's G1 humanoid cost?",
+     "Unitree launched its H1 humanoid in August 2023 and its G1 humanoid in May 2024 at a price of 99,000 yuan.", True),
+    ("When did Unitree launch its H1 humanoid?",
+     "Unitree launched its H1 humanoid in August 2023 and its G1 humanoid in May 2024 at a price of 99,000 yuan.", True),
+    ("When was DeepSeek-R1 released?",
+     "DeepSeek-R1, a reasoning model built on the DeepSeek-V3 base model, was released on January 20, 2025.", True),
+    ("How many tokens was DeepSeek-V2 trained on?",
+     "DeepSeek-V2 came out in May 2024; DeepSeek-V3 was trained on 14.8 trillion tokens.", False),
+])
+def test_a_figure_belongs_to_the_code_name_before_it(question, text, gives):
+    from rag.gate import gives_the_figure_of_what_is_named
+
+    assert gives_the_figure_of_what_is_named(analyse(question), text) is gives
+
+
+def test_the_price_of_one_model_is_not_the_price_of_its_sibling(assistant):
+    refused = assistant.answer("What is the price of Unitree's H1 robot?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("What is the price of Unitree's G1 robot?", mode="extractive")
+    assert not answered.refused and "99,000 yuan" in answered.text, answered.text
 
 
 def test_a_person_question_is_not_answered_from_a_word_sharing_the_names_first_letters(assistant):
