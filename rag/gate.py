@@ -257,14 +257,10 @@ class Gate:
                 found = [topic_coverage(question, t, weight, False) for t in texts]
             known = [f for f in found if f is not None]
             best = max(known) if len(known) == len(found) else 1.0
-            nearest = max(s.similarity for s in sentences)
+            close = max(s.similarity for s in sentences) >= c.support_similarity
             factoid_needs = c.min_term_coverage_zh if question.language == "zh" else c.min_term_coverage
-            needed = c.min_support_coverage if nearest >= c.support_similarity or question.is_explanation \
-                else factoid_needs
-            # a sentence saying the same thing in other words needs no shared words ("What share of
-            # its old-style industries did Shenzhen get rid of ...?" / "shedding 75% of its
-            # traditional industries", cosine 0.77)
-            if best < needed and nearest < c.described_similarity:
+            needed = c.min_support_coverage if close or question.is_explanation else factoid_needs
+            if best < needed:
                 present = set(tokenize(" ".join(texts)))
                 missing = [t for t in terms if t not in present] or list(terms)
                 together = "" if len(missing) < len(terms) else " together"
