@@ -13,6 +13,7 @@ nearby facts. The gate refuses when
   naming what it names ("What is the population of Nanjing?"), and not in a plan when it asks
   about now ("How many ... currently ...?" against a 2035 target);
 - a factoid naming a year finds no sentence naming that year;
+- "which of ... has the most X?" finds no sentence ranking by X;
 - an explanation's names are in no kept passage, or not together in one of its best sentences,
   or (in English) none of two or more words it asks about besides them is in a kept passage.
 
@@ -298,6 +299,12 @@ class Gate:
             if len(topic) > 1 and own and question.language == "en" \
                     and not found_terms(topic, own):
                 return GateDecision(False, "no passage mentions " + ", ".join(topic[:4]))
+        most = _PICKS_THE_MOST.search(question.text)
+        if most and not any(_RANKS.search(with_previous(s)) and found_terms(tokenize(most.group(1)), with_previous(s))
+                            for s in sentences[:c.type_check_sentences]):
+            # "Which of the nine G60 cities has the largest GDP?": a list of the nine, or one city's
+            # GDP, does not say which is largest; a sentence ranking them by GDP may.
+            return GateDecision(False, "no passage ranks them by " + most.group(1))
         if question.wants in ("", "quote"):  # a title may be written without quotation marks
             if question.years and not question.is_explanation and not any(
                     names_years(question, s) for s in sentences[:c.type_check_sentences]):
@@ -463,6 +470,14 @@ class Gate:
             return False
         vectors = self.multilingual.encode_cached([word, *words])
         return float((vectors[1:] @ vectors[0]).max()) >= self.config.counted_word_similarity
+
+
+# "Which of ... has the most / largest ...?" (a superlative of amount; "first" is often a date)
+_PICKS_THE_MOST = re.compile(r"^\s*which\s+(?:one\s+)?of\b.*\b(?:most|largest|biggest|highest|fewest|least|smallest|"
+                             r"lowest)\s+([\w-]+)", re.I)
+# ... and a sentence that answers it ranks by that measure: a superlative or a rank
+_RANKS = re.compile(r"\b(?:most|largest|biggest|highest|fewest|least|smallest|lowest|ranks?|ranked|ranking|ahead)\b|"
+                    r"\bNo\.\s?\d|最", re.I)
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").

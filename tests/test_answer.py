@@ -370,6 +370,16 @@ def test_the_price_of_one_model_is_not_the_price_of_its_sibling(assistant):
     assert not answered.refused and "99,000 yuan" in answered.text, answered.text
 
 
+def test_which_has_the_most_needs_a_sentence_ranking_by_that_measure(assistant):
+    """A list of the six companies does not say which has the most staff; a sentence saying that
+    Suzhou Industrial Park "ranked first" in the overall evaluation does say which ranked highest."""
+    refused = assistant.answer("Which of the Six Little Dragons has the most staff?", mode="extractive")
+    assert refused.refused and "no passage ranks them by staff" in refused.text, refused.text
+    answered = assistant.answer("Which of China's development zones had the highest overall competitiveness in the "
+                                "Ministry of Commerce's evaluation?", mode="extractive")
+    assert not answered.refused and "Suzhou Industrial Park ranked first" in answered.text, answered.text
+
+
 def test_a_person_question_is_not_answered_from_a_word_sharing_the_names_first_letters(assistant):
     """"quantum" shares five letters with QuantumCTek: Origin Quantum's co-founder is not its founder."""
     from rag.gate import names_or_refers_to
