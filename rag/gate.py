@@ -522,9 +522,10 @@ def gives_the_figure_of_what_is_named(question, text: str) -> bool:
     """
     asked = set(_CODE_NAME.findall(question.text))
     codes = [(m.end(), m.group() in asked) for m in _CODE_NAME.finditer(text)]
-    if not asked or all(own for _, own in codes) or not any(own for _, own in codes):
+    starts = answer_starts(question.wants, text)  # none for a name, or when there is no figure
+    if not asked or all(own for _, own in codes) or not any(own for _, own in codes) or not starts:
         return True
-    for start in answer_starts(question.wants, text):
+    for start in starts:
         before = [(end, own) for end, own in codes if end <= start and not re.search(r"[,;:()]", text[end:start])]
         if not before or before[-1][1]:
             return True
