@@ -181,8 +181,7 @@ def names_everything_asked(question, sentence) -> bool:
     """Does the sentence, under its document title and section (and after the sentence before it
     when it points back: "Its founder ..."), name every name of the question? A sentence in the
     other language names them in their other-language form (Shenzhen as 深圳)."""
-    text = with_previous(sentence) if leans_on_previous(sentence.text) else sentence.text
-    text = f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {text}"
+    text = _in_context(sentence, leaning_only=True)
     if _same_language(question, sentence.text):
         return set(found_terms(question.names, text)) == set(question.names)
     return bool(question.other_terms) and set(found_terms(question.other_terms, text)) == set(question.other_terms)
@@ -194,10 +193,12 @@ def names_years(question, sentence) -> bool:
     return all(year in text for year in question.years)
 
 
-def _in_context(sentence) -> str:
-    """The sentence with the one before it, under its document title and section: a sentence in
-    "Dongguan's Songshan Lake Materials Laboratory / Size and budget" is about that lab's budget."""
-    return f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {with_previous(sentence)}"
+def _in_context(sentence, leaning_only: bool = False) -> str:
+    """The sentence with the one before it (with ``leaning_only``, only when it points back: "Its
+    founder ..."), under its document title and section: a sentence in "Dongguan's Songshan Lake
+    Materials Laboratory / Size and budget" is about that lab's budget."""
+    text = sentence.text if leaning_only and not leans_on_previous(sentence.text) else with_previous(sentence)
+    return f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {text}"
 
 
 def _written_as_is(question) -> list[str]:
@@ -473,11 +474,10 @@ class Gate:
 
 
 # "Which of ... has the most / largest ...?" (a superlative of amount; "first" is often a date)
-_PICKS_THE_MOST = re.compile(r"^\s*which\s+(?:one\s+)?of\b.*\b(?:most|largest|biggest|highest|fewest|least|smallest|"
-                             r"lowest)\s+([\w-]+)", re.I)
+_SUPERLATIVE = "most|largest|biggest|highest|fewest|least|smallest|lowest"
+_PICKS_THE_MOST = re.compile(rf"^\s*which\s+(?:one\s+)?of\b.*\b(?:{_SUPERLATIVE})\s+([\w-]+)", re.I)
 # ... and a sentence that answers it ranks by that measure: a superlative or a rank
-_RANKS = re.compile(r"\b(?:most|largest|biggest|highest|fewest|least|smallest|lowest|ranks?|ranked|ranking|ahead)\b|"
-                    r"\bNo\.\s?\d|最", re.I)
+_RANKS = re.compile(rf"\b(?:{_SUPERLATIVE}|ranks?|ranked|ranking|ahead)\b|\bNo\.\s?\d|最", re.I)
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
@@ -492,13 +492,18 @@ def counted_words(text: str) -> list[str]:
     """The tokens of ``text`` that can say what is counted: a word inside a name of several words
     only as its last word ("two Nobel Prizes" counts prizes; "People's Daily Online" counts no
     people)."""
-    return tokenize(_CAPITALISED_RUN.sub(lambda run: run.group().split()[-1], text))
+    return tokenize(_names_by_last_word(text))
+
+
+def _names_by_last_word(text: str) -> str:
+    """``text`` with each name of several capitalised words cut to its last word."""
+    return _CAPITALISED_RUN.sub(lambda run: run.group().split()[-1], text)
 
 
 def counted_by_a_figure(word: str, text: str, window: int = 4) -> bool:
     """Does a figure stand within ``window`` words before or after ``word`` in ``text`` ("14.8
     trillion tokens"; not "21 billion are active for each token")?"""
-    words = _CAPITALISED_RUN.sub(lambda run: run.group().split()[-1], text).split()
+    words = _names_by_last_word(text).split()
     for i, w in enumerate(words):
         if word in tokenize(w) and has_quantity(" ".join(words[max(0, i - window):i] + words[i + 1:i + 1 + window])):
             return True
