@@ -65,7 +65,7 @@ def _names_the_holder_across(question, sentence) -> bool:
     holder = role_holder(question)
     if not holder or _same_language(question, sentence.text):
         return True
-    words = set(tokenize(with_previous(sentence) if leans_on_previous(sentence.text) else sentence.text))
+    words = set(tokenize(with_previous_if_leaning(sentence)))
     latin = tokenize(holder) if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", holder) else []
     return bool(latin and set(latin) <= words) or bool(question.other_terms and set(question.other_terms) & words)
 
@@ -149,6 +149,11 @@ def names_or_refers_to(question, names, text: str) -> bool:
     return not missing
 
 
+def with_previous_if_leaning(sentence) -> str:
+    """The sentence, with the one before it only when it points back ("Its CTO is ...")."""
+    return with_previous(sentence) if leans_on_previous(sentence.text) else sentence.text
+
+
 def with_previous(sentence) -> str:
     """The sentence with the one before it in its passage ("It was formed in 1959" needs its subject)."""
     offset = sentence.start - int(sentence.metadata.get("start", 0))
@@ -197,7 +202,7 @@ def _in_context(sentence, leaning_only: bool = False) -> str:
     """The sentence with the one before it (with ``leaning_only``, only when it points back: "Its
     founder ..."), under its document title and section: a sentence in "Dongguan's Songshan Lake
     Materials Laboratory / Size and budget" is about that lab's budget."""
-    text = sentence.text if leaning_only and not leans_on_previous(sentence.text) else with_previous(sentence)
+    text = with_previous_if_leaning(sentence) if leaning_only else with_previous(sentence)
     return f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {text}"
 
 
@@ -301,8 +306,7 @@ class Gate:
                     and not found_terms(topic, own):
                 return GateDecision(False, "no passage mentions " + ", ".join(topic[:4]))
         most = _PICKS_THE_MOST.search(question.text)
-        if most and not any(_RANKS.search(with_previous(s)) and found_terms(tokenize(most.group(1)), with_previous(s))
-                            for s in sentences[:c.type_check_sentences]):
+        if most and not any(ranks_by(most.group(1), with_previous(s)) for s in sentences[:c.type_check_sentences]):
             # "Which of the nine G60 cities has the largest GDP?": a list of the nine, or one city's
             # GDP, does not say which is largest; a sentence ranking them by GDP may.
             return GateDecision(False, "no passage ranks them by " + most.group(1))
@@ -364,7 +368,7 @@ class Gate:
                 # in a sentence on DEEP Robotics, though its section names Unitree too
                 and (not asks_for_a_person(question)
                      or (names_or_refers_to(question, names,
-                                            with_previous(s) if leans_on_previous(s.text) else s.text)
+                                            with_previous_if_leaning(s))
                          and holds_the_role(question, s.text)))
                 and self.counts_what_is_asked(question, s)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
@@ -488,6 +492,11 @@ _QUESTION_OPENERS = frozenset("Which What Who Whom Whose When Where Why How In O
                               "According Besides Apart The A An".split())
 
 
+def ranks_by(measure: str, text: str) -> bool:
+    """Does ``text`` hold a superlative or a rank (:data:`_RANKS`) and the ``measure`` ("GDP")?"""
+    return bool(_RANKS.search(text)) and bool(found_terms(tokenize(measure), text))
+
+
 def counted_words(text: str) -> list[str]:
     """The tokens of ``text`` that can say what is counted: a word inside a name of several words
     only as its last word ("two Nobel Prizes" counts prizes; "People's Daily Online" counts no
@@ -526,9 +535,13 @@ def gives_the_figure_of_what_is_named(question, text: str) -> bool:
         text: the sentence.
     """
     asked = set(_CODE_NAME.findall(question.text))
+    if not asked:
+        return True
     codes = [(m.end(), m.group() in asked) for m in _CODE_NAME.finditer(text)]
+    if all(own for _, own in codes) or not any(own for _, own in codes):
+        return True
     starts = answer_starts(question.wants, text)  # none for a name, or when there is no figure
-    if not asked or all(own for _, own in codes) or not any(own for _, own in codes) or not starts:
+    if not starts:
         return True
     for start in starts:
         before = [(end, own) for end, own in codes if end <= start and not re.search(r"[,;:()]", text[end:start])]
