@@ -529,6 +529,7 @@ def gives_the_figure_of_what_is_named(question, text: str) -> bool:
     humanoid in May 2024 at a starting price of 99,000 yuan" gives no price for the H1: a figure
     belongs to the nearest code name before it with no comma, colon, semicolon or bracket between
     ("DeepSeek-R1, built on the DeepSeek-V3 base model, was released on January 20, 2025" dates R1).
+    A sentence naming only siblings gives their figures: the G1's price is not the DR02's.
 
     Args:
         question: the analysed question.
@@ -538,7 +539,7 @@ def gives_the_figure_of_what_is_named(question, text: str) -> bool:
     if not asked:
         return True
     codes = [(m.end(), m.group() in asked) for m in _CODE_NAME.finditer(text)]
-    if all(own for _, own in codes) or not any(own for _, own in codes):
+    if all(own for _, own in codes):  # none named, or only the question's
         return True
     starts = answer_starts(question.wants, text)  # none for a name, or when there is no figure
     if not starts:

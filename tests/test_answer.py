@@ -358,6 +358,10 @@ def test_a_figure_beside_another_word_does_not_count_what_the_question_counts(as
      "DeepSeek-R1, a reasoning model built on the DeepSeek-V3 base model, was released on January 20, 2025.", True),
     ("How many tokens was DeepSeek-V2 trained on?",
      "DeepSeek-V2 came out in May 2024; DeepSeek-V3 was trained on 14.8 trillion tokens.", False),
+    ("What is the starting price of DEEP Robotics' DR02 humanoid?",  # only siblings named
+     "Unitree launched its H1 humanoid in August 2023 and its G1 humanoid in May 2024 at a price of 99,000 yuan.", False),
+    ("What is the starting price of DEEP Robotics' DR02 humanoid?",  # no code name at all
+     "DEEP Robotics sells its humanoid at a price of 99,000 yuan.", True),
 ])
 def test_a_figure_belongs_to_the_code_name_before_it(question, text, gives):
     from rag.gate import gives_the_figure_of_what_is_named
