@@ -131,9 +131,6 @@ def test_a_rare_name_the_embedder_cannot_see_still_reaches_the_answer(assistant,
     ("What is the concentration of LiPF6 in the electrolyte?", "quantity"),
     ("What editing efficiency does NHEJ reach?", "quantity"),
     ("What was the growth rate of Hangzhou in 2022?", "quantity"),
-    ("What GDP growth target did Zhejiang set for 2025?", "quantity"),
-    ("What return did Hefei earn on its investment in BOE?", "quantity"),
-    ("What stake did Hefei hold in BOE?", "quantity"),
     ("What is the energy policy of Zhejiang?", ""),  # "energy" names a kind of policy here
     ("What does energy policy mean for Hangzhou?", ""),
     ("What did it cost to train DeepSeek-V2?", "money"),
@@ -142,15 +139,6 @@ def test_a_rare_name_the_embedder_cannot_see_still_reaches_the_answer(assistant,
 ])
 def test_a_question_about_a_measured_quantity_wants_a_figure(question, wants):
     assert analyse(question).wants == wants
-
-
-def test_a_target_set_by_another_province_does_not_answer(assistant):
-    # Only Guangdong's 2025 growth target is given; as an untyped question Zhejiang's was answered
-    # with it, from a passage that names Zhejiang elsewhere.
-    refused = assistant.answer("What GDP growth target did Zhejiang set for 2025?", mode="extractive")
-    assert refused.refused, refused.text
-    answered = assistant.answer("What GDP growth target did Guangdong set for 2025?", mode="extractive")
-    assert not answered.refused and "5 percent growth target" in answered.text, answered.text
 
 
 @pytest.mark.parametrize("text, holds", [("It orbits its star every 4.2 days.", True),
