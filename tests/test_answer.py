@@ -494,6 +494,21 @@ def test_chinese_unanswerable_question_is_refused_in_chinese(assistant):
     assert answer.refused and answer.text.startswith("文档中没有相关内容")
 
 
+def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
+    # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
+    # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
+    # before ("The Hangzhou action plan targeted ... by 2022" after "an action plan for 2018-2022").
+    refused = assistant.answer("How many reform measures did Shanghai's first business-environment action plan "
+                               "in 2018 contain?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("How many reform measures did Shanghai's 2025 business-environment plan contain?",
+                                mode="extractive")
+    assert not answered.refused and "58 reform measures" in answered.text, answered.text
+    answered = assistant.answer("How big did Hangzhou's 2018-2022 action plan aim for the city's digital economy "
+                                "to be by 2022?", mode="extractive")
+    assert not answered.refused and "1.2 trillion" in answered.text, answered.text
+
+
 def test_an_answer_to_a_question_naming_a_year_quotes_a_sentence_naming_that_year(assistant):
     # The best sentence gives Hangzhou's digital-economy figure for 2024; the question asks about
     # 2018, so the answer also quotes the best sentence that names 2018 and holds a figure.
