@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks, explains, leans_on_previous, rarest_name, restates
-from rag.gate import Gate, names_years
+from rag.gate import Gate, names_ordinals, names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
 from rag.question import DEMONYMS, Question, holds_answer_type, holds_type
@@ -210,7 +210,7 @@ class ExtractiveComposer:
         gate = Gate(c, self.multilingual)
 
         def fits(x):  # holds the kind of answer asked for, for the years asked about, on its topic
-            return holds_answer_type(question, x.text) and names_years(question, x) and \
+            return holds_answer_type(question, x.text) and names_years(question, x) and names_ordinals(question, x) and \
                 (not question.wants or gate.about_the_question(question, x, selection.idf))
 
         if (question.wants or question.years) and not any(fits(x) for x in chosen):

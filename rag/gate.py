@@ -205,6 +205,22 @@ def names_years(question, sentence) -> bool:
     return all(year in text for year in question.years)
 
 
+_ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(?!1st)\d+(?:st|nd|rd|th))\b|"
+                      r"第[一二三四五六七八九十百\d]+[届期次批轮]|(?<![第一二三四五六七八九十])[二三四五六七八九十]期", re.I)
+
+
+def names_ordinals(question, sentence) -> bool:
+    """The sentence, with the one before it, names every ordinal the question names ("the second
+    phase", "ranked second", 二期, 第二十一届): a first phase's budget is not the second's. "First" is
+    not judged: it is as often a plain adjective ("the first meeting of the new year"); nor is a
+    sentence in the other language, which writes them otherwise."""
+    asked = {m.lower() for m in _ORDINAL.findall(question.text)}
+    if not asked or not _same_language(question, sentence.text):
+        return True
+    text = with_previous(sentence).lower()
+    return all(re.search(rf"(?<![a-z0-9]){re.escape(o)}(?![a-z])", text) for o in asked)
+
+
 def _in_context(sentence, leaning_only: bool = False) -> str:
     """The sentence with the one before it (with ``leaning_only``, only when it points back: "Its
     founder ..."), under its document title and section: a sentence in "Dongguan's Songshan Lake
@@ -322,6 +338,10 @@ class Gate:
                     names_years(question, s) for s in sentences[:c.type_check_sentences]):
                 # "Where did Hefei rank in 2010?": sentences about 2000 and 2020 do not say.
                 return GateDecision(False, f"no passage says that for {', '.join(question.years)}")
+            if not question.is_explanation and not any(
+                    names_ordinals(question, s) for s in sentences[:c.type_check_sentences]):
+                # "Which zone ranked second ...?": a sentence on the zone that ranked first does not say.
+                return GateDecision(False, "no passage mentions " + _ORDINAL.search(question.text).group())
             # "Which organisation may publish revised versions of the Apache License?" is not
             # answered by the GPL's "The Free Software Foundation may publish revised versions
             # of the GNU General Public License": the sentence must be about what the question names.
@@ -370,6 +390,7 @@ class Gate:
                 and not (question.present and is_projection(s.text))
                 and passage_names_the_question(question, s)
                 and names_years(question, s)
+                and names_ordinals(question, s)
                 # a person's role is said of what the question names, in the sentence itself (or
                 # the one before, when it points back: "Its CTO is ..."): Unitree's CTO is not named
                 # in a sentence on DEEP Robotics, though its section names Unitree too

@@ -494,6 +494,20 @@ def test_chinese_unanswerable_question_is_refused_in_chinese(assistant):
     assert answer.refused and answer.text.startswith("文档中没有相关内容")
 
 
+def test_a_question_naming_an_ordinal_needs_a_sentence_naming_it(assistant):
+    # Suzhou Industrial Park "ranked first" does not say which zone ranked second; the first phase's
+    # investment (首期投资) is not the second's (二期). A sentence naming the ordinal answers.
+    for question in ("Which development zone ranked second in the Ministry of Commerce's May 2018 evaluation "
+                     "of state-level economic development zones?", "长飞光纤光缆主题产业园的二期投资是多少？"):
+        refused = assistant.answer(question, mode="extractive")
+        assert refused.refused, refused.text
+    answered = assistant.answer("Which zone became China's second National Independent Innovation Demonstration "
+                                "Zone?", mode="extractive")
+    assert not answered.refused and "Wuhan East Lake" in answered.text, answered.text
+    answered = assistant.answer("长飞光纤光缆主题产业园的首期投资是多少？", mode="extractive")
+    assert not answered.refused and "4.3亿元" in answered.text, answered.text
+
+
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
     # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
     # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
