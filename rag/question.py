@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from rag.text import is_cjk_text, tokenize
 
+# Phrases that link a question's parts and say nothing of its topic.
+_LINKING_PHRASE = re.compile(r"\b(?:in order|so as) (?:to|that)\b|\bin terms of\b|\bwith (?:regard|respect) to\b", re.I)
+
 # Words that say how a question is asked rather than what it is about.
 QUESTION_FRAME = frozenset(tokenize(
     "many much long name named called kind type exactly currently now today presently main mean means happen happened according "
@@ -229,7 +232,8 @@ def analyse(text: str) -> Question:
     if not wants and _MEASURE_Q.search(text):
         wants = "quantity"
     kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
-    terms = tuple(t for t in dict.fromkeys(tokenize(text)) if t not in QUESTION_FRAME)
+    worded = _LINKING_PHRASE.sub(" ", text)  # "in order to rebuild" is about rebuilding, not order
+    terms = tuple(t for t in dict.fromkeys(tokenize(worded)) if t not in QUESTION_FRAME)
     # "apache-licensed" is checked through its parts, which are terms too ("apache", "license").
     terms = tuple(t for t in terms if "-" not in t or not all(p in terms for p in tokenize(t.replace("-", " "))))
     language = detect_language(text)
@@ -251,7 +255,7 @@ def analyse(text: str) -> Question:
     counts = re.search(rf"多少[{_CLASSIFIERS}]?([\u4e00-\u9fff]{{1,6}})[？?。！]?\s*$", text)
     if counts and not counted_token and not re.match(r"[年天月日次倍岁小分秒钱]", counts.group(1)):
         counted_token = (tokenize(counts.group(1)) or [""])[-1]
-    asking = _LAST_QUESTION.search(text)
+    asking = _LAST_QUESTION.search(worded)
     focus = terms
     if asking and asking.start(1) > 0:
         focus = tuple(dict.fromkeys(t for t in (*tokenize(asking.group(1)), *names) if t not in QUESTION_FRAME))

@@ -494,6 +494,15 @@ def test_chinese_unanswerable_question_is_refused_in_chinese(assistant):
     assert answer.refused and answer.text.startswith("文档中没有相关内容")
 
 
+def test_linking_phrases_are_not_topic_words(assistant):
+    # "in order to rebuild" is about rebuilding: "order" is no word a passage must hold.
+    question = "What changes in approach does the article say cities need in order to rebuild their innovation ecosystems?"
+    assert "order" not in analyse(question).terms
+    assert "order" in analyse("What did the State Council's order say?").terms
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused, answer.text
+
+
 def test_a_question_naming_an_ordinal_needs_a_sentence_naming_it(assistant):
     # Suzhou Industrial Park "ranked first" does not say which zone ranked second; the first phase's
     # investment (首期投资) is not the second's (二期). A sentence naming the ordinal answers.
