@@ -457,6 +457,9 @@ def is_a_body_word(word: str) -> bool:
 
 # Words that make a role another one: a deputy director is not the director.
 _OTHER_ROLE = frozenset("deputy vice assistant associate honorary acting former".split())
+# A role a text may name in other words: whoever "chairs the board" or is its director heads it.
+_SAME_ROLE = {"head": r"heads?|headed|chairs?|chaired|chair(?:man|woman|person)|director|leads?|led|leader",
+              "boss": r"boss|ceo|chief executive|chair(?:man|woman|person)|head"}
 
 
 # Titles an office holder is given by name: a text telling who holds one says the title (a founder
@@ -474,7 +477,9 @@ def holds_the_role(question: Question, text: str) -> bool:
     role = _PERSON_ROLE_Q.search(question.text)
     if role is None:
         return True
-    found = list(re.finditer(r"\b" + re.escape(role.group(0)) + r"\b", text, re.I))
+    asked = role.group(0).lower()
+    written = _SAME_ROLE.get("head" if asked.startswith("head") else asked, re.escape(asked))
+    found = list(re.finditer(r"\b(?:" + written + r")\b", text, re.I))
     title = _TITLES.get(role.group(0).lower())
     if not found and title:
         return re.search(r"\b(?:%s)\b" % title, text, re.I) is not None

@@ -494,6 +494,18 @@ def test_chinese_unanswerable_question_is_refused_in_chinese(assistant):
     assert answer.refused and answer.text.startswith("文档中没有相关内容")
 
 
+@pytest.mark.parametrize("question, text, holds", [
+    ("Who heads the board of the Songshan Lake Materials Laboratory?",
+     "The academician Wang Enge chairs the laboratory's board.", True),
+    ("Who heads the board of the Songshan Lake Materials Laboratory?",
+     "By 2024 the laboratory's executive deputy director Chen Dongmin described a model.", False),
+    ("Who is the boss of Game Science?", "Feng Ji is the CEO of Game Science.", True),
+])
+def test_a_role_may_be_named_in_other_words(question, text, holds):
+    # whoever chairs the board heads it; a deputy director does not
+    assert holds_the_role(analyse(question), text) is holds
+
+
 def test_linking_phrases_are_not_topic_words(assistant):
     # "in order to rebuild" is about rebuilding: "order" is no word a passage must hold.
     question = "What changes in approach does the article say cities need in order to rebuild their innovation ecosystems?"
