@@ -195,6 +195,17 @@ def names_everything_asked(question, sentence) -> bool:
 _A_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
 
 
+def names_what_a_chinese_question_names(question, sentence) -> bool:
+    """Does a Chinese sentence, under its title and section and after the sentence before it, write
+    every name of a Chinese question? "2024年，合肥GDP……2023年排第20位" gives Hefei's rank, not
+    Nanjing's (2023年南京的GDP在全国城市中排第几位？), though its passage names Nanjing too. English
+    sentences are judged by the question's names in English (:func:`passage_names_the_question`)."""
+    if question.language != "zh" or question.comparative or not _same_language(question, sentence.text):
+        return True
+    text = _in_context(sentence)
+    return all(name in text for name in question.chinese_names)
+
+
 def names_years(question, sentence) -> bool:
     """The sentence, with the one before it, names every year the question names. A sentence that
     names years of its own, none of them asked, is about those years: "The 2025 Shanghai plan
@@ -389,6 +400,7 @@ class Gate:
                      or s.similarity >= c.described_similarity)
                 and not (question.present and is_projection(s.text))
                 and passage_names_the_question(question, s)
+                and names_what_a_chinese_question_names(question, s)
                 and names_years(question, s)
                 and names_ordinals(question, s)
                 # a person's role is said of what the question names, in the sentence itself (or

@@ -421,16 +421,20 @@ class NameBridge:
             self.en_to_zh.setdefault(en.lower(), zh)
         self._zh_names = sorted(self.zh_to_en, key=len, reverse=True)
 
-    def english_names(self, text: str) -> list[str]:
-        """English forms of the Chinese names in ``text``, longest names first, no overlaps."""
+    def names_in_chinese(self, text: str) -> list[str]:
+        """The Chinese names in ``text`` that have an English form, longest names first, no overlaps."""
         found, taken = [], []
         for zh in self._zh_names:
             for m in re.finditer(re.escape(zh), text):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
-                found.append(self.zh_to_en[zh])
+                found.append(zh)
         return list(dict.fromkeys(found))
+
+    def english_names(self, text: str) -> list[str]:
+        """English forms of the Chinese names in ``text``, longest names first, no overlaps."""
+        return list(dict.fromkeys(self.zh_to_en[zh] for zh in self.names_in_chinese(text)))
 
     def chinese_names(self, text: str) -> list[str]:
         """Chinese forms of the English names in ``text``."""

@@ -163,6 +163,7 @@ class Question:
         bridged: the question with the other-language forms of its names appended
             ("为什么DeepSeek出现在杭州？ Hangzhou"); set by :meth:`with_names`.
         other_terms: tokens of those other-language names.
+        chinese_names: the names a Chinese question writes that the bridge knows (南京, 光谷).
         present: it asks about the present ("currently", "目前"): a plan or a forecast does not
             answer it.
         focus: the topic words of the sentence that asks, when a lead-in comes before it, plus the
@@ -185,6 +186,7 @@ class Question:
     counted: str = ""
     bridged: str = ""
     other_terms: tuple[str, ...] = ()
+    chinese_names: tuple[str, ...] = ()
     present: bool = False
     focus: tuple[str, ...] = ()
     part_words: tuple[tuple[str, ...], ...] = ()
@@ -203,7 +205,8 @@ class Question:
 
         bridged = bridge.expand(self.text)
         extra = tuple(t for t in dict.fromkeys(tokenize(bridged[len(self.text):])) if t not in self.terms)
-        return replace(self, bridged=bridged, other_terms=extra)
+        chinese = tuple(bridge.names_in_chinese(self.text)) if self.language == "zh" else ()
+        return replace(self, bridged=bridged, other_terms=extra, chinese_names=chinese)
 
 
 def detect_language(text: str) -> str:

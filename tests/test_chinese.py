@@ -240,3 +240,12 @@ def test_a_chinese_question_finds_the_english_passage_on_its_common_word(assista
     # companies' founders (创始人) next; the English passages on DeepSeek's founding now lead.
     sections = [p.metadata.get("section", "") for p in assistant.retriever.run("DeepSeek的创始人是谁？", 5).passages]
     assert all("Found" in s for s in sections[:2]), sections
+
+
+def test_a_chinese_figure_is_said_of_the_name_the_question_writes(assistant):
+    # "2024年，合肥GDP……而2022年和2023年分别排第21位和第20位" gives Hefei's rank; its passage names
+    # Nanjing too, but the sentence does not.
+    refused = assistant.answer("2023年南京的GDP在全国城市中排第几位？", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("2023年合肥的GDP在全国城市中排第几位？", mode="extractive")
+    assert not answered.refused and "第20位" in answered.text, answered.text
