@@ -591,12 +591,36 @@ def gives_the_figure_of_what_is_named(question, text: str) -> bool:
     return False
 
 
+# A country, and the ways a passage may write it: "American national laboratories" are "national
+# laboratories ... in the United States".
+_COUNTRY_FORMS = {"china": r"china|chinese", "america": r"america|american|united states|(?-i:US|USA|U\.S)",
+                  "britain": r"britain|british|united kingdom|uk", "japan": r"japan|japanese",
+                  "germany": r"germany|german", "france": r"france|french", "india": r"india|indian"}
+_COUNTRY_OF = {"chinese": "china", "american": "america", "americans": "america", "usa": "america",
+               "british": "britain", "japanese": "japan", "german": "germany", "french": "france",
+               "indian": "india", **{country: country for country in _COUNTRY_FORMS}}
+
+
+def _names_its_countries(question, text: str) -> bool:
+    """Does ``text`` write, in any of its forms, each country the question names? A country's
+    possessive ("China's State Council") places what it names and is not required of a passage,
+    which says "the State Council"."""
+    for name in question.names:
+        country = _COUNTRY_OF.get(name)
+        if country is None or re.search(rf"\b{name}['\u2019]s\b", question.text, re.I):
+            continue
+        if not re.search(rf"\b(?:{_COUNTRY_FORMS[country]})\b", text, re.I):
+            return False
+    return True
+
+
 def passage_names_the_question(question, sentence) -> bool:
     """Does the sentence's passage (or its document's title) name what the question names?
 
-    A Chinese passage holds an English question's names in their known Chinese form (合肥) and
-    those Chinese writes as they are ("G60", "GDP", "BOE"); it cannot spell the others. A
-    comparative question's names span passages, so none is required of one.
+    A country may be written in another form (:func:`_names_its_countries`). A Chinese passage holds an English question's
+    names in their known Chinese form (合肥) and those Chinese writes as they are ("G60", "GDP",
+    "BOE"); it cannot spell the others. A comparative question's names span passages, so none is
+    required of one.
 
     Args:
         question: the analysed question.
@@ -605,7 +629,8 @@ def passage_names_the_question(question, sentence) -> bool:
     if question.comparative:
         return True
     titled = f"{sentence.metadata.get('title', '')} {sentence.passage}"
-    if coverage(set(question.names), titled, lambda t: 1.0) == 1.0:
+    if coverage(set(question.names) - set(_COUNTRY_OF), titled, lambda t: 1.0) == 1.0 \
+            and _names_its_countries(question, titled):
         return True
     return (not _same_language(question, sentence.text) and question.language == "en"
             and coverage(_written_as_is(question), sentence.passage, lambda t: 1.0) == 1.0
