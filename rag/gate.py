@@ -182,6 +182,21 @@ def topic_coverage(question, text: str, idf, names_only: bool = True) -> float |
     return names * weight / (weight + rest) if weight + rest else names
 
 
+def each_part(question) -> list:
+    """A multi-part question as one question per part, each with its own topic words, the words its
+    parts share and its names: "What public project did Hefei shelve to pay for its BOE bet, and how
+    big a stake in BOE did the city hold by 2011?" is answered part by part, and the sentence giving
+    the stake holds little of the project's words. Only the parts asking for what the question
+    wants count: "作为雅鲁藏布江流域面积最大的支流，拉萨河全长多少公里？" asks nothing in its first part.
+    Empty for a one-part question."""
+    if not question.part_words:
+        return []
+    own = {t for part in question.part_words for t in part}
+    shared = [t for t in question.terms if t not in own]
+    return [replace(question, terms=tuple(dict.fromkeys((*question.names, *shared, *part))))
+            for part, kind in zip(question.part_words, question.parts) if kind == question.wants]
+
+
 def names_everything_asked(question, sentence) -> bool:
     """Does the sentence, under its document title and section (and after the sentence before it
     when it points back: "Its founder ..."), name every name of the question? A sentence in the
@@ -396,6 +411,8 @@ class Gate:
         names = set() if question.comparative else set(question.names)
         return (not asks(s.text)
                 and (_at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
+                     or any(_at_least(topic_coverage(part, _in_context(s), idf), c.min_sentence_coverage)
+                            for part in each_part(focused))
                      or (not same and s.similarity >= c.support_similarity)
                      or s.similarity >= c.described_similarity)
                 and not (question.present and is_projection(s.text))

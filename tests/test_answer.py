@@ -520,6 +520,19 @@ def test_a_country_may_be_written_in_another_form(assistant):
     assert refused.refused, refused.text
 
 
+def test_a_multi_part_question_is_answered_part_by_part(assistant):
+    # The sentence giving the stake holds little of the shelved project's words; a lead-in that
+    # asks nothing ("作为……最大的支流") is no part to answer.
+    from rag.gate import each_part
+
+    question = ("What public project did Hefei shelve to pay for its BOE bet, and how big a stake in BOE did the "
+                "city hold by 2011?")
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and "18 percent" in answer.text, answer.text
+    parts = each_part(analyse("作为雅鲁藏布江流域面积最大的支流，拉萨河全长多少公里？"))
+    assert len(parts) == 1 and "拉萨河" in parts[0].terms and "支流" not in parts[0].terms
+
+
 def test_linking_phrases_are_not_topic_words(assistant):
     # "in order to rebuild" is about rebuilding: "order" is no word a passage must hold.
     question = "What changes in approach does the article say cities need in order to rebuild their innovation ecosystems?"
