@@ -543,6 +543,14 @@ def test_what_is_counted_may_be_counted_in_another_word(assistant):
     assert refused.refused, refused.text
 
 
+@pytest.mark.parametrize("question, kind", [
+    ("How did Suzhou Industrial Park rank in the 2022 national competitiveness report on biomedical parks?", "factoid"),
+    ("How has Hefei's ranking among Chinese cities changed?", "explanation"),
+])
+def test_how_did_it_rank_asks_for_a_place(question, kind):
+    assert analyse(question).kind == kind
+
+
 def test_linking_phrases_are_not_topic_words(assistant):
     # "in order to rebuild" is about rebuilding: "order" is no word a passage must hold.
     question = "What changes in approach does the article say cities need in order to rebuild their innovation ecosystems?"
