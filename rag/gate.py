@@ -562,6 +562,8 @@ _RANKS = re.compile(rf"\b(?:{_SUPERLATIVE}|ranks?|ranked|ranking|ahead)\b|\bNo\.
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
 _NAME_RUN = re.compile(r"\b(?:[A-Z][A-Za-z0-9\u2019'-]*\s+){1,5}[A-Z][A-Za-z0-9\u2019'-]*")
+# A name and the kind of thing it qualifies ("Hong Kong residents", "Shenzhen Park" aside).
+_NAMED_KIND = re.compile(r"\b((?:[A-Z][A-Za-z0-9-]*\s+){0,3}[A-Z][A-Za-z0-9-]*)\s+([a-z]{4,})\b")
 # A name with a version or number after a hyphen ("DeepSeek-V2", "GPT-4").
 _VERSIONED = re.compile(r"\b([A-Z][A-Za-z0-9]*)-([A-Z]?\d[A-Za-z0-9.]*)")
 _QUESTION_OPENERS = frozenset("Which What Who Whom Whose When Where Why How In On At For Of Did Does Do Is Are Was Were "
@@ -698,6 +700,12 @@ def names_another_of_its_kind(question_text: str, text: str) -> bool:
         if any(m in text for m in modifiers):
             continue
         if re.search(rf"\b[A-Z][A-Za-z0-9\u2019'-]*\s+{re.escape(head)}\b", text):
+            return True
+    for run, kind in _NAMED_KIND.findall(question_text):
+        # "Hong Kong residents" in the question, "Macao residents" and no Hong Kong ones in the text
+        own = [w for w in run.split() if w not in _QUESTION_OPENERS]
+        if own and not re.search(rf"\b{re.escape(own[-1])}(?:['\u2019]s)?\s+{kind}\b", text) \
+                and re.search(rf"\b[A-Z][A-Za-z0-9-]*\s+{kind}\b", text):
             return True
     for base, version in _VERSIONED.findall(question_text):
         if f"{base}-{version}" not in text and re.search(rf"\b{re.escape(base)}-[A-Z]?\d", text):

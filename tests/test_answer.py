@@ -606,6 +606,10 @@ def test_an_answer_to_a_question_naming_a_year_quotes_a_sentence_naming_that_yea
      "The Songshan Lake Materials Laboratory has a budget of 12 billion yuan.", False),
     ("How long does the licence granted under the Apache License last?",
      "Apache License 2.0. Each Contributor grants You a perpetual Copyright License.", False),  # its own title
+    ("How many Hong Kong residents are expected to work in Qianhai by 2035?",
+     "A later plan expects that by 2035 about 80,000 Macao residents will work in Hengqin.", True),
+    ("How many Macao residents are expected to work in Hengqin by 2035?",
+     "A later plan expects that by 2035 about 80,000 Macao residents will work in Hengqin.", False),
 ])
 def test_a_sentence_naming_another_thing_of_the_kind_asked_about(question, other, found):
     from rag.gate import names_another_of_its_kind
