@@ -514,29 +514,10 @@ class Gate:
                 # an English sentence naming it gives its count next to it: "21 billion are active
                 # for each token" does not say how many tokens
                 return question.language != "en" or counted_by_a_figure(question.counted, context)
-            if sentence.similarity >= c.counted_similarity:
-                return True
-            # or counts it in another word: "about 20,000 high-tech enterprises" for "how many companies"
-            return question.language == "en" and any(
-                counted_by_a_figure(word, context) for word in self._words_close_to(question.counted, context))
+            return sentence.similarity >= c.counted_similarity
         if self.multilingual is None:
             return True  # nothing to compare words across languages with
         return self._word_close_across(question.counted, context)
-
-    def _words_close_to(self, word: str, text: str) -> list[str]:
-        """The words of ``text`` (numbers aside) within ``counted_word_similarity`` of ``word`` in the
-        multilingual space: "enterprises" for "companies" (0.9), not "employees" (0.52). Empty
-        without the multilingual encoder.
-
-        Args:
-            word: a word.
-            text: a text.
-        """
-        words = [w for w in dict.fromkeys(tokenize(text)) if not w.isdigit() and w != word]
-        if not words or self.multilingual is None:
-            return []
-        vectors = self.multilingual.encode_cached([word, *words])
-        return [w for w, score in zip(words, vectors[1:] @ vectors[0]) if score >= self.config.counted_word_similarity]
 
     def _word_close_across(self, word: str, text: str) -> bool:
         """Is a word of ``text`` (numbers aside) within ``counted_word_similarity`` of ``word`` in the
