@@ -21,7 +21,9 @@ QUESTION_FRAME = frozenset(tokenize(
     "article articles documents document text way month year years date day period time number share total "
     "amount make take use mention mentioned describe describes refer list call say propose involve compare "
     "differ argue matter get include contain example specific role particular give given find tell know "
-    "reason reasons explain explains lesson lessons point points factor factors "
+    "reason reasons explain explains explanation explanations lesson lessons point points factor factors "
+    # a reader's names for the documents, and "firms like DeepSeek"
+    "essay essays piece pieces like "
     # generic words a reader adds in their own phrasing ("If I hand out ..., what must someone ...")
     "must may might shall need needs needed within without rather else instead apart besides also still even "
     "just simply really actually someone somebody something anyone anybody anything everyone everything thing "

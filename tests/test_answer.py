@@ -541,6 +541,15 @@ def test_how_did_it_rank_asks_for_a_place(question, kind):
     assert analyse(question).kind == kind
 
 
+def test_a_readers_frame_words_are_not_topic_words(assistant):
+    # "what explanations were given", "the essay", "firms like DeepSeek" say how the reader asks
+    question = ("In the 'Why not Nanjing?' debate, what explanations were given for why Hangzhou rather than "
+                "Nanjing produced firms like DeepSeek?")
+    assert not {"explanation", "like"} & set(analyse(question).terms)
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused, answer.text
+
+
 def test_linking_phrases_are_not_topic_words(assistant):
     # "in order to rebuild" is about rebuilding: "order" is no word a passage must hold.
     question = "What changes in approach does the article say cities need in order to rebuild their innovation ecosystems?"
