@@ -210,8 +210,9 @@ class ExtractiveComposer:
         gate = Gate(c, self.multilingual)
 
         def fits(x):  # holds the kind of answer asked for, for the years asked about, on its topic
-            return holds_answer_type(question, x.text) and names_years(question, x) and names_ordinals(question, x) and \
-                (not question.wants or gate.about_the_question(question, x, selection.idf))
+            return holds_answer_type(question, x.text) and names_years(question, x) \
+                and names_ordinals(question, x) \
+                and (not question.wants or gate.about_the_question(question, x, selection.idf))
 
         if (question.wants or question.years) and not any(fits(x) for x in chosen):
             typed = next((s for s in usable[: c.type_check_sentences] if fits(s)), None)

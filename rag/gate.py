@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type, holds_the_role,
-                          holds_the_role_of, is_a_body_word, is_projection, role_holder)
+                          holds_the_role_of, is_a_body_word, is_projection, role_holder, years_in)
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
 
@@ -207,9 +207,6 @@ def names_everything_asked(question, sentence) -> bool:
     return bool(question.other_terms) and set(found_terms(question.other_terms, text)) == set(question.other_terms)
 
 
-_A_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
-
-
 def names_what_a_chinese_question_names(question, sentence) -> bool:
     """Does a Chinese sentence, under its title and section and after the sentence before it, write
     every name of a Chinese question? "2024年，合肥GDP……2023年排第20位" gives Hefei's rank, not
@@ -226,7 +223,7 @@ def names_years(question, sentence) -> bool:
     names years of its own, none of them asked, is about those years: "The 2025 Shanghai plan
     contained 58 reform measures" after "a series issued every year since 2018" gives no figure for
     2018; "The Hangzhou action plan targeted ... by 2022" after "an action plan for 2018-2022" does."""
-    own = set(_A_YEAR.findall(sentence.text))
+    own = set(years_in(sentence.text))
     text = sentence.text if own and not own & set(question.years) else with_previous(sentence)
     return all(year in text for year in question.years)
 
@@ -543,7 +540,8 @@ _RANKS = re.compile(rf"\b(?:{_SUPERLATIVE}|ranks?|ranked|ranking|ahead)\b|\bNo\.
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
 _NAME_RUN = re.compile(r"\b(?:[A-Z][A-Za-z0-9\u2019'-]*\s+){1,5}[A-Z][A-Za-z0-9\u2019'-]*")
-# A name and the kind of thing it qualifies ("Hong Kong residents", "Shenzhen Park" aside).
+# A name and the plain noun of the kind it qualifies ("Hong Kong residents"; a capitalised kind, as in
+# "Shenzhen Park", makes a name run of its own).
 _NAMED_KIND = re.compile(r"\b((?:[A-Z][A-Za-z0-9-]*\s+){0,3}[A-Z][A-Za-z0-9-]*)\s+([a-z]{4,})\b")
 # A name with a version or number after a hyphen ("DeepSeek-V2", "GPT-4").
 _VERSIONED = re.compile(r"\b([A-Z][A-Za-z0-9]*)-([A-Z]?\d[A-Za-z0-9.]*)")
@@ -636,10 +634,10 @@ def _names_its_countries(question, text: str) -> bool:
 def passage_names_the_question(question, sentence) -> bool:
     """Does the sentence's passage (or its document's title) name what the question names?
 
-    A country may be written in another form (:func:`_names_its_countries`). A Chinese passage holds an English question's
-    names in their known Chinese form (合肥) and those Chinese writes as they are ("G60", "GDP",
-    "BOE"); it cannot spell the others. A comparative question's names span passages, so none is
-    required of one.
+    A country may be written in another form (:func:`_names_its_countries`). A Chinese passage
+    holds an English question's names in their known Chinese form (合肥) and those Chinese writes as
+    they are ("G60", "GDP", "BOE"); it cannot spell the others. A comparative question's names span
+    passages, so none is required of one.
 
     Args:
         question: the analysed question.

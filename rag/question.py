@@ -211,6 +211,14 @@ class Question:
         return replace(self, bridged=bridged, other_terms=extra, chinese_names=chinese)
 
 
+_A_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
+
+
+def years_in(text: str) -> tuple[str, ...]:
+    """The years ``text`` names ("2024", "2024年"), in order, each once."""
+    return tuple(dict.fromkeys(_A_YEAR.findall(text)))
+
+
 def detect_language(text: str) -> str:
     """"zh" when most letters of ``text`` are Chinese characters, else "en"."""
     return "zh" if is_cjk_text(text) else "en"
@@ -244,7 +252,7 @@ def analyse(text: str) -> Question:
     language = detect_language(text)
     written_names = (_NAME_IN_CHINESE if language == "zh" else _NAME).findall(text)
     names = tuple(dict.fromkeys(tokenize(" ".join(written_names))))
-    years = tuple(dict.fromkeys(re.findall(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)", text)))
+    years = years_in(text)
     counted = re.search(r"\bhow many ((?:[\w\u2019'-]+\s+){0,2}?[\w\u2019'-]+?)(?=\s+(?:did|does|do|has|have|had|is|are|"
                         r"was|were|will|can|could|would|should|in|of|at|on|for|from|per|currently|now)\b|\s*[?,]|$)",
                         text, re.I)
@@ -485,7 +493,7 @@ def holds_the_role(question: Question, text: str) -> bool:
     asked = role.group(0).lower()
     written = _SAME_ROLE.get("head" if asked.startswith("head") else asked, re.escape(asked))
     found = list(re.finditer(r"\b(?:" + written + r")\b", text, re.I))
-    title = _TITLES.get(role.group(0).lower())
+    title = _TITLES.get(asked)
     if not found and title:
         return re.search(r"\b(?:%s)\b" % title, text, re.I) is not None
     return not found or any(
