@@ -362,8 +362,9 @@ class Gate:
                 # "Where did Hefei rank in 2010?": sentences about 2000 and 2020 do not say.
                 return GateDecision(False, f"no passage says that for {', '.join(question.years)}")
             if not question.is_explanation and not any(
-                    names_ordinals(question, s) for s in sentences[:c.type_check_sentences]):
-                # "Which zone ranked second ...?": a sentence on the zone that ranked first does not say.
+                    names_ordinals(question, s) and names_years(question, s) for s in sentences[:c.type_check_sentences]):
+                # "Which zone ranked second in 2018?": a sentence on the zone that ranked first does not
+                # say, nor one on a zone second in another year's ranking.
                 return GateDecision(False, "no passage mentions " + _ORDINAL.search(question.text).group())
             # "Which organisation may publish revised versions of the Apache License?" is not
             # answered by the GPL's "The Free Software Foundation may publish revised versions
