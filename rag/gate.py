@@ -212,7 +212,7 @@ def names_what_a_chinese_question_names(question, sentence) -> bool:
     every name of a Chinese question? "2024年，合肥GDP……2023年排第20位" gives Hefei's rank, not
     Nanjing's (2023年南京的GDP在全国城市中排第几位？), though its passage names Nanjing too. English
     sentences are judged by the question's names in English (:func:`passage_names_the_question`)."""
-    if question.language != "zh" or question.comparative or not _same_language(question, sentence.text):
+    if not question.chinese_names or question.comparative or not _same_language(question, sentence.text):
         return True
     text = _in_context(sentence)
     return all(name in text for name in question.chinese_names)
@@ -228,20 +228,15 @@ def names_years(question, sentence) -> bool:
     return all(year in text for year in question.years)
 
 
-_ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(?!1st)\d+(?:st|nd|rd|th))\b|"
-                      r"第[一二三四五六七八九十百\d]+[届期次批轮]|(?<![第一二三四五六七八九十])[二三四五六七八九十]期", re.I)
-
-
 def names_ordinals(question, sentence) -> bool:
     """The sentence, with the one before it, names every ordinal the question names ("the second
     phase", "ranked second", 二期, 第二十一届): a first phase's budget is not the second's. "First" is
     not judged: it is as often a plain adjective ("the first meeting of the new year"); nor is a
     sentence in the other language, which writes them otherwise."""
-    asked = {m.lower() for m in _ORDINAL.findall(question.text)}
-    if not asked or not _same_language(question, sentence.text):
+    if not question.ordinals or not _same_language(question, sentence.text):
         return True
     text = with_previous(sentence).lower()
-    return all(re.search(rf"(?<![a-z0-9]){re.escape(o)}(?![a-z])", text) for o in asked)
+    return all(re.search(rf"(?<![a-z0-9]){re.escape(o.lower())}(?![a-z])", text) for o in question.ordinals)
 
 
 def _in_context(sentence, leaning_only: bool = False) -> str:
@@ -361,11 +356,11 @@ class Gate:
                     names_years(question, s) for s in sentences[:c.type_check_sentences]):
                 # "Where did Hefei rank in 2010?": sentences about 2000 and 2020 do not say.
                 return GateDecision(False, f"no passage says that for {', '.join(question.years)}")
-            if not question.is_explanation and not any(
+            if question.ordinals and not question.is_explanation and not any(
                     names_ordinals(question, s) and names_years(question, s) for s in sentences[:c.type_check_sentences]):
                 # "Which zone ranked second in 2018?": a sentence on the zone that ranked first does not
                 # say, nor one on a zone second in another year's ranking.
-                return GateDecision(False, "no passage mentions " + _ORDINAL.search(question.text).group())
+                return GateDecision(False, "no passage mentions " + question.ordinals[0])
             # "Which organisation may publish revised versions of the Apache License?" is not
             # answered by the GPL's "The Free Software Foundation may publish revised versions
             # of the GNU General Public License": the sentence must be about what the question names.
@@ -407,9 +402,10 @@ class Gate:
         same = _same_language(question, s.text)
         focused = replace(question, terms=question.focus)  # a lead-in's words are not the topic
         names = set() if question.comparative else set(question.names)
+        context = _in_context(s)
         return (not asks(s.text)
-                and (_at_least(topic_coverage(focused, _in_context(s), idf), c.min_sentence_coverage)
-                     or any(_at_least(topic_coverage(part, _in_context(s), idf), c.min_sentence_coverage)
+                and (_at_least(topic_coverage(focused, context, idf), c.min_sentence_coverage)
+                     or any(_at_least(topic_coverage(part, context, idf), c.min_sentence_coverage)
                             for part in each_part(focused))
                      or (not same and s.similarity >= c.support_similarity)
                      or s.similarity >= c.described_similarity)

@@ -154,6 +154,8 @@ class Question:
         wants: "quantity", "money", "time", "quote" (a title, headline or slogan), "person" (a name),
             "institution" (a university, institute, lab ...) or "" (no particular answer type).
         years: the years the question names ("in 2024"): evidence for a figure must name them too.
+        ordinals: the ordinals it names other than "first" ("ranked second", 二期): evidence must
+            name them too.
         parts: answer types of every part of a multi-part question ("How many articles, and over
             what period?" -> ("quantity", "duration")); empty for a one-part question.
         counted: what a "how many" question counts, or what a "……是多少" question measures, as a
@@ -192,6 +194,7 @@ class Question:
     present: bool = False
     focus: tuple[str, ...] = ()
     part_words: tuple[tuple[str, ...], ...] = ()
+    ordinals: tuple[str, ...] = ()
 
     @property
     def is_explanation(self) -> bool:
@@ -212,6 +215,9 @@ class Question:
 
 
 _A_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
+# An ordinal other than "first", which is as often a plain adjective ("the first meeting of the new year").
+_ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(?!1st)\d+(?:st|nd|rd|th))\b|"
+                      r"第[一二三四五六七八九十百\d]+[届期次批轮]|(?<![第一二三四五六七八九十])[二三四五六七八九十]期", re.I)
 
 
 def years_in(text: str) -> tuple[str, ...]:
@@ -275,7 +281,7 @@ def analyse(text: str) -> Question:
         focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
     return Question(text, language, kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
                     question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus,
-                    part_words=part_terms(text))
+                    part_words=part_terms(text), ordinals=tuple(dict.fromkeys(_ORDINAL.findall(text))))
 
 
 def _counted_noun(span: str) -> str:
