@@ -154,8 +154,8 @@ class Question:
         wants: "quantity", "money", "time", "quote" (a title, headline or slogan), "person" (a name),
             "institution" (a university, institute, lab ...) or "" (no particular answer type).
         years: the years the question names ("in 2024"): evidence for a figure must name them too.
-        ordinals: the ordinals it names other than "first" ("ranked second", 二期): evidence must
-            name them too.
+        ordinals: the ordinals it names other than "first" ("ranked second", 二期), and versions'
+            numbers ("version 4.0"): evidence must name them too.
         parts: answer types of every part of a multi-part question ("How many articles, and over
             what period?" -> ("quantity", "duration")); empty for a one-part question.
         counted: what a "how many" question counts, or what a "……是多少" question measures, as a
@@ -215,9 +215,11 @@ class Question:
 
 
 _A_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
-# An ordinal other than "first", which is as often a plain adjective ("the first meeting of the new year").
+# An ordinal other than "first", which is as often a plain adjective ("the first meeting of the new year"),
+# or a version's number ("version 4.0", "8.0版"): version 1.0's year is not version 4.0's.
 _ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(?!1st)\d+(?:st|nd|rd|th))\b|"
-                      r"第[一二三四五六七八九十百\d]+[届期次批轮]|(?<![第一二三四五六七八九十])[二三四五六七八九十]期", re.I)
+                      r"第[一二三四五六七八九十百\d]+[届期次批轮]|(?<![第一二三四五六七八九十])[二三四五六七八九十]期|"
+                      r"(?<=\bversion )\d+(?:\.\d+)*\b|(?<![\d.])\d+(?:\.\d+)+(?= version\b|版)", re.I)
 
 
 def years_in(text: str) -> tuple[str, ...]:

@@ -575,6 +575,19 @@ def test_a_question_naming_an_ordinal_needs_a_sentence_naming_it(assistant):
     assert not answered.refused and "4.3亿元" in answered.text, answered.text
 
 
+def test_a_question_naming_a_version_needs_a_sentence_naming_it(assistant):
+    # The G60 corridor's versions 1.0-3.0 have years; version 4.0 has none, and Shanghai's version
+    # 6.0 plan has no count. A version the documents describe is answered from the sentence naming it.
+    assert analyse("When did the G60 corridor move to its version 4.0?").ordinals == ("4.0",)
+    assert analyse("上海8.0版营商环境行动方案有多少项措施？").ordinals == ("8.0",)
+    for question in ("When did the G60 corridor move to its version 4.0?",
+                     "How many reform measures were in Shanghai's version 6.0 business environment plan?"):
+        refused = assistant.answer(question, mode="extractive")
+        assert refused.refused, refused.text
+    answered = assistant.answer("Which cities did version 2.0 of the G60 corridor connect?", mode="extractive")
+    assert not answered.refused and "version 2.0 (2017)" in answered.sentences[0].text, answered.text
+
+
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
     # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
     # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
