@@ -50,6 +50,12 @@ _TAKES_TIME_Q = re.compile(r"\bhow long (?:did|does|do|has|have|had|will|would|c
                            r"\bhow long\b.{0,60}\b(?:take|took|takes|last|lasted|lasts|stay|stayed|stick|stuck|"
                            r"remain|remained|wait|waited)\b|\bfor how long\b|\bhow many (?:days|weeks|months|years|"
                            r"decades|hours|minutes)\b|多久|多长时间|多少年|(?:多少|几)个?(?:天|周|星期|月|小时|分钟)", re.I)
+# "How long is the G60 expressway?" asks for a length or a length of time, not any figure ("nine
+# cities"); "How long did ... take?" only for a length of time (above).
+_HOW_LONG_Q = re.compile(r"\bhow long\b|多长(?!时间)", re.I)
+_HAS_LENGTH = re.compile(r"\d[\d,.]*\s*-?\s*(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|m|cm|mm|nm|feet|foot|ft|"
+                         r"inch(?:es)?|nucleotides?|bases?|base[ -]pairs?|bp|kb|residues?|amino acids?|characters?|"
+                         r"words?|pages?|lines?|letters?|bytes?|bits?)\b|\d\s*(?:公里|千米|米|厘米|毫米|里)", re.I)
 # "How old ...?", "……时多少岁？": an age.
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪", re.I)
 _HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
@@ -442,6 +448,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
             return bool(_HAS_AGE.search(text))
         if _TAKES_TIME_Q.search(question.text):
             return holds_type("duration", text)
+        if _HOW_LONG_Q.search(question.text):
+            return holds_type("duration", text) or bool(_HAS_LENGTH.search(text))
         return has_quantity(text) or bool(_DURATION_Q.search(question.text) and _OPEN_DURATION.search(text))
     if question.wants == "time":
         return has_time(text)

@@ -150,6 +150,21 @@ def test_how_long_did_it_take_wants_a_length_of_time(text, holds):
     assert holds_answer_type(analyse("How long is the river?"), "It is about 2,000 kilometres long.")
 
 
+@pytest.mark.parametrize("text, holds", [("It is about 2,000 kilometres long.", True),
+                                         ("The ride takes about 25 minutes.", True),
+                                         ("The guide segment is 20 nucleotides.", True),
+                                         ("The expressway links nine cities.", False),
+                                         ("这条路全长约2000公里。", True)])
+def test_how_long_is_it_wants_a_length_or_a_length_of_time(text, holds):
+    # "How long is the G60 expressway?" is not answered by "The G60 corridor covers nine cities".
+    assert holds_answer_type(analyse("How long is the expressway?"), text) is holds
+
+
+def test_how_long_is_a_road_the_documents_do_not_measure_is_refused(assistant):
+    answer = assistant.answer("How long is the G60 expressway from Shanghai to Kunming?", mode="extractive")
+    assert answer.refused, answer.text
+
+
 def test_which_university_needs_a_sentence_naming_a_university(assistant):
     # The corpus names Liang Wenfeng's university, not Wang Xingxing's.
     answered = assistant.answer("Which university did Liang Wenfeng study at?", mode="extractive")
