@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from rag.text import is_cjk_text, tokenize
 
-# Phrases that link a question's parts and say nothing of its topic.
-_LINKING_PHRASE = re.compile(r"\b(?:in order|so as) (?:to|that)\b|\bin terms of\b|\bwith (?:regard|respect) to\b", re.I)
+# Phrases that link a question's parts, or frame it ("what should a reader keep in mind"), and say
+# nothing of its topic.
+_LINKING_PHRASE = re.compile(r"\b(?:in order|so as) (?:to|that)\b|\bin terms of\b|\bwith (?:regard|respect) to\b|"
+                             r"\b(?:keep|bear) in mind\b", re.I)
 
 # Words that say how a question is asked rather than what it is about.
 QUESTION_FRAME = frozenset(tokenize(
@@ -27,7 +29,9 @@ QUESTION_FRAME = frozenset(tokenize(
     # generic words a reader adds in their own phrasing ("If I hand out ..., what must someone ...")
     "must may might shall need needs needed within without rather else instead apart besides also still even "
     "just simply really actually someone somebody something anyone anybody anything everyone everything thing "
-    "things people person one two three come comes came go goes went able whether either ever whose"
+    "things people person one two three come comes came go goes went able whether either ever whose reader readers "
+    # hedges: "roughly how many", "reportedly stockpiled"
+    "roughly approximately approximate around nearly almost reportedly apparently supposedly"
 )) | frozenset(
     # "who's", "where's": the possessive rule turns these into "who", "where", which are stopwords
     # only as written
@@ -35,7 +39,9 @@ QUESTION_FRAME = frozenset(tokenize(
 ) | frozenset(
     # the same frame in Chinese ("……是在哪一年成立的？", "……被叫作什么？", "这种做法叫什么？"), written as
     # the tokens segmentation gives (segmenting here would load jieba for every English question)
-    "一年 哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位".split())
+    "一年 哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位 "
+    # "去年（2024年）", "排老几" (which place), "左右" (about)
+    "去年 今年 老几 左右".split())
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          r"多少|几[个年家座所次位项天岁周]|多大|多长|多久|人口|比例|百分之", re.I)

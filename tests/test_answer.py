@@ -565,6 +565,19 @@ def test_a_readers_frame_words_are_not_topic_words(assistant):
     assert not answer.refused, answer.text
 
 
+def test_hedges_and_a_readers_self_are_frame_words(assistant):
+    # "roughly how many", "reportedly", "what should a reader keep in mind", 去年, 排老几 say how the
+    # reader asks; a passage need not hold them.
+    assert not {"roughly", "reportedly"} & set(analyse("Roughly how many Nvidia chips had Liang reportedly "
+                                                       "stockpiled?").terms)
+    assert not {"reader", "keep", "mind"} & set(analyse("What should a reader keep in mind about the V3 "
+                                                        "training cost?").terms)
+    question = "合肥去年（2024年）经济总量多少？在全国排老几？"
+    assert not {"去年", "老几"} & set(analyse(question).terms)
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and "13507.7" in answer.text, answer.text
+
+
 def test_linking_phrases_are_not_topic_words(assistant):
     # "in order to rebuild" is about rebuilding: "order" is no word a passage must hold.
     question = "What changes in approach does the article say cities need in order to rebuild their innovation ecosystems?"
