@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type, holds_the_role,
-                          holds_the_role_of, is_a_body_word, is_projection, role_holder, years_in)
+                          holds_the_role_of, is_a_body_word, is_projection, role_holder, years_in, PERIOD_WORDS)
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
 
@@ -230,13 +230,15 @@ def names_years(question, sentence) -> bool:
 
 def names_ordinals(question, sentence) -> bool:
     """The sentence, with the one before it, names every ordinal the question names ("the second
-    phase", "ranked second", 二期, 第二十一届): a first phase's budget is not the second's. "First" is
-    not judged: it is as often a plain adjective ("the first meeting of the new year"); nor is a
-    sentence in the other language, which writes them otherwise."""
-    if not question.ordinals or not _same_language(question, sentence.text):
+    phase", "ranked second", 二期, 第二十一届): a first phase's budget is not the second's; and a
+    period of the unit of each opening period it names ("its first month": a month, not "its first
+    week"). "First" is not judged: it is as often a plain adjective ("the first meeting of the new
+    year"); nor is a sentence in the other language, which writes them otherwise."""
+    if not (question.ordinals or question.periods) or not _same_language(question, sentence.text):
         return True
     text = with_previous(sentence).lower()
-    return all(re.search(rf"(?<![a-z0-9]){re.escape(o.lower())}(?![a-z])", text) for o in question.ordinals)
+    return all(re.search(rf"(?<![a-z0-9]){re.escape(o.lower())}(?![a-z])", text) for o in question.ordinals) \
+        and all(re.search(PERIOD_WORDS[unit], text) for unit in question.periods)
 
 
 def _in_context(sentence, leaning_only: bool = False) -> str:
@@ -356,11 +358,11 @@ class Gate:
                     names_years(question, s) for s in sentences[:c.type_check_sentences]):
                 # "Where did Hefei rank in 2010?": sentences about 2000 and 2020 do not say.
                 return GateDecision(False, f"no passage says that for {', '.join(question.years)}")
-            if question.ordinals and not question.is_explanation and not any(
+            if (question.ordinals or question.periods) and not question.is_explanation and not any(
                     names_ordinals(question, s) and names_years(question, s) for s in sentences[:c.type_check_sentences]):
                 # "Which zone ranked second in 2018?": a sentence on the zone that ranked first does not
                 # say, nor one on a zone second in another year's ranking.
-                return GateDecision(False, "no passage mentions " + question.ordinals[0])
+                return GateDecision(False, "no passage mentions " + (question.ordinals or question.periods)[0])
             # "Which organisation may publish revised versions of the Apache License?" is not
             # answered by the GPL's "The Free Software Foundation may publish revised versions
             # of the GNU General Public License": the sentence must be about what the question names.

@@ -168,6 +168,8 @@ class Question:
         years: the years the question names ("in 2024"): evidence for a figure must name them too.
         ordinals: the ordinals it names other than "first" ("ranked second", 二期), and versions'
             numbers ("version 4.0"): evidence must name them too.
+        periods: the units of the opening periods it names ("in its first month" -> "month", 首周 ->
+            "week"): a first week's sales are not a first month's.
         parts: answer types of every part of a multi-part question ("How many articles, and over
             what period?" -> ("quantity", "duration")); empty for a one-part question.
         counted: what a "how many" question counts, or what a "……是多少" question measures, as a
@@ -207,6 +209,7 @@ class Question:
     focus: tuple[str, ...] = ()
     part_words: tuple[tuple[str, ...], ...] = ()
     ordinals: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
 
     @property
     def is_explanation(self) -> bool:
@@ -232,6 +235,21 @@ _A_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
 _ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(?!1st)\d+(?:st|nd|rd|th))\b|"
                       r"第[一二三四五六七八九十百\d]+[届期次批轮]|(?<![第一二三四五六七八九十])[二三四五六七八九十]期|"
                       r"(?<=\bversion )\d+(?:\.\d+)*\b|(?<![\d.])\d+(?:\.\d+)+(?= version\b|版)", re.I)
+
+
+# An opening period: "in its first month", "the first three years", 首周, 第一个月.
+_FIRST_PERIOD = re.compile(r"\bfirst\s+(?:(?:\w+|\d+)\s+)?(day|week|month|quarter|year|decade)s?\b|"
+                           r"(?:首|第一个?|头一?个?)(天|日|周|星期|月|季度|年)", re.I)
+_CHINESE_UNITS = {"天": "day", "日": "day", "周": "week", "星期": "week", "月": "month", "季度": "quarter", "年": "year"}
+# How a sentence writes a period of each unit, in either language.
+PERIOD_WORDS = {"day": r"\bdays?\b|天|日", "week": r"\bweeks?\b|周|星期", "month": r"\bmonths?\b|个月",
+                "quarter": r"\bquarters?\b|季度", "year": r"\byears?\b|年", "decade": r"\bdecades?\b|十年"}
+
+
+def periods_in(text: str) -> tuple[str, ...]:
+    """The units of the opening periods ``text`` names ("its first month" -> ("month",)), each once."""
+    return tuple(dict.fromkeys((english or _CHINESE_UNITS[chinese]).lower()
+                               for english, chinese in _FIRST_PERIOD.findall(text)))
 
 
 def years_in(text: str) -> tuple[str, ...]:
@@ -295,7 +313,8 @@ def analyse(text: str) -> Question:
         focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
     return Question(text, language, kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
                     question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus,
-                    part_words=part_terms(text), ordinals=tuple(dict.fromkeys(_ORDINAL.findall(text))))
+                    part_words=part_terms(text), ordinals=tuple(dict.fromkeys(_ORDINAL.findall(text))),
+                    periods=periods_in(text))
 
 
 def _counted_noun(span: str) -> str:

@@ -616,6 +616,20 @@ def test_a_question_naming_a_version_needs_a_sentence_naming_it(assistant):
     assert not answered.refused and "version 2.0 (2017)" in answered.sentences[0].text, answered.text
 
 
+def test_an_opening_period_must_be_the_one_asked(assistant):
+    # Black Myth: Wukong "sold 10 million copies within its first week": that says nothing of its
+    # first month or first year, and answers its first week in either language.
+    assert analyse("How many copies had it sold after its first month?").periods == ("month",)
+    assert analyse("《黑神话：悟空》首周卖出了多少份？").periods == ("week",)
+    for question in ("How many copies of Black Myth: Wukong had been sold after its first month?",
+                     "How many copies did Black Myth: Wukong sell in its first year on sale?"):
+        refused = assistant.answer(question, mode="extractive")
+        assert refused.refused, refused.text
+    for question in ("How many copies did Black Myth: Wukong sell in its first week?", "《黑神话：悟空》首周销量是多少？"):
+        answered = assistant.answer(question, mode="extractive")
+        assert not answered.refused and "10 million" in answered.text, answered.text
+
+
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
     # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
     # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
