@@ -31,7 +31,8 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type, holds_the_role,
-                          holds_the_role_of, is_a_body_word, is_projection, role_holder, years_in, PERIOD_WORDS)
+                          holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, role_holder, years_in,
+                          PERIOD_WORDS)
 from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
 
 
@@ -387,7 +388,8 @@ class Gate:
         """May this sentence give the figure or date the question asks for?
 
         It does not ask; it holds the topic of the asking sentence (or, in the other language,
-        is close in meaning); it is no plan when the question asks about now; its passage names
+        is close in meaning); it is no plan, nor says it speaks of the past ("At that time"), when the
+        question asks about now; its passage names
         what the question names; it (with the sentence before it) names the question's years and
         what the question counts (or is very close in meaning); in Chinese the figure stands
         next to what is counted, and a "when did it happen" question's event is named; and a
@@ -411,7 +413,7 @@ class Gate:
                             for part in each_part(focused))
                      or (not same and s.similarity >= c.support_similarity)
                      or s.similarity >= c.described_similarity)
-                and not (question.present and is_projection(s.text))
+                and not (question.present and (is_projection(s.text) or is_of_the_past(s.text)))
                 and passage_names_the_question(question, s)
                 and names_what_a_chinese_question_names(question, s)
                 and names_years(question, s)

@@ -331,6 +331,15 @@ def is_projection(text: str) -> bool:
     return bool(_PROJECTION.search(text))
 
 
+_OF_THE_PAST = re.compile(r"\b(?:at that time|at the time|back then|in those days)\b|当时|那时|彼时", re.I)
+
+
+def is_of_the_past(text: str) -> bool:
+    """Does the sentence say it speaks of a past moment ("At that time Zhongguancun was reported to
+    host ...", 当时)? It gives no figure for today."""
+    return bool(_OF_THE_PAST.search(text))
+
+
 def _answer_type(part: str) -> str:
     if _MONEY_Q.search(part):
         return "money"

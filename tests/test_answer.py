@@ -8,7 +8,7 @@ from rag.condense import condense_rule
 from rag.gate import coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.pipeline import Assistant
-from rag.question import analyse, has_money, has_quantity, has_time, holds_answer_type, holds_the_role, part_terms
+from rag.question import is_of_the_past, analyse, has_money, has_quantity, has_time, holds_answer_type, holds_the_role, part_terms
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -628,6 +628,17 @@ def test_an_opening_period_must_be_the_one_asked(assistant):
     for question in ("How many copies did Black Myth: Wukong sell in its first week?", "《黑神话：悟空》首周销量是多少？"):
         answered = assistant.answer(question, mode="extractive")
         assert not answered.refused and "10 million" in answered.text, answered.text
+
+
+def test_a_question_about_now_is_not_answered_by_a_sentence_about_then(assistant):
+    # "At that time Zhongguancun was reported to host nearly 20,000 high-tech enterprises" speaks of
+    # 2013; a sentence saying 如今 (today) answers a question about now.
+    assert is_of_the_past("At that time Zhongguancun was reported to host nearly 20,000 high-tech enterprises.")
+    assert not is_of_the_past("如今光谷的规划面积约为518平方公里。")
+    refused = assistant.answer("How many high-tech companies are based in Zhongguancun today?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("光谷现在的规划面积有多大？", mode="extractive")
+    assert not answered.refused and "518" in answered.text, answered.text
 
 
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
