@@ -8,7 +8,8 @@ from rag.condense import condense_rule
 from rag.gate import coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.pipeline import Assistant
-from rag.question import is_of_the_past, analyse, has_money, has_quantity, has_time, holds_answer_type, holds_the_role, part_terms
+from rag.question import (analyse, has_money, has_quantity, has_time, holds_answer_type, holds_the_role, is_of_the_past,
+                          part_terms)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
