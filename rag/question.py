@@ -120,7 +120,7 @@ _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|mont
 _EXPLANATION_Q = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?why\b|\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|"
     r"won't|didn't|doesn't|isn't)\b|"
-    r"^\s*(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\b(?:how )?"
+    r"^\s*(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
     r"(?:many|much|long|large|big|old|far)\b)(?!.*\brank(?:s|ed)?\b)|"  # "How did it rank?" asks for a place
     r"\bwhat\b.{0,60}\b(?:should|must|can|could|ought to|need to|needs to)\b.{0,40}\b(?:do|learn|change|take|try)\b|"
     r"\bwhat (?:are|were|was|is) the (?:main )?(?:reasons?|lessons?|causes?|factors?|arguments?|"

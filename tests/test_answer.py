@@ -550,6 +550,16 @@ def test_a_multi_part_question_is_answered_part_by_part(assistant):
 
 
 @pytest.mark.parametrize("question, kind", [
+    # "big" as an adjective is no "how big": the question asks how, in several points
+    ("How is Guangming Science City trying to connect its big labs with companies?", "explanation"),
+    ("How did Hefei grow, and how big is its economy now?", "factoid"),
+    ("How many companies did the park attract?", "factoid"),
+])
+def test_a_how_question_asking_no_measure_is_an_explanation(question, kind):
+    assert analyse(question).kind == kind
+
+
+@pytest.mark.parametrize("question, kind", [
     ("How did Suzhou Industrial Park rank in the 2022 national competitiveness report on biomedical parks?", "factoid"),
     ("How has Hefei's ranking among Chinese cities changed?", "explanation"),
 ])
