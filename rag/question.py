@@ -497,11 +497,12 @@ def holds_answer_type(question: Question, text: str) -> bool:
 
 def names_someone_new(question: Question, text: str) -> bool:
     """Does ``text`` hold a name of two or more capitalised words that the question does not
-    already give (a Chinese text cannot be judged by capitals: True)? When the question asks for
-    a role only a person holds (see :func:`asks_for_a_person`), a body's or a place's name does not
-    count."""
+    already give? A Chinese text cannot be judged by capitals: it passes for a Chinese question,
+    not for an English one ("Who founded YOFC?" is not answered by 中国光纤通信的故事是从武汉开始的).
+    When the question asks for a role only a person holds (see :func:`asks_for_a_person`), a
+    body's or a place's name does not count."""
     if is_cjk_text(text):
-        return True
+        return question.language == "zh"
     known = set(question.names) | _CALENDAR
     person = asks_for_a_person(question)
     for m in _FULL_NAME.finditer(text):

@@ -652,6 +652,15 @@ def test_a_question_about_now_is_not_answered_by_a_sentence_about_then(assistant
     assert not answered.refused and "518" in answered.text, answered.text
 
 
+def test_an_english_who_question_needs_a_name_it_can_read(assistant):
+    # A Chinese sentence cannot be checked for a name by capitals: it answers 谁 questions, not "who".
+    english, chinese = analyse("Who founded Yangtze Optical Fibre and Cable?"), analyse("长飞是谁创办的？")
+    assert not holds_answer_type(english, "中国光纤通信的故事是从武汉开始的。")
+    assert holds_answer_type(chinese, "长飞由邮电部等各方合资创办。")
+    refused = assistant.answer("Who founded Yangtze Optical Fibre and Cable?", mode="extractive")
+    assert refused.refused, refused.text
+
+
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
     # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
     # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
