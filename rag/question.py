@@ -46,8 +46,9 @@ _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          r"多少|几[个年家座所次位项天岁周]|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|"
-                      r"\bhow much (?:did|does|do|will|would)\b.{0,80}\b(?:cost|spend|invest|pay|raise|receive|earn)\b|"
-                      r"\bwhat (?:did|does|do|will)\b.{0,80}\bcost\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
+                      r"\bhow much (?:did|does|do|will|would)\b.{0,80}\b(?:cost|spend|invest|pay|raise|receive|earn|charge|"
+                      r"sell for|go for)\b|"
+                      r"\bwhat (?:did|does|do|will)\b.{0,80}\b(?:cost|charge|sell for|go for)\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment)\b|"
                       r"多少(?:钱|资金|美元|元|亿元|万元)|投资了?(?:大约|约)?多少|营业收入是多少|预算是多少|花了多少", re.I)
 _DURATION_Q = re.compile(r"\b(?:over|in|during|within|for) what (?:period|time|span)\b|\bhow long\b|多久|多长时间|多少年", re.I)

@@ -661,6 +661,17 @@ def test_an_english_who_question_needs_a_name_it_can_read(assistant):
     assert refused.refused, refused.text
 
 
+def test_what_did_it_charge_asks_for_a_sum(assistant):
+    # "What did Unitree charge for its H1?" asks for a price, so the sentence's 99,000 yuan must be
+    # the H1's: it is the G1's ("... its G1 humanoid in May 2024 at a starting price of 99,000 yuan").
+    assert analyse("What did Unitree charge for its H1 humanoid when it came out?").wants == "money"
+    assert analyse("How much does the G1 sell for?").wants == "money"
+    refused = assistant.answer("What did Unitree charge for its H1 humanoid when it came out?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("What did Unitree charge for its G1 humanoid?", mode="extractive")
+    assert not answered.refused and "99,000 yuan" in answered.text, answered.text
+
+
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
     # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
     # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
