@@ -33,7 +33,7 @@ from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type, holds_the_role,
                           holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, role_holder, years_in,
                           PERIOD_WORDS)
-from rag.text import STOPWORDS, is_cjk_text, split_sentences, tokenize
+from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, tokenize
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,8 @@ _LOWER_RUN = re.compile(r"\b[a-z]+(?:\s+[a-z]+){2,}\b")
 _VERSION = re.compile(r"(?<=[a-z])(?:v?\d+(?:\.\d+)*)$")
 
 
-def initialisms(text: str) -> set[str]:
+@remember_short_texts
+def initialisms(text: str) -> frozenset[str]:
     """The initials of every run of capitalised words in ``text`` and of each stretch of two to
     six words inside it ("GNU General Public License" -> "ggpl", "gpl", "pl" ...): a reader's
     "GPLv3"."""
@@ -108,16 +109,23 @@ def initialisms(text: str) -> set[str]:
             for j in (i + 3, i + 4):
                 if j <= len(words) and not STOPWORDS.intersection(words[i:j]):
                     found.add("".join(w[0] for w in words[i:j]))
-    return found
+    return frozenset(found)
+
+
+@remember_short_texts
+def _words_and_stems(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The tokens of ``text``, and their five-letter stems (of tokens that long)."""
+    present = frozenset(tokenize(text))
+    return present, frozenset(t[:5] for t in present if len(t) >= 5)
 
 
 def found_terms(terms, text: str, by_stem: bool = True) -> list[str]:
     """The ``terms`` found in ``text``: exact token, same five-letter stem unless ``by_stem`` is
     False, the initials of a name there, with or without a version ("gplv3"), or a Chinese term's
     characters in order (:func:`_in_chinese`)."""
-    present = set(tokenize(text))
-    stems = {t[:5] for t in present if len(t) >= 5} if by_stem else set()
-    short = initialisms(text) if any(t not in present for t in terms) else set()
+    present, stems = _words_and_stems(text)
+    stems = stems if by_stem else frozenset()
+    short = initialisms(text) if any(t not in present for t in terms) else frozenset()
     return [t for t in terms if _matches(t, present, stems) or _VERSION.sub("", t) in short or _in_chinese(t, text)]
 
 

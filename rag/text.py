@@ -7,7 +7,7 @@ are the contract the chunker and the citations rely on.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 # Words before a full stop that do not end a sentence ("No. 1 Project", "U.S. firms").
 ABBREVIATIONS = {
@@ -83,7 +83,38 @@ def _ends_sentence(text: str, match: re.Match, line_start: int = 0) -> bool:
     return True
 
 
+# Texts up to this long (passages, sentences, questions) have their sentence spans and tokens
+# remembered: the gate and the composer look at the same passages many times per question.
+REMEMBERED_TEXT_CHARS = 4000
+REMEMBERED_TEXTS = 8192
+
+
+def remember_short_texts(function):
+    """Decorator: remember ``function(text, *args)`` (least recently used dropped) for texts up to
+    :data:`REMEMBERED_TEXT_CHARS` long. The result must not be changed by callers."""
+    remembered = lru_cache(maxsize=REMEMBERED_TEXTS)(function)
+
+    @wraps(function)
+    def call(text: str, *args):
+        return remembered(text, *args) if len(text) <= REMEMBERED_TEXT_CHARS else function(text, *args)
+
+    return call
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into sentences (see :func:`_split_sentences`); a whole short text's
+    spans are remembered."""
+    if start == 0 and end is None:
+        return list(_whole_text_sentences(text))
+    return _split_sentences(text, start, end)
+
+
+@remember_short_texts
+def _whole_text_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_split_sentences(text))
+
+
+def _split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` into sentences.
 
     A sentence ends at ``. ! ? 。 ！ ？`` (with trailing quotes or brackets) followed by
@@ -268,6 +299,17 @@ def remember_segmented(runs: dict) -> None:
 
 
 def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Keyword tokens for BM25, overlap scores and the gate (see :func:`_tokenize`); a short text's
+    tokens are remembered."""
+    return list(_tokens(text, keep_stopwords))
+
+
+@remember_short_texts
+def _tokens(text: str, keep_stopwords: bool) -> tuple[str, ...]:
+    return tuple(_tokenize(text, keep_stopwords))
+
+
+def _tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
     """Keyword tokens for BM25, overlap scores and the gate.
 
     Latin words are lower-cased and lemmatised, and stopwords are dropped; runs of Chinese

@@ -99,3 +99,16 @@ def test_tokenize_keeps_acronyms_as_written():
     assert tokenize("IT firms and AI's rise") == ["it", "firm", "ai", "rise"]
     assert tokenize("US-listed") == ["us-listed", "us", "list"]
     assert tokenize("it is up to us") == ["we"]  # the words themselves are still stopwords or lemmas
+
+
+def test_remembered_tokens_and_sentences_are_fresh_copies():
+    # Short texts' tokens and sentence spans are remembered (the gate reads the same passages many
+    # times per question); a caller changing what it got must not change what the next one gets.
+    text = "Hangzhou iterated its policies six times. Why? Cities need patience."
+    tokens, spans = tokenize(text), split_sentences(text)
+    tokens.append("changed")
+    spans.clear()
+    assert tokenize(text) == [t for t in tokens if t != "changed"]
+    assert split_sentences(text) == [(0, 41), (42, 46), (47, 68)]
+    long_text = "Word and more words. " * 400  # longer than what is remembered: worked out each time
+    assert split_sentences(long_text) == split_sentences(long_text)[:] and len(split_sentences(long_text)) == 400
