@@ -675,6 +675,16 @@ def test_what_did_it_charge_asks_for_a_sum(assistant):
     assert not answered.refused and "99,000 yuan" in answered.text, answered.text
 
 
+def test_added_value_asks_for_a_sum(assistant):
+    # "What was the added value of ... in 2023?" asks for a sum for 2023: a 2023 sentence on the
+    # "No. 1 development project" holds a number, not a sum; the 2021 figure answers 2021.
+    assert analyse("What was the added value of Zhejiang's digital economy in 2023?").wants == "money"
+    refused = assistant.answer("What was the added value of Zhejiang's digital economy in 2023?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("What was the added value of Zhejiang's digital economy in 2021?", mode="extractive")
+    assert not answered.refused and "3.57 trillion" in answered.text, answered.text
+
+
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
     # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
     # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
