@@ -106,6 +106,10 @@ _INSTITUTION_WORDS = {"university": r"University", "institute": r"Institutes?", 
                       "school": r"School", "laboratory": r"Lab(?:oratory)?", "lab": r"Lab(?:oratory)?",
                       "hospital": r"Hospital", "museum": r"Museum", "observatory": r"Observatory",
                       "academy": r"Academy"}
+# ... and as Chinese writes it: a Chinese sentence answers "which university" only by naming a 大学.
+_CHINESE_INSTITUTION_WORDS = {"university": "大学", "institute": "研究所|研究院", "college": "学院",
+                              "school": "学校|学院|中学|小学", "laboratory": "实验室", "lab": "实验室",
+                              "hospital": "医院", "museum": "博物馆", "observatory": "天文台", "academy": "科学院|学院"}
 # "What is the concentration of ...?", "What editing efficiency ...?": a measured quantity.
 _MEASURE_Q = re.compile(
     r"\bwhat (?:(?:is|was|are|were) )?(?:the |its |their )?(?:(?!(?:do|does|did|is|was|are|were|has|have|had|can|"
@@ -493,7 +497,9 @@ def holds_answer_type(question: Question, text: str) -> bool:
         return names_someone_new(question, text)
     if question.wants == "institution":
         kind = _INSTITUTION_Q.search(question.text).group(1).lower()
-        return is_cjk_text(text) or re.search(r"\b" + _INSTITUTION_WORDS[kind] + r"\b", text, re.I) is not None
+        if is_cjk_text(text):
+            return re.search(_CHINESE_INSTITUTION_WORDS[kind], text) is not None
+        return re.search(r"\b" + _INSTITUTION_WORDS[kind] + r"\b", text, re.I) is not None
     return True
 
 

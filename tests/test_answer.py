@@ -685,6 +685,17 @@ def test_added_value_asks_for_a_sum(assistant):
     assert not answered.refused and "3.57 trillion" in answered.text, answered.text
 
 
+def test_a_chinese_sentence_answers_which_university_only_naming_one(assistant):
+    # "宇树2016年创立时只有3个人" names no university: it does not answer where Unitree's founder studied.
+    question = analyse("Which university did Unitree's founder go to?")
+    assert not holds_answer_type(question, "宇树2016年创立时只有3个人，如今已发展到1000多人。")
+    assert holds_answer_type(question, "梁文锋毕业于浙江大学。")
+    refused = assistant.answer("Which university did Unitree's founder go to?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("Which university did DeepSeek's founder go to?", mode="extractive")
+    assert not answered.refused and "Zhejiang University" in answered.text, answered.text
+
+
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
     # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
     # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
