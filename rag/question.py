@@ -31,7 +31,9 @@ QUESTION_FRAME = frozenset(tokenize(
     "just simply really actually someone somebody something anyone anybody anything everyone everything thing "
     "things people person one two three come comes came go goes went able whether either ever whose reader readers "
     # hedges: "roughly how many", "reportedly stockpiled"
-    "roughly approximately approximate around nearly almost reportedly apparently supposedly"
+    "roughly approximately approximate around nearly almost reportedly apparently supposedly suppose supposed "
+    # a chat's fillers: "ok, and how many ...?"
+    "ok okay thanks please hmm"
 )) | frozenset(
     # "who's", "where's": the possessive rule turns these into "who", "where", which are stopwords
     # only as written

@@ -586,6 +586,7 @@ def test_hedges_and_a_readers_self_are_frame_words(assistant):
                                                        "stockpiled?").terms)
     assert not {"reader", "keep", "mind"} & set(analyse("What should a reader keep in mind about the V3 "
                                                         "training cost?").terms)
+    assert not {"ok", "suppose"} & set(analyse("ok, and how many are supposed to be living there?").terms)
     question = "合肥去年（2024年）经济总量多少？在全国排老几？"
     assert not {"去年", "老几"} & set(analyse(question).terms)
     answer = assistant.answer(question, mode="extractive")
