@@ -85,6 +85,9 @@ _PERSON_ROLE_Q = re.compile(r"\b(?:director|ceo|cto|cfo|chief [a-z]+ officer|fou
                             r"found(?:ed|s)|chair(?:man|woman|person)?|president|mayor|governor|secretary|"
                             r"head(?:s|ed)?|boss|dean|professor|inventor|father|mother|wife|husband|son|daughter)\b",
                             re.I)
+# "What's the name of the Guangdong party boss who ...?" asks for a person as "who" does.
+_NAME_OF_A_ROLE_Q = re.compile(r"\bwhat(?:'s|\u2019s| is| was| are| were) the names? of (?:the |its |their |his |her )?"
+                               r"(?:[\w'\u2019-]+ ){0,3}?" + _PERSON_ROLE_Q.pattern, re.I)
 _PLACES = frozenset("""beijing shanghai tianjin chongqing hangzhou nanjing suzhou wuxi ningbo hefei wuhan shenzhen
     guangzhou dongguan foshan zhuhai hong kong macao chengdu changsha zhengzhou qingdao xiamen fuzhou jinan shenyang
     dalian harbin kunming guiyang songjiang guangming songshan xiong zhejiang jiangsu anhui hubei guangdong fujian
@@ -284,7 +287,7 @@ def analyse(text: str) -> Question:
         wants = "money"
     elif not wants and _QUOTE_Q.search(text):
         wants = "quote"
-    elif not wants and _WHO_Q.search(text):
+    elif not wants and (_WHO_Q.search(text) or _NAME_OF_A_ROLE_Q.search(text)):
         wants = "person"
     elif not wants and _INSTITUTION_Q.search(text):
         wants = "institution"

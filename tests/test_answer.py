@@ -697,6 +697,18 @@ def test_a_chinese_sentence_answers_which_university_only_naming_one(assistant):
     assert not answered.refused and "Zhejiang University" in answered.text, answered.text
 
 
+def test_the_name_of_a_role_asks_for_a_person(assistant):
+    # "the Guangdong party secretary singled out ... Huawei, DeepSeek and Unitree" never names him.
+    assert analyse("What's the name of the Guangdong party boss who singled out Huawei in 2025?").wants == "person"
+    assert analyse("What is the name of the lab?").wants == ""
+    refused = assistant.answer("What's the name of the Guangdong party boss who singled out Huawei, DeepSeek and "
+                               "Unitree in 2025?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("What was the name of the Zhejiang party secretary who spoke at the 2025 meeting?",
+                                mode="extractive")
+    assert not answered.refused and "Wang Hao" in answered.text, answered.text
+
+
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
     # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
     # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
