@@ -214,7 +214,8 @@ class ExtractiveComposer:
                 and names_ordinals(question, x) \
                 and (not question.wants or gate.about_the_question(question, x, selection.idf))
 
-        if (question.wants or question.years or question.ordinals or question.periods) and not any(fits(x) for x in chosen):
+        typed_question = bool(question.wants or question.years or question.ordinals or question.periods)
+        if typed_question and not any(fits(x) for x in chosen):
             typed = next((s for s in usable[: c.type_check_sentences] if fits(s)), None)
             if typed is not None:
                 chosen = [x for x in chosen if not _overlaps(x, typed)][: c.extractive_max_sentences - 1] + [typed]
@@ -230,7 +231,7 @@ class ExtractiveComposer:
             if len(chosen) >= c.extractive_max_sentences:
                 break
             chosen.append(missing)
-        if (question.wants or question.years or question.ordinals or question.periods) and not question.parts:
+        if typed_question and not question.parts:
             # "How large is the budget?": the sentence giving the sum comes first, the rest after it
             answering = [x for x in chosen if fits(x)]
             if answering:

@@ -30,9 +30,9 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type, holds_the_role,
-                          holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, role_holder, years_in,
-                          PERIOD_WORDS)
+from rag.question import (PERIOD_WORDS, answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type,
+                          holds_the_role, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, role_holder,
+                          years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, tokenize
 
 
@@ -396,9 +396,9 @@ class Gate:
         """May this sentence give the figure or date the question asks for?
 
         It does not ask; it holds the topic of the asking sentence (or, in the other language,
-        is close in meaning); it is no plan, nor says it speaks of the past ("At that time"), when the
-        question asks about now; its passage names
-        what the question names; it (with the sentence before it) names the question's years and
+        is close in meaning); it is no plan, nor says it speaks of the past ("At that time"), when
+        the question asks about now; its passage names what the question names; it (with the
+        sentence before it) names the question's years, ordinals and opening periods, and
         what the question counts (or is very close in meaning); in Chinese the figure stands
         next to what is counted, and a "when did it happen" question's event is named; and a
         sentence in the other language is close in meaning; and it names no other thing of the kind
