@@ -319,7 +319,7 @@ class Ingester:
                                        sum(len(c.text.encode("utf-8")) for _, chunks, _ in group for c in chunks))
                 texts = [embedding_text(doc.title, c.section, c.text) for doc, chunks, _ in group for c in chunks]
                 vectors = self.embedder.encode(texts, progress=bar.update if bar else None)
-                multilingual = self.multilingual.encode(texts) if self.multilingual is not None else None
+                multilingual = self.multilingual.encode(texts, bulk=True) if self.multilingual is not None else None
                 docs = [doc for doc, _, _ in group]
                 ids = [c.chunk_id for _, chunks, _ in group for c in chunks]
                 self.store.put_ledger_entries([LedgerEntry(doc.doc_id, doc.source, "", 0, doc.title, time.time(),

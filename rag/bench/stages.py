@@ -183,7 +183,7 @@ def measure_ingest(settings: Settings, embedder, folder: Path, work: Path, label
         started, multilingual = time.perf_counter(), get_encoder()
         embedder.encode(chunks[1])
         if multilingual is not None:
-            multilingual.encode(chunks[1])
+            multilingual.encode(chunks[1], bulk=True)
         return time.perf_counter() - started
 
     def baseline(r):
