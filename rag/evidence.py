@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rag.config import AnswerConfig
 from rag.question import DEMONYMS, Question, holds_answer_type
-from rag.text import is_cjk_text, split_sentences, tokenize
+from rag.text import is_cjk_text, split_sentences, token_set, tokenize
 from rag.types import Passage, Sentence
 
 _ADDRESSES_ASSISTANT = re.compile(
@@ -80,7 +80,7 @@ def keyword_overlap(question_tokens, text: str, idf) -> float:
     wanted = set(question_tokens)
     if not wanted:
         return 0.0
-    present = words_of(text)
+    present = token_set(text)
     total = sum(idf(t) for t in wanted)
     return sum(idf(t) for t in wanted if t in present) / total if total else 0.0
 
@@ -88,12 +88,6 @@ def keyword_overlap(question_tokens, text: str, idf) -> float:
 # The same passages come back for question after question: what a sentence is, apart from any
 # question, is worked out once per text (bounded caches; a sentence is a few hundred characters).
 SENTENCE_CACHE = 16_384
-
-
-@lru_cache(maxsize=SENTENCE_CACHE)
-def words_of(text: str) -> frozenset[str]:
-    """The set of keyword tokens of ``text`` (:func:`rag.text.tokenize`)."""
-    return frozenset(tokenize(text))
 
 
 @lru_cache(maxsize=SENTENCE_CACHE)
@@ -137,10 +131,10 @@ def restates(question: Question, text: str, novelty: float) -> bool:
     """
     if "?" in text or "\uff1f" in text:
         return True
-    words = words_of(text)
+    words = token_set(text)
     if not words:
         return True
-    asked = words_of(question.text)
+    asked = token_set(question.text)
     stems = {a[:5] for a in asked if len(a) >= 5}
     new = {w for w in words if w not in asked and w[:5] not in stems}
     # Few new words, both as a share and as a count: a sentence adding "increasingly diverse,
@@ -198,7 +192,7 @@ class EvidenceSelector:
         # Dense similarity cannot see a rare name it has no vector for ("Kujiale"); the keyword
         # side found its passage, which keeps the last place when no kept passage names it.
         rare = rarest_name(question, idf) if k > 1 and not question.is_explanation else ""
-        holding = [i for i in order if rare and rare in tokenize(passages[i].text)]
+        holding = [i for i in order if rare and rare in token_set(passages[i].text)]
         kept_anyway = [holding[0]] if holding and not set(holding) & set(order[:k]) else []
         # The passage the retrievers agree on most keeps a place too: its sentences may score low
         # against the question when one long sentence holds many facts, or across languages

@@ -33,7 +33,7 @@ from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (PERIOD_WORDS, answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type,
                           holds_the_role, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, role_holder,
                           years_in)
-from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, tokenize
+from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def initialisms(text: str) -> frozenset[str]:
 @remember_short_texts
 def _words_and_stems(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The tokens of ``text``, and their five-letter stems (of tokens that long)."""
-    present = frozenset(tokenize(text))
+    present = token_set(text)
     return present, frozenset(t[:5] for t in present if len(t) >= 5)
 
 

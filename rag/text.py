@@ -305,6 +305,12 @@ def tokenize(text: str, keep_stopwords: bool = False) -> list[str]:
 
 
 @remember_short_texts
+def token_set(text: str) -> frozenset[str]:
+    """The set of keyword tokens of ``text`` (:func:`tokenize`), remembered for short texts."""
+    return frozenset(_tokens(text, False))
+
+
+@remember_short_texts
 def _tokens(text: str, keep_stopwords: bool) -> tuple[str, ...]:
     return tuple(_tokenize(text, keep_stopwords))
 
