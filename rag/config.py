@@ -37,6 +37,8 @@ class AnswerConfig:
     min_term_coverage_zh: float = 0.5  # ... for a Chinese question, whose words a passage often writes otherwise (唐初 / 唐朝初年)
     min_support_coverage: float = 0.45  # ... or this much, when a sentence is close to the question
     support_similarity: float = 0.5  # what "close" means (cosine of the best sentence)
+    paraphrase_similarity: float = 0.6  # a sentence this close to the question, in other words ...
+    min_paraphrase_coverage: float = 0.2  # ... needs only this much of its words (similarity 0.58: a dev unanswerable lost)
     described_similarity: float = 0.7  # a sentence this close answers "who" without a name ("the security guard patrols ...")
     counted_word_similarity: float = 0.6  # ... in the other language, a word this close to it (居民 / residents)
     counted_similarity: float = 0.75  # a figure sentence this close need not name what is counted ("firms" / "enterprises")

@@ -319,6 +319,11 @@ class Gate:
             close = max(s.similarity for s in sentences) >= c.support_similarity
             factoid_needs = c.min_term_coverage_zh if question.language == "zh" else c.min_term_coverage
             needed = c.min_support_coverage if close or question.is_explanation else factoid_needs
+            # a reader's own words ("years in a row", "post-holiday meeting") for a sentence that
+            # says the same ("four consecutive years", "first meeting of the new year"); the checks
+            # below still ask that sentence for the figure, name or date the question wants
+            if max(s.similarity for s in sentences) >= c.paraphrase_similarity:
+                needed = min(needed, c.min_paraphrase_coverage)
             if best < needed:
                 present = set(tokenize(" ".join(texts)))
                 missing = [t for t in terms if t not in present] or list(terms)

@@ -169,6 +169,16 @@ def test_how_long_is_a_road_the_documents_do_not_measure_is_refused(assistant):
     assert answer.refused, answer.text
 
 
+def test_a_question_in_a_readers_own_words_is_answered(assistant):
+    # "years in a row" and "post-holiday" are nowhere in the corpus, but the sentence giving
+    # "four consecutive years" of the "first meeting of the new year" is very close to the question.
+    answer = assistant.answer("How many years in a row has Anhui given its first post-holiday meeting over to innovation?",
+                              mode="extractive")
+    assert not answer.refused and "four" in answer.text, answer.text
+    # a close sentence does not answer what it does not hold
+    assert assistant.answer("How much revenue did DeepSeek make in 2024?", mode="extractive").refused
+
+
 def test_which_university_needs_a_sentence_naming_a_university(assistant):
     # The corpus names Liang Wenfeng's university, not Wang Xingxing's.
     answered = assistant.answer("Which university did Liang Wenfeng study at?", mode="extractive")
