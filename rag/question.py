@@ -66,6 +66,14 @@ _HOW_LONG_Q = re.compile(r"\bhow long\b|多长(?!时间)", re.I)
 _HAS_LENGTH = re.compile(r"\d[\d,.]*\s*-?\s*(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|m|cm|mm|nm|feet|foot|ft|"
                          r"inch(?:es)?|nucleotides?|bases?|base[ -]pairs?|bp|kb|residues?|amino acids?|characters?|"
                          r"words?|pages?|lines?|letters?|bytes?|bits?)\b|\d\s*(?:公里|千米|米|厘米|毫米|里)", re.I)
+# "What rank ...?", "How did it rank?", "……排第几？": a place in a ranking, given as an ordinal
+# ("ranked tenth", "20th", "第10位"), not any figure.
+_RANK_Q = re.compile(r"\bwhat (?:rank|ranking)\b|\b(?:how|where) (?:did|does|do|is|was|were|has|have|had)\b"
+                     r".{1,80}\brank(?:s|ed)?\b|排第几|排名第几|第几名|第几位|排老几|排在第几|排名多少", re.I)
+# a fraction is no place ("one-eighth", "one-24th", "a fifth of")
+_HAS_RANK = re.compile(r"(?<!-)(?<!\ba )\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                       r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
+                       r"twentieth|top|No\.\s?\d+|number (?:one|\d+))\b|第\s*[\d一二三四五六七八九十百]+|首位|榜首|居首", re.I)
 # "How old ...?", "……时多少岁？": an age.
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪", re.I)
 _HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
@@ -282,7 +290,7 @@ def analyse(text: str) -> Question:
     Returns:
         A :class:`Question`.
     """
-    wants = "quantity" if _QUANTITY_Q.search(text) else "time" if _TIME_Q.search(text) else ""
+    wants = "quantity" if _QUANTITY_Q.search(text) or _RANK_Q.search(text) else "time" if _TIME_Q.search(text) else ""
     if _MONEY_Q.search(text):
         wants = "money"
     elif not wants and _QUOTE_Q.search(text):
@@ -354,6 +362,8 @@ def is_of_the_past(text: str) -> bool:
 def _answer_type(part: str) -> str:
     if _MONEY_Q.search(part):
         return "money"
+    if _RANK_Q.search(part):
+        return "rank"
     if _DURATION_Q.search(part):
         return "duration"
     if _QUANTITY_Q.search(part):
@@ -466,9 +476,11 @@ def answer_starts(kind: str, text: str) -> list[int]:
 
 def holds_type(kind: str, text: str) -> bool:
     """Does ``text`` hold an answer of this type ("quantity", "money", "time", "duration",
-    "quote"; any other type: True)?"""
+    "rank", "quote"; any other type: True)?"""
     if kind == "quote":
         return bool(_HAS_QUOTE.search(text))
+    if kind == "rank":
+        return bool(_HAS_RANK.search(text))
     if kind == "duration":
         return bool(_HAS_DURATION.search(text) or _OPEN_DURATION.search(text))
     if kind == "money":
@@ -491,6 +503,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
         # "For how long ...?" may be answered without a number ("perpetual").
         if _AGE_Q.search(question.text):
             return bool(_HAS_AGE.search(text))
+        if _RANK_Q.search(question.text):
+            return bool(_HAS_RANK.search(text))
         if _TAKES_TIME_Q.search(question.text):
             return holds_type("duration", text)
         if _HOW_LONG_Q.search(question.text):

@@ -164,6 +164,26 @@ def test_how_long_is_it_wants_a_length_or_a_length_of_time(text, holds):
     assert holds_answer_type(analyse("How long is the expressway?"), text) is holds
 
 
+@pytest.mark.parametrize("question", ["What rank did the city hold in 2023?", "Where did the city rank in 2023?",
+                                      "2023年该市在全国排第几？"])
+@pytest.mark.parametrize("text, holds", [("It ranked tenth among Chinese cities.", True),
+                                         ("It was the 20th largest city.", True),
+                                         ("该市居全国城市第10位。", True),
+                                         ("The nine cities hold one-eighth of the country's firms, or 44,200.", False),
+                                         ("该市GDP为1.85万亿元。", False)])
+def test_a_rank_question_wants_a_place_in_a_ranking(question, text, holds):
+    # "What rank did Nanjing's GDP hold in 2023?" is not answered by a sentence with any figure.
+    assert holds_answer_type(analyse(question), text) is holds
+
+
+def test_a_rank_the_documents_give_only_for_another_year_is_refused(assistant):
+    # The corpus ranks Nanjing for 2024 and Hefei for 2023, not Nanjing for 2023.
+    for question in ("What rank did Nanjing's GDP hold among Chinese cities in 2023?", "2023年南京GDP在全国城市里排第几？"):
+        answer = assistant.answer(question, mode="extractive")
+        assert answer.refused, answer.text
+    assert "tenth" in assistant.answer("Where did Nanjing rank among Chinese cities by GDP in 2024?", mode="extractive").text
+
+
 def test_how_long_is_a_road_the_documents_do_not_measure_is_refused(assistant):
     answer = assistant.answer("How long is the G60 expressway from Shanghai to Kunming?", mode="extractive")
     assert answer.refused, answer.text
