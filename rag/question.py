@@ -53,7 +53,10 @@ _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|"
                       r"\bwhat (?:did|does|do|will)\b.{0,80}\b(?:cost|charge|sell for|go for)\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment|"
                       r"added value|value added|market value|turnover|profits?)\b|"
-                      r"多少(?:钱|资金|美元|元|亿元|万元)|投资了?(?:大约|约)?多少|营业收入是多少|预算是多少|花了多少", re.I)
+                      r"多少(?:钱|资金|美元|元|亿元|万元)|投资了?(?:大约|约)?多少|营业收入是多少|预算是多少|花了多少|"
+                      # "……增加值是多少？", "GDP有多少？" (not "占GDP多少", a share)
+                      r"(?<!占)(?:增加值|产值|营收|营业额|收入|利润|市值|估值|GDP|经济总量|生产总值|总投资|投资额|融资额)"
+                      r"(?:是|为|有|达到?|共|一共|总共)?(?:大约|大概|约)?多少", re.I)
 _DURATION_Q = re.compile(r"\b(?:over|in|during|within|for) what (?:period|time|span)\b|\bhow long\b|多久|多长时间|多少年", re.I)
 # "How long did ... take?" asks for a length of time, not any figure ("How long is the river?" may not).
 _TAKES_TIME_Q = re.compile(r"\bhow long (?:did|does|do|has|have|had|will|would|can|could|should|must)\b|"

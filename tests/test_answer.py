@@ -716,6 +716,18 @@ def test_added_value_asks_for_a_sum(assistant):
     assert not answered.refused and "3.57 trillion" in answered.text, answered.text
 
 
+def test_a_chinese_added_value_or_gdp_question_asks_for_a_sum(assistant):
+    # "……增加值是多少？" asks for a sum, as "What was the added value ...?" does: a 2023 sentence on
+    # policies iterated "six times" holds a number, not a sum; "占GDP多少" asks for a share.
+    assert analyse("杭州2023年数字经济核心产业增加值是多少？").wants == "money"
+    assert analyse("2024年合肥GDP是多少？").wants == "money"
+    assert analyse("研发投入占GDP多少？").wants == "quantity"
+    refused = assistant.answer("杭州2023年数字经济核心产业增加值是多少？", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("2024年杭州数字经济核心产业增加值是多少？", mode="extractive")
+    assert not answered.refused and "6305亿元" in answered.text, answered.text
+
+
 def test_a_chinese_sentence_answers_which_university_only_naming_one(assistant):
     # "宇树2016年创立时只有3个人" names no university: it does not answer where Unitree's founder studied.
     question = analyse("Which university did Unitree's founder go to?")
