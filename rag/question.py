@@ -139,10 +139,13 @@ _QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|t
                       r"|commentaries|columns|reports|books|poems|songs|films)\b", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
                      r"什么时候|哪一?年|何时|哪个月|哪一天", re.I)
+# A question may open with a clause that sets the scene ("With three legal systems in play, how does
+# ...?"); one that asks something itself ("How many ..., and how did ...?") is no scene.
+_SCENE = r"(?:(?:(?!\b(?:how|what|which|who|whom|whose|when|where|why)\b)[^?,\uff0c]){3,80},\s*)?"
 _EXPLANATION_Q = re.compile(
-    r"^\s*(?:and\s+|so\s+|but\s+)?why\b|\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|"
+    r"^\s*" + _SCENE + r"(?:and\s+|so\s+|but\s+)?why\b|\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|"
     r"won't|didn't|doesn't|isn't)\b|"
-    r"^\s*(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
+    r"^\s*" + _SCENE + r"(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
     r"(?:many|much|long|large|big|old|far)\b)(?!.*\brank(?:s|ed)?\b)|"  # "How did it rank?" asks for a place
     r"\bwhat\b.{0,60}\b(?:should|must|can|could|ought to|need to|needs to)\b.{0,40}\b(?:do|learn|change|take|try)\b|"
     r"\bwhat (?:are|were|was|is) the (?:main )?(?:reasons?|lessons?|causes?|factors?|arguments?|"

@@ -593,6 +593,17 @@ def test_a_how_question_asking_no_measure_is_an_explanation(question, kind):
 
 
 @pytest.mark.parametrize("question, kind", [
+    # a clause setting the scene comes before the "how" or "why"
+    ("With three legal systems in play, how does the Bay Area get researchers moving across its borders?", "explanation"),
+    ("Given its poor start, why did Hefei bet on display panels?", "explanation"),
+    # ... but a clause that asks something itself is no scene
+    ("How many reform measures were in the 2025 plan, and how did that compare with 2024?", "factoid"),
+])
+def test_a_how_or_why_after_a_scene_setting_clause_is_an_explanation(question, kind):
+    assert analyse(question).kind == kind
+
+
+@pytest.mark.parametrize("question, kind", [
     ("How did Suzhou Industrial Park rank in the 2022 national competitiveness report on biomedical parks?", "factoid"),
     ("How has Hefei's ranking among Chinese cities changed?", "explanation"),
 ])
