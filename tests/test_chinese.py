@@ -249,3 +249,9 @@ def test_a_chinese_figure_is_said_of_the_name_the_question_writes(assistant):
     assert refused.refused, refused.text
     answered = assistant.answer("2023年合肥的GDP在全国城市中排第几位？", mode="extractive")
     assert not answered.refused and "第20位" in answered.text, answered.text
+
+
+def test_a_chinese_passage_writes_gdp_in_chinese(assistant):
+    # "GDP" in a Chinese question is a measure that a Chinese passage writes as 地区生产总值.
+    answer = assistant.answer("2020年东湖高新区的研发投入占GDP多少？", mode="extractive")
+    assert not answer.refused and "8.7%" in answer.text, answer.text
