@@ -32,7 +32,7 @@ from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (PERIOD_WORDS, answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type,
                           holds_the_role, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, role_holder,
-                          years_in)
+                          written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -126,7 +126,9 @@ def found_terms(terms, text: str, by_stem: bool = True) -> list[str]:
     present, stems = _words_and_stems(text)
     stems = stems if by_stem else frozenset()
     short = initialisms(text) if any(t not in present for t in terms) else frozenset()
-    return [t for t in terms if _matches(t, present, stems) or _VERSION.sub("", t) in short or _in_chinese(t, text)]
+    return [t for t in terms if _matches(t, present, stems) or _VERSION.sub("", t) in short or _in_chinese(t, text)
+            or written_otherwise(t, text)]
+
 
 
 def coverage(terms, text: str, idf, by_stem: bool = True) -> float:
@@ -521,7 +523,7 @@ class Gate:
             return True
         context = with_previous(sentence)
         if _same_language(question, sentence.text):
-            if question.counted in counted_words(context):
+            if question.counted in counted_words(context) or written_otherwise(question.counted, context):
                 # an English sentence naming it gives its count next to it: "21 billion are active
                 # for each token" does not say how many tokens
                 return question.language != "en" or counted_by_a_figure(question.counted, context)
@@ -627,8 +629,6 @@ def gives_the_figure_of_what_is_named(question, text: str) -> bool:
 _COUNTRY_FORMS = {"china": r"china|chinese", "america": r"america|american|united states|(?-i:US|USA|U\.S)",
                   "britain": r"britain|british|united kingdom|uk", "japan": r"japan|japanese",
                   "germany": r"germany|german", "france": r"france|french", "india": r"india|indian"}
-# Measures a question writes in Latin capitals and Chinese text often writes in Chinese.
-_CHINESE_FORMS = {"gdp": "生产总值|经济总量", "ai": "人工智能"}
 _COUNTRY_OF = {"chinese": "china", "american": "america", "americans": "america", "usa": "america",
                "british": "britain", "japanese": "japan", "german": "germany", "french": "france",
                "indian": "india", **{country: country for country in _COUNTRY_FORMS}}
@@ -662,10 +662,7 @@ def passage_names_the_question(question, sentence) -> bool:
     if question.comparative:
         return True
     titled = f"{sentence.metadata.get('title', '')} {sentence.passage}"
-    names = set(question.names) - set(_COUNTRY_OF)
-    if is_cjk_text(sentence.text):  # "研发投入占地区生产总值的8.7%" names the GDP a Chinese question asks about
-        names = {n for n in names if not re.search(_CHINESE_FORMS.get(n, "(?!)"), sentence.passage)}
-    if coverage(names, titled, lambda t: 1.0) == 1.0 \
+    if coverage(set(question.names) - set(_COUNTRY_OF), titled, lambda t: 1.0) == 1.0 \
             and _names_its_countries(question, titled):
         return True
     return (not _same_language(question, sentence.text) and question.language == "en"

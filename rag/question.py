@@ -43,10 +43,13 @@ QUESTION_FRAME = frozenset(tokenize(
     # the tokens segmentation gives (segmenting here would load jieba for every English question)
     "一年 哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位 "
     # "去年（2024年）", "排老几" (which place), "左右" (about)
-    "去年 今年 老几 左右".split())
+    "去年 今年 老几 左右".split()
+) | frozenset(
+    # "几个", "几台", "几家": how many, in any measure word
+    "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍")
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
-                         r"多少|几[个年家座所次位项天岁周]|多大|多长|多久|人口|比例|百分之", re.I)
+                         r"多少|几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|"
                       r"\bhow much (?:did|does|do|will|would)\b.{0,80}\b(?:cost|spend|invest|pay|raise|receive|earn|charge|"
                       r"sell for|go for)\b|"
@@ -175,7 +178,7 @@ DEMONYMS = frozenset(
     "chinese american british english european asian african japanese korean german french indian russian "
     "taiwanese singaporean australian canadian italian spanish dutch swiss swedish israeli".split())
 # Chinese measure words that count things ("十首", "三部", "多少家"): a numeral before one is a figure.
-_CLASSIFIERS = "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份"
+_CLASSIFIERS = "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台"
 _COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
                           r"\b[A-Z][\w\u2019']*(?:'s|\u2019s)? and [A-Z]|比较|区别|不同|相比", re.I)
 
@@ -333,7 +336,8 @@ def analyse(text: str) -> Question:
         counted_token = (tokenize(counts.group(1)) or [""])[-1]
     asking = _LAST_QUESTION.search(worded)
     focus = terms
-    if asking and asking.start(1) > 0:
+    # after a lead-in that states something, not after another question ("节目叫什么？一共有几台？")
+    if asking and asking.start(1) > 0 and not worded[:asking.start(1)].rstrip().endswith(("?", "\uff1f")):
         focus = tuple(dict.fromkeys(t for t in (*tokenize(asking.group(1)), *names) if t not in QUESTION_FRAME))
         focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
     return Question(text, language, kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
@@ -461,10 +465,23 @@ _OPEN_DURATION = re.compile(r"\b(?:perpetual(?:ly)?|permanent(?:ly)?|indefinite(
 _HAS_QUOTE = re.compile(r"[\"\u201c\u300c\u300e\u300a][^\"\u201d\u300d\u300f\u300b]{3,}[\"\u201d\u300d\u300f\u300b]")
 
 
+# Measures Chinese text writes in Latin capitals or in Chinese, either way ("GDP", 生产总值, 经济总量).
+_OTHER_FORMS = {"gdp": "生产总值|经济总量", "生产总值": "GDP|经济总量", "经济总量": "GDP|生产总值",
+                "ai": "人工智能", "人工智能": r"(?<![A-Za-z])AI(?![A-Za-z])"}
+
+
+def written_otherwise(term: str, text: str) -> bool:
+    """Is ``term`` (a token) in ``text`` in another form ("GDP" for 经济总量, 人工智能 for "AI")?"""
+    form = _OTHER_FORMS.get(term)
+    return form is not None and re.search(form, text) is not None
+
+
 def figure_near(word: str, text: str, window: int = 15) -> bool:
-    """A figure within ``window`` characters of ``word`` in ``text`` (Chinese states a measure next
-    to what it measures: "人口达931万")."""
-    for m in re.finditer(re.escape(word), text):
+    """A figure within ``window`` characters of ``word`` (or another form of it, see
+    :func:`written_otherwise`) in ``text`` (Chinese states a measure next to what it measures:
+    "人口达931万")."""
+    pattern = re.escape(word) + ("|" + _OTHER_FORMS[word] if word in _OTHER_FORMS else "")
+    for m in re.finditer(pattern, text):
         if has_quantity(text[max(0, m.start() - window): m.end() + window]):
             return True
     return False

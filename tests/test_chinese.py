@@ -251,7 +251,20 @@ def test_a_chinese_figure_is_said_of_the_name_the_question_writes(assistant):
     assert not answered.refused and "第20位" in answered.text, answered.text
 
 
-def test_a_chinese_passage_writes_gdp_in_chinese(assistant):
-    # "GDP" in a Chinese question is a measure that a Chinese passage writes as 地区生产总值.
+def test_gdp_is_met_in_its_chinese_forms_and_the_other_way_round(assistant):
+    # "GDP" in a Chinese question is a measure that a Chinese passage writes as 地区生产总值 ...
     answer = assistant.answer("2020年东湖高新区的研发投入占GDP多少？", mode="extractive")
     assert not answer.refused and "8.7%" in answer.text, answer.text
+    # ... and 经济总量 in a question is the passage's "GDP"
+    answer = assistant.answer("合肥2024年的经济总量是多少？", mode="extractive")
+    assert not answer.refused and "13507.7亿元" in answer.text, answer.text
+
+
+def test_how_many_in_any_measure_word_and_a_second_question_is_no_lead_in(assistant):
+    # "几台" asks how many (台 counts machines) and is no topic word
+    question = analyse("这个节目一共上了几台机器人？")
+    assert question.wants == "quantity" and "几台" not in question.terms
+    # "……叫什么？台上一共有几台？" asks two things: the first is no lead-in whose words the
+    # second may drop
+    answer = assistant.answer("宇树扭秧歌的那个春晚节目叫什么？台上一共有几台？", mode="extractive")
+    assert not answer.refused and "16台" in answer.text, answer.text
