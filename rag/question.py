@@ -80,6 +80,13 @@ _RANK_Q = re.compile(r"\bwhat (?:rank|ranking)\b|\b(?:how|where) (?:did|does|do|
 _HAS_RANK = re.compile(r"(?<!-)(?<!\ba )\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                        r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
                        r"twentieth|top|No\.\s?\d+|number (?:one|\d+))\b|第\s*[\d一二三四五六七八九十百]+|首位|榜首|居首", re.I)
+# "What was the GDP growth rate ...?", "……同比增长了多少？": a rate of change, given as a percentage
+# or a multiple ("3.5 percent", "8.7%", "百分之五", "两倍"), not any figure ("the fastest in five years").
+# ("By how much did it fall?" may be answered by a sum.)
+_RATE_Q = re.compile(r"\bgrowth rate\b|\brate of (?:growth|increase|decline)\b|\bby what percent|\byear[- ]on[- ]year\b|"
+                     r"同比|增速|增长率|增幅|百分之几", re.I)
+_HAS_RATE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b|percentage points?\b|个?百分点|倍)|"
+                       r"\b(?:doubled|tripled|halved|(?:two|three|four|five|ten)fold)\b|百分之|[一二两三四五六七八九十]+(?:倍|成)", re.I)
 # "How old ...?", "……时多少岁？": an age.
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪", re.I)
 _HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
@@ -300,7 +307,9 @@ def analyse(text: str) -> Question:
         A :class:`Question`.
     """
     wants = "quantity" if _QUANTITY_Q.search(text) or _RANK_Q.search(text) else "time" if _TIME_Q.search(text) else ""
-    if _MONEY_Q.search(text):
+    if _RATE_Q.search(text):  # a GDP's growth is a rate, not a sum
+        wants = "quantity"
+    elif _MONEY_Q.search(text):
         wants = "money"
     elif not wants and _QUOTE_Q.search(text):
         wants = "quote"
@@ -528,6 +537,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
             return bool(_HAS_AGE.search(text))
         if _RANK_Q.search(question.text):
             return bool(_HAS_RANK.search(text))
+        if _RATE_Q.search(question.text):
+            return bool(_HAS_RATE.search(text))
         if _TAKES_TIME_Q.search(question.text):
             return holds_type("duration", text)
         if _HOW_LONG_Q.search(question.text):

@@ -184,6 +184,17 @@ def test_a_rank_the_documents_give_only_for_another_year_is_refused(assistant):
     assert "tenth" in assistant.answer("Where did Nanjing rank among Chinese cities by GDP in 2024?", mode="extractive").text
 
 
+def test_a_growth_rate_question_wants_a_rate(assistant):
+    # A GDP's or an added value's growth rate is a percentage, not a sum ("added 3.57 trillion yuan")
+    # nor any figure ("光谷GDP创下近五年最快增速" names five years, not the growth).
+    assert analyse("What was Nanjing's GDP growth rate in 2024?").wants == "quantity"
+    answered = assistant.answer("What was the growth rate of the value added of Hangzhou's core digital-economy "
+                                "industries in January-November 2022?", mode="extractive")
+    assert not answered.refused and "3.5 percent" in answered.text.split("[1]")[0], answered.text
+    refused = assistant.answer("2026年第一季度光谷的GDP同比增长了多少？", mode="extractive")
+    assert refused.refused, refused.text
+
+
 def test_how_long_is_a_road_the_documents_do_not_measure_is_refused(assistant):
     answer = assistant.answer("How long is the G60 expressway from Shanghai to Kunming?", mode="extractive")
     assert answer.refused, answer.text
