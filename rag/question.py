@@ -51,6 +51,8 @@ _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          r"多少|几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|"
+                      # "What valuation was it seeking?", "What was the film's box office take?"
+                      r"\bwhat (?:valuation|price|budget|revenue|salary|fee)\b|\bbox[- ]office\b|票房|估值|"
                       r"\bhow much (?:did|does|do|will|would)\b.{0,80}\b(?:cost|spend|invest|pay|raise|receive|earn|charge|"
                       r"sell for|go for)\b|"
                       r"\bwhat (?:did|does|do|will)\b.{0,80}\b(?:cost|charge|sell for|go for)\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
@@ -87,6 +89,10 @@ _RATE_Q = re.compile(r"\bgrowth rate\b|\brate of (?:growth|increase|decline)\b|\
                      r"同比|增速|增长率|增幅|百分之几", re.I)
 _HAS_RATE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b|percentage points?\b|个?百分点|倍)|"
                        r"\b(?:doubled|tripled|halved|(?:two|three|four|five|ten)fold)\b|百分之|[一二两三四五六七八九十]+(?:倍|成)", re.I)
+# "In which month ...?", "……是几月？": a month (not a year alone).
+_MONTH_Q = re.compile(r"\b(?:which|what) month\b|哪个月|哪一个月|几月", re.I)
+_HAS_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                        r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)|[\d一二三四五六七八九十]+\u6708")
 # "How old ...?", "……时多少岁？": an age.
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪", re.I)
 _HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
@@ -168,7 +174,7 @@ _EXPLANATION_Q = re.compile(
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么", re.I)
 # A question about the present ("How many ... currently work there?"): a plan or a forecast does not answer it.
-_PRESENT_Q = re.compile(r"\b(?:currently|now|today|at present|presently|these days|so far|to date|as of now)\b|"
+_PRESENT_Q = re.compile(r"\b(?:currently|now|today|at present|presently|these days|so far|to date|as of(?: now)?)\b|"
                         r"目前|现在|当前|如今|至今|迄今", re.I)
 _PROJECTION = re.compile(r"\b(?:will|would|expects?|expected|plans?|planned|aims?|aiming|targets?|goals?|forecasts?|"
                          r"projected|intends?|by (?:the end of )?20\d\d)\b|计划|预计|目标|力争|将|到20\d\d年", re.I)
@@ -545,7 +551,7 @@ def holds_answer_type(question: Question, text: str) -> bool:
             return holds_type("duration", text) or bool(_HAS_LENGTH.search(text))
         return has_quantity(text) or bool(_DURATION_Q.search(question.text) and _OPEN_DURATION.search(text))
     if question.wants == "time":
-        return has_time(text)
+        return bool(_HAS_MONTH.search(text)) if _MONTH_Q.search(question.text) else has_time(text)
     if question.wants == "person":
         return names_someone_new(question, text)
     if question.wants == "institution":

@@ -195,6 +195,30 @@ def test_a_growth_rate_question_wants_a_rate(assistant):
     assert refused.refused, refused.text
 
 
+@pytest.mark.parametrize("question, wants, present", [
+    ("In which month of 2009 was the zone approved?", "time", False),
+    ("What valuation was Manycore seeking in its Hong Kong listing?", "money", False),
+    ("What was the film's box office take?", "money", False),
+    ("How many residents lived there as of 2023?", "quantity", True),
+])
+def test_question_words_that_name_their_answers_kind(question, wants, present):
+    analysed = analyse(question)
+    assert (analysed.wants, analysed.present) == (wants, present)
+
+
+def test_a_month_a_sum_or_a_state_of_affairs_the_documents_do_not_give_is_refused(assistant):
+    # "In 2009 the State Council approved ..." gives the year, not the month; a filing's date is no
+    # valuation; a plan for 2035 does not say how many lived there as of 2023.
+    for question in ("In which month of 2009 was the Wuhan East Lake zone approved as a National Independent "
+                     "Innovation Demonstration Zone?",
+                     "What valuation was Manycore seeking in its Hong Kong listing application?",
+                     "How many Macao residents lived in Hengqin as of 2023?"):
+        answer = assistant.answer(question, mode="extractive")
+        assert answer.refused, (question, answer.text)
+    answered = assistant.answer("In which month of 1994 was Suzhou Industrial Park established?", mode="extractive")
+    assert not answered.refused and "February 1994" in answered.text, answered.text
+
+
 def test_how_long_is_a_road_the_documents_do_not_measure_is_refused(assistant):
     answer = assistant.answer("How long is the G60 expressway from Shanghai to Kunming?", mode="extractive")
     assert answer.refused, answer.text
