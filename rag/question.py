@@ -110,7 +110,9 @@ _CALENDAR = frozenset("january february march april may june july august septemb
 # is said of what the question names (Unitree's CTO is not DEEP Robotics' CTO).
 _PERSON_ROLE_Q = re.compile(r"\b(?:director|ceo|cto|cfo|chief [a-z]+ officer|founders?|co-?found(?:ed|er|ers)?|"
                             r"found(?:ed|s)|chair(?:man|woman|person)?|president|mayor|governor|secretary|"
-                            r"head(?:s|ed)?|boss|dean|professor|inventor|father|mother|wife|husband|son|daughter)\b",
+                            r"head(?:s|ed)?|boss|dean|professor|inventor|father|mother|wife|husband|son|daughter|"
+                            r"(?:chief )?scientists?|engineers?|researchers?|economists?|architects?|editors?|"
+                            r"spokes(?:man|woman|person))\b",
                             re.I)
 # "What's the name of the Guangdong party boss who ...?" asks for a person as "who" does.
 _NAME_OF_A_ROLE_Q = re.compile(r"\bwhat(?:'s|\u2019s| is| was| are| were) the names? of (?:the |its |their |his |her )?"
@@ -597,7 +599,9 @@ _SAME_ROLE = {"head": r"heads?|headed|chairs?|chaired|chair(?:man|woman|person)|
 # may instead have "set up" the firm, a director "leads" the lab).
 _TITLES = {"ceo": r"ceo|chief executive", "cto": r"cto|chief technology officer",
            "cfo": r"cfo|chief financial officer", "mayor": "mayor", "governor": "governor",
-           "secretary": "secretary", "president": "president", "dean": "dean"}
+           "secretary": "secretary", "president": "president", "dean": "dean",
+           "chief scientist": "chief scientist", "spokesman": "spokes(?:man|woman|person)",
+           "spokeswoman": "spokes(?:man|woman|person)", "spokesperson": "spokes(?:man|woman|person)"}
 
 
 def holds_the_role(question: Question, text: str) -> bool:

@@ -797,6 +797,15 @@ def test_the_name_of_a_role_asks_for_a_person(assistant):
     assert not answered.refused and "Wang Hao" in answered.text, answered.text
 
 
+def test_a_chief_scientist_is_a_person_named_with_the_title(assistant):
+    # A sentence describing the "entrepreneur-chief scientist" system names no one, and an executive
+    # deputy director is no chief scientist.
+    for question in ("Who is the chief scientist under Guangzhou Huangpu District's entrepreneur-chief scientist system?",
+                     "Who is the chief scientist of the Songshan Lake Materials Laboratory?"):
+        answer = assistant.answer(question, mode="extractive")
+        assert answer.refused, (question, answer.text)
+
+
 def test_a_sentence_naming_years_of_its_own_is_about_those_years(assistant):
     # "The 2025 Shanghai plan contained 58 reform measures" follows "a series issued every year
     # since 2018": it gives no count for 2018. A sentence naming an asked year still reads the one
