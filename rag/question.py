@@ -532,6 +532,10 @@ def holds_type(kind: str, text: str) -> bool:
     return True
 
 
+# A figure of a narrower kind than any number: an age, a place in a ranking, a rate of change.
+_NARROW_QUANTITIES = ((_AGE_Q, _HAS_AGE), (_RANK_Q, _HAS_RANK), (_RATE_Q, _HAS_RATE))
+
+
 def holds_answer_type(question: Question, text: str) -> bool:
     """Does ``text`` hold the kind of answer the question asks for (always True when it asks for
     no particular kind)?"""
@@ -540,13 +544,10 @@ def holds_answer_type(question: Question, text: str) -> bool:
     if question.wants == "money":
         return has_money(text)
     if question.wants == "quantity":
+        for asked, answered in _NARROW_QUANTITIES:
+            if asked.search(question.text):
+                return bool(answered.search(text))
         # "For how long ...?" may be answered without a number ("perpetual").
-        if _AGE_Q.search(question.text):
-            return bool(_HAS_AGE.search(text))
-        if _RANK_Q.search(question.text):
-            return bool(_HAS_RANK.search(text))
-        if _RATE_Q.search(question.text):
-            return bool(_HAS_RATE.search(text))
         if _TAKES_TIME_Q.search(question.text):
             return holds_type("duration", text)
         if _HOW_LONG_Q.search(question.text):
