@@ -130,7 +130,6 @@ def found_terms(terms, text: str, by_stem: bool = True) -> list[str]:
             or written_otherwise(t, text)]
 
 
-
 def coverage(terms, text: str, idf, by_stem: bool = True) -> float:
     """IDF-weighted share of ``terms`` found in ``text`` (:func:`found_terms`)."""
     if not terms:
@@ -318,13 +317,14 @@ class Gate:
                 found = [topic_coverage(question, t, weight, False) for t in texts]
             known = [f for f in found if f is not None]
             best = max(known) if len(known) == len(found) else 1.0
-            close = max(s.similarity for s in sentences) >= c.support_similarity
+            closest = max(s.similarity for s in sentences)
+            close = closest >= c.support_similarity
             factoid_needs = c.min_term_coverage_zh if question.language == "zh" else c.min_term_coverage
             needed = c.min_support_coverage if close or question.is_explanation else factoid_needs
             # a reader's own words ("years in a row", "post-holiday meeting") for a sentence that
             # says the same ("four consecutive years", "first meeting of the new year"); the checks
             # below still ask that sentence for the figure, name or date the question wants
-            if max(s.similarity for s in sentences) >= c.paraphrase_similarity:
+            if closest >= c.paraphrase_similarity:
                 needed = min(needed, c.min_paraphrase_coverage)
             if best < needed:
                 present = set(tokenize(" ".join(texts)))
