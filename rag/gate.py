@@ -314,7 +314,12 @@ class Gate:
                 groups = [[t for t in texts if _same_language(question, t) == same] for same in (True, False)]
                 found = [topic_coverage(question, " ".join(group), weight, False) for group in groups if group]
             else:
+                # A passage in the other language that words cannot judge (the question names
+                # nothing it can write there: "Who won the Wimbledon men's title?" and a Chinese
+                # passage) holds the topic only when one of its sentences is close in meaning.
+                close_passages = {s.chunk_id for s in sentences if s.similarity >= c.cross_similarity}
                 found = [topic_coverage(question, t, weight, False) for t in texts]
+                found = [float(p.chunk_id in close_passages) if f is None else f for f, p in zip(found, selection.passages)]
             known = [f for f in found if f is not None]
             best = max(known) if len(known) == len(found) else 1.0
             closest = max(s.similarity for s in sentences)

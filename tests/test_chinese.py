@@ -268,3 +268,14 @@ def test_how_many_in_any_measure_word_and_a_second_question_is_no_lead_in(assist
     # second may drop
     answer = assistant.answer("宇树扭秧歌的那个春晚节目叫什么？台上一共有几台？", mode="extractive")
     assert not answer.refused and "16台" in answer.text, answer.text
+
+
+def test_a_passage_in_the_other_language_that_words_cannot_judge_must_be_close_in_meaning(assistant):
+    # Wimbledon, "men" and "title" have no Chinese form the collection knows, so no word can be
+    # looked for in a Chinese passage; such a passage used to count as holding the whole topic,
+    # and a Chinese sentence about Game Science answered the question.
+    answer = assistant.answer("Who won the Wimbledon men's title in 2024?", mode="extractive")
+    assert answer.refused, answer.text
+    # a Chinese question over English documents is still answered from them
+    answer = assistant.answer("武汉光谷坚守光纤通信多少年？", mode="extractive")
+    assert not answer.refused and "twenty years" in answer.text
