@@ -528,7 +528,8 @@ class Gate:
             return True
         context = with_previous(sentence)
         if _same_language(question, sentence.text):
-            if question.counted in counted_words(context) or written_otherwise(question.counted, context):
+            if question.counted in counted_words(context) or written_otherwise(question.counted, context) \
+                    or _the_role_done(question, context):
                 # an English sentence naming it gives its count next to it: "21 billion are active
                 # for each token" does not say how many tokens
                 return question.language != "en" or counted_by_a_figure(question.counted, context)
@@ -568,6 +569,14 @@ _NAMED_KIND = re.compile(r"\b((?:[A-Z][A-Za-z0-9-]*\s+){0,3}[A-Z][A-Za-z0-9-]*)\
 _VERSIONED = re.compile(r"\b([A-Z][A-Za-z0-9]*)-([A-Z]?\d[A-Za-z0-9.]*)")
 _QUESTION_OPENERS = frozenset("Which What Who Whom Whose When Where Why How In On At For Of Did Does Do Is Are Was Were "
                               "According Besides Apart The A An".split())
+
+
+def _the_role_done(question, text: str) -> bool:
+    """Does a Chinese text say that someone does what the role a Chinese "who" question asks for
+    does: 对话由……王坚主持 names the host (主持人) by the verb alone."""
+    role = question.counted
+    return (question.language == "zh" and question.wants == "person" and len(role) >= 3
+            and role.endswith("人") and role[:-1] in text)
 
 
 def ranks_by(measure: str, text: str) -> bool:

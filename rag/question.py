@@ -273,10 +273,10 @@ class Question:
 
 
 _A_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
-# An ordinal other than "first", which is as often a plain adjective ("the first meeting of the new year"),
+# An ordinal other than "first" (第一次), which is as often a plain adjective ("the first meeting of the new year"),
 # or a version's number ("version 4.0", "8.0版"): version 1.0's year is not version 4.0's.
 _ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(?!1st)\d+(?:st|nd|rd|th))\b|"
-                      r"第[一二三四五六七八九十百\d]+[届期次批轮]|(?<![第一二三四五六七八九十])[二三四五六七八九十]期|"
+                      r"第(?![一1][届期次批轮])[一二三四五六七八九十百\d]+[届期次批轮]|(?<![第一二三四五六七八九十])[二三四五六七八九十]期|"
                       r"(?<=\bversion )\d+(?:\.\d+)*\b|(?<![\d.])\d+(?:\.\d+)+(?= version\b|版)", re.I)
 
 
@@ -483,8 +483,11 @@ _HAS_QUOTE = re.compile(r"[\"\u201c\u300c\u300e\u300a][^\"\u201d\u300d\u300f\u30
 
 
 # Measures Chinese text writes in Latin capitals or in Chinese, either way ("GDP", 生产总值, 经济总量).
+# a share is written as "X占Y的8.7%" as often as named
+_SHARE = r"占[^，。；！？]{0,24}?\d+(?:\.\d+)?\s*[%％]"
 _OTHER_FORMS = {"gdp": "生产总值|经济总量", "生产总值": "GDP|经济总量", "经济总量": "GDP|生产总值",
-                "ai": "人工智能", "人工智能": r"(?<![A-Za-z])AI(?![A-Za-z])"}
+                "ai": "人工智能", "人工智能": r"(?<![A-Za-z])AI(?![A-Za-z])",
+                "比例": _SHARE, "比重": _SHARE, "占比": _SHARE}
 
 
 def written_otherwise(term: str, text: str) -> bool:

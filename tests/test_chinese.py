@@ -279,3 +279,17 @@ def test_a_passage_in_the_other_language_that_words_cannot_judge_must_be_close_i
     # a Chinese question over English documents is still answered from them
     answer = assistant.answer("武汉光谷坚守光纤通信多少年？", mode="extractive")
     assert not answer.refused and "twenty years" in answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a share written as "占GDP的28.8%", not named 比例
+    ("2024年杭州数字经济核心产业增加值占GDP的比例是多少？", "28.8%"),
+    # a host named by the verb alone: 对话由……王坚主持
+    ("世界互联网大会乌镇峰会上六家公司的那场对话，主持人是谁？", "王坚"),
+    # 第一次 is as often a plain adjective as "first" (the passage says 首次), and was another
+    # sentence's "first meeting of the new year" for lack of it
+    ("六家公司的负责人是哪一天第一次同台的？", "11月7日"),
+])
+def test_a_chinese_question_is_met_by_the_way_chinese_writes_it(assistant, question, expected):
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and expected in answer.sentences[0].text, answer.text
