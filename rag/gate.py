@@ -14,6 +14,8 @@ nearby facts. The gate refuses when
   about now ("How many ... currently ...?" against a 2035 target);
 - a factoid naming a year finds no sentence naming that year;
 - "which of ... has the most X?" finds no sentence ranking by X;
+- "which district / university / stock exchange" finds no sentence naming one, in a passage
+  naming what the question names;
 - an explanation's names are in no kept passage, or not together in one of its best sentences,
   or (in English) none of two or more words it asks about besides them is in a kept passage.
 
@@ -31,8 +33,8 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (PERIOD_WORDS, answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type,
-                          holds_the_role, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, role_holder,
-                          written_otherwise, years_in)
+                          holds_the_role, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, named_kind_asked,
+                          role_holder, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -69,6 +71,16 @@ def _names_the_holder_across(question, sentence) -> bool:
     words = set(tokenize(with_previous_if_leaning(sentence)))
     latin = tokenize(holder) if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", holder) else []
     return bool(latin and set(latin) <= words) or bool(question.other_terms and set(question.other_terms) & words)
+
+
+def _passage_names_across(question, sentence) -> bool:
+    """An English passage (under its title and section) names every name of a Chinese question in
+    the English form the name bridge gives (``other_terms``): a Suzhou passage does not say where
+    宇树科技 has its headquarters. True for a sentence in the question's language."""
+    if question.language != "zh" or _same_language(question, sentence.text):
+        return True
+    titled = f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {sentence.passage}"
+    return len(found_terms(question.other_terms, titled)) == len(question.other_terms)
 
 
 def _in_chinese(term: str, text: str) -> bool:
@@ -369,6 +381,12 @@ class Gate:
             if len(topic) > 1 and own and question.language == "en" \
                     and not found_terms(topic, own):
                 return GateDecision(False, "no passage mentions " + ", ".join(topic[:4]))
+        kind = None if question.is_explanation else named_kind_asked(question.text)
+        if kind and not any(re.search(kind[1], with_previous(s)) and passage_names_the_question(question, s)
+                            and names_what_a_chinese_question_names(question, s) and _passage_names_across(question, s)
+                            for s in sentences[:c.type_check_sentences]):
+            # "Which district of Hangzhou is DeepSeek's office in?": "based in Hangzhou" names no district
+            return GateDecision(False, f"no passage names a {kind[0]} for that")
         most = _PICKS_THE_MOST.search(question.text)
         if most and not any(ranks_by(most.group(1), with_previous(s)) for s in sentences[:c.type_check_sentences]):
             # "Which of the nine G60 cities has the largest GDP?": a list of the nine, or one city's

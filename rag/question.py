@@ -587,6 +587,28 @@ def names_someone_new(question: Question, text: str) -> bool:
     return False
 
 
+# Kinds of place or body whose name carries the kind's word ("Yuhang District", 余杭区, "Zhejiang
+# University", "the Shanghai Stock Exchange"): a question asking "which district" is answered by a
+# sentence naming one, in either language.
+_NAMED_KINDS = {
+    "district": (r"\b(?:which|what)\s+district\b|哪(?:个|一个?)?(?:区|开发区)(?![域])",
+                 r"\b[A-Z][\w-]*\s+[Dd]istrict\b|[\u4e00-\u9fff]{1,5}区"),
+    "university": (r"\b(?:which|what)\s+university\b|哪(?:所|个|一所)?大学",
+                   r"\bUniversity\b|\bInstitute of Technology\b|大学"),
+    "stock exchange": (r"\b(?:which|what)\s+(?:stock\s+)?exchange\b|哪(?:个|家)?(?:证券)?交易所",
+                       r"\b(?:Stock )?Exchange\b|Nasdaq|NYSE|STAR Market|交易所|港交所|上交所|深交所|科创板"),
+}
+
+
+def named_kind_asked(text: str) -> tuple[str, str] | None:
+    """The kind of place or body a question asks for by name ("Which district ...?", 哪所大学), and
+    how a sentence names one; None when it asks for none of :data:`_NAMED_KINDS`."""
+    for kind, (asked, named) in _NAMED_KINDS.items():
+        if re.search(asked, text, re.I):
+            return kind, named
+    return None
+
+
 def is_a_body_word(word: str) -> bool:
     """Is ``word`` one that ends a body's or a place's name ("Laboratory", "Company", "Park")?"""
     return word.lower() in _NOT_A_PERSON

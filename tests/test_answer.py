@@ -876,3 +876,23 @@ def test_initialisms_join_names_across_of_and_and():
     assert "iop" not in initialisms("the Institute of Physics")  # "of" adds no initial
     assert "ip" in initialisms("the Institute of Physics")
     assert "gpl" in initialisms("the GNU General Public License")
+
+
+@pytest.mark.parametrize("question, named", [
+    ("Which district of Shanghai did the G60 corridor start in?", "Songjiang District"),
+    ("Which university did DeepSeek's founder attend?", "Zhejiang University"),
+])
+def test_a_question_for_a_district_university_or_exchange_is_answered_by_a_sentence_naming_one(assistant, question,
+                                                                                               named):
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and named in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "Which district of Hangzhou is Game Science based in?",  # "based in Hangzhou" names no district
+    "On which stock exchange is Unitree listed?",  # another company's listing did answer
+    "游戏科学总部在杭州哪个区？",
+])
+def test_a_question_for_a_district_university_or_exchange_no_sentence_names_is_refused(assistant, question):
+    answer = assistant.answer(question, mode="extractive")
+    assert answer.refused, answer.text
