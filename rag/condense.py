@@ -13,6 +13,8 @@ from rag.text import tokenize
 
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|there|that|this|these|those|he|she|his|her|the city|the company)\b",
                        re.I)
+# a longer follow-up that goes on from the last question ("And which place got the second one?")
+_GOES_ON = re.compile(r"^\s*(and|but|also|plus|then)\b|\b(?:the|which|what)(?:\s+\w+)?\s+ones?\b", re.I)
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what about|what else|why|how)\b", re.I)
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z\u2019'-]+(?:\s+[A-Z][a-zA-Z\u2019'-]+)*)")
 
@@ -64,7 +66,8 @@ def condense_rule(question: str, history) -> str:
     - "What about Shenzhen?" after "Why did DeepSeek appear in Hangzhou?" becomes the
       earlier question with its last name replaced: "Why did DeepSeek appear in Shenzhen?".
     - A follow-up with a pronoun and no name of its own ("How long did it take?") gets the
-      earlier question's names appended.
+      earlier question's names appended; so does a longer one that goes on from it ("And which
+      place got the second one?").
     - Anything else is left as it is.
 
     Args:
@@ -90,11 +93,13 @@ def condense_rule(question: str, history) -> str:
         return f"{last} ({about.group(1).strip()})"
     first = re.sub(r"\W", "", q.split()[0]) if q.split() else ""
     own_names = _proper_nouns(q) or ([first] if first[:1].isupper() and first.lower() not in _QUESTION_WORDS else [])
+    names = _proper_nouns(last) or tokenize(last)[:4]
     if _PRONOUNS.search(q) and not own_names:
-        names = _proper_nouns(last) or tokenize(last)[:4]
         return f"{q} ({', '.join(names)})"
     if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:
         return f"{q} ({last})"
+    if _GOES_ON.search(q) and not own_names:
+        return f"{q} ({', '.join(names)})"
     return question
 
 

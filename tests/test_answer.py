@@ -545,6 +545,15 @@ def test_condense_rule():
     assert condense_rule("What did Hefei do?", []) == "What did Hefei do?"
 
 
+def test_a_follow_up_that_goes_on_from_the_last_question_is_answered_about_its_names(assistant):
+    # no pronoun, more than three words: "and" and "the second one" lean on the last question
+    history = [("When did Zhongguancun become China's first National Independent Innovation Demonstration Zone?",
+                "...")]
+    answer = assistant.answer("And which place got the second one?", history, mode="extractive")
+    assert "Zhongguancun" in answer.standalone_question
+    assert not answer.refused and "Wuhan" in answer.text, answer.text
+
+
 def test_bad_questions_raise_one_line_errors(assistant):
     for question in ["", "   ", None]:
         with pytest.raises(RagError):
