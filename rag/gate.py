@@ -11,7 +11,8 @@ nearby facts. The gate refuses when
   needs); a question comparing places may gather its topic from several passages;
 - a question for a figure or a date finds none in a sentence about its topic, in a passage
   naming what it names ("What is the population of Nanjing?"), and not in a plan when it asks
-  about now ("How many ... currently ...?" against a 2035 target);
+  about now ("How many ... currently ...?" against a 2035 target), nor one said of another year
+  than the one asked (the sentence names several);
 - a factoid naming a year finds no sentence naming that year;
 - "which of ... has the most X?" finds no sentence ranking by X;
 - "which district / university / stock exchange" finds no sentence naming one, in a passage
@@ -32,7 +33,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (PERIOD_WORDS, answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type,
+from rag.question import (PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type,
                           holds_the_role, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, named_kind_asked,
                           role_holder, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
@@ -413,7 +414,7 @@ class Gate:
         # A figure or date must come from a sentence about the question's topic, in a passage that
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         on_topic = [s for s in sentences[:c.type_check_sentences] if self.about_the_question(question, s, idf)]
-        if not any(holds_answer_type(question, s.text)
+        if not any((holds_answer_type(question, s.text) and a_figure_of_the_year(question, s.text))
                    or (question.wants == "person" and not asks_for_a_person(question)
                        and s.similarity >= c.described_similarity) for s in on_topic):
             what = {"quantity": "figure", "money": "sum", "time": "date", "person": "name",

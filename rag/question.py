@@ -273,6 +273,7 @@ class Question:
 
 
 _A_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
+_YEAR_BOUND = ("money", "quantity")  # the kinds of figure said of the year nearest to them
 # An ordinal other than "first" (第一次), which is as often a plain adjective ("the first meeting of the new year"),
 # or a version's number ("version 4.0", "8.0版"): version 1.0's year is not version 4.0's.
 _ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(?!1st)\d+(?:st|nd|rd|th))\b|"
@@ -455,7 +456,7 @@ def has_time(text: str) -> bool:
 
 
 _HAS_MONEY = re.compile(r"\d[\d,.]*\s*(?:million|billion|trillion|mn|bn)?\s*(?:(?:us|u\.s\.|hong kong)\s+)?(?:yuan|dollars?|usd|rmb|euros?)\b|"
-                        r"[$\u00a5\u20ac]\s*\d|\d[\d,.]*\s*(?:\u4e07|\u4ebf)?\s*(?:\u5143|\u7f8e\u5143)|"
+                        r"[$\u00a5\u20ac]\s*\d|\d[\d,.]*\s*(?:\u4e07\u4ebf|\u4e07|\u4ebf)?\s*(?:\u5143|\u7f8e\u5143)|"
                         r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundreds?|thousands?|tens)\s+(?:of\s+)?"
                         r"(?:million|billion|trillion)", re.I)
 
@@ -566,6 +567,23 @@ def holds_answer_type(question: Question, text: str) -> bool:
             return re.search(_CHINESE_INSTITUTION_WORDS[kind], text) is not None
         return re.search(r"\b" + _INSTITUTION_WORDS[kind] + r"\b", text, re.I) is not None
     return True
+
+
+def a_figure_of_the_year(question: Question, text: str) -> bool:
+    """Is one of the sums (or figures) ``text`` gives nearest to the one year the question names, when
+    the text names several? "2024年，合肥GDP达13507.7亿元……而2022年和2023年分别排第21位和第20位" gives
+    2024's GDP, not 2023's. True when there is nothing to check."""
+    if question.wants not in _YEAR_BOUND or len(question.years) != 1:
+        return True
+    years = [(m.start(), m.group()) for m in _A_YEAR.finditer(text)
+             if not re.match(r"\s*(?:[亿万千百多余]|[.,]\d|billion|million)", text[m.end():])]  # not 2000亿元
+    if len({y for _, y in years}) < 2:
+        return True
+    for start in answer_starts(question.wants, text):
+        nearest = min(years, key=lambda year: abs(year[0] - start))
+        if nearest[1] == question.years[0]:
+            return True
+    return False
 
 
 def names_someone_new(question: Question, text: str) -> bool:

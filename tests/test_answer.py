@@ -8,8 +8,8 @@ from rag.condense import condense_rule
 from rag.gate import coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.pipeline import Assistant
-from rag.question import (analyse, has_money, has_quantity, has_time, holds_answer_type, holds_the_role, is_of_the_past,
-                          part_terms)
+from rag.question import (a_figure_of_the_year, analyse, has_money, has_quantity, has_time, holds_answer_type,
+                          holds_the_role, is_of_the_past, part_terms)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -905,3 +905,22 @@ def test_a_question_for_a_district_university_or_exchange_is_answered_by_a_sente
 def test_a_question_for_a_district_university_or_exchange_no_sentence_names_is_refused(assistant, question):
     answer = assistant.answer(question, mode="extractive")
     assert answer.refused, answer.text
+
+
+def test_a_sum_is_said_of_the_year_nearest_to_it():
+    ranks = "2024年，合肥GDP达13507.7亿元，在全国城市中排第19位，而2022年和2023年分别排第21位和第20位。"
+    assert not a_figure_of_the_year(analyse("What was Hefei's GDP in 2023?"), ranks)
+    assert a_figure_of_the_year(analyse("合肥2024年的GDP是多少亿元？"), ranks)
+    grew = "合肥GDP从2012年的4167.98亿元增至2022年的1.2013万亿元。"
+    assert has_money("1.2013万亿元")
+    assert a_figure_of_the_year(analyse("What was Hefei's GDP in 2022?"), grew)
+    assert not a_figure_of_the_year(analyse("What was Hefei's GDP in 2017?"), grew + "2017年合肥排第20位。")
+    english = "Hefei's GDP rose from 36.9 billion yuan in 2000, when it ranked 80th, to more than 1 trillion yuan in 2020."
+    assert a_figure_of_the_year(analyse("What was Hefei's GDP in 2020?"), english)
+
+
+def test_a_question_for_a_years_sum_is_refused_when_the_sum_given_is_another_years(assistant):
+    # the only Chinese sentence naming 2023 gives Hefei's 2024 GDP and its 2023 rank
+    assert assistant.answer("合肥2023年GDP多少？", mode="extractive").refused
+    answer = assistant.answer("What was Hefei's GDP in 2022, in yuan?", mode="extractive")
+    assert not answer.refused and "1.2013万亿元" in answer.text, answer.text
