@@ -537,7 +537,15 @@ def holds_type(kind: str, text: str) -> bool:
 
 
 # A figure of a narrower kind than any number: an age, a place in a ranking, a rate of change.
-_NARROW_QUANTITIES = ((_AGE_Q, _HAS_AGE), (_RANK_Q, _HAS_RANK), (_RATE_Q, _HAS_RATE))
+# "What share of GDP ...?": a percentage or a fraction, not a sum
+_SHARE_Q = re.compile(r"\bwhat (?:share|percentage|proportion|fraction|portion|per ?cent)\b|"
+                      r"\bhow (?:large|big|much) (?:a |of a )?(?:share|proportion|fraction|portion|slice)\b|"
+                      r"比例|比重|占比|百分比|占(?![地用领])[^，。？?]{0,20}(?:多少|几)", re.I)  # not 占地 (land)
+_HAS_SHARE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b)|百分之|分之|[一二两三四五六七八九十]成|"
+                        r"\b(?:one|two|three|four|five|a)[- ](?:half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|"
+                        r"eighths?|ninths?|tenths?|\w+teenths?|\w+ieths?|\d+(?:st|nd|rd|th)s?)\b|\bhalf\b|"
+                        r"\bone (?:in|of) (?:every )?\w+\b", re.I)
+_NARROW_QUANTITIES = ((_AGE_Q, _HAS_AGE), (_RANK_Q, _HAS_RANK), (_RATE_Q, _HAS_RATE), (_SHARE_Q, _HAS_SHARE))
 
 
 def holds_answer_type(question: Question, text: str) -> bool:

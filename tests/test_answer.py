@@ -924,3 +924,18 @@ def test_a_question_for_a_years_sum_is_refused_when_the_sum_given_is_another_yea
     assert assistant.answer("合肥2023年GDP多少？", mode="extractive").refused
     answer = assistant.answer("What was Hefei's GDP in 2022, in yuan?", mode="extractive")
     assert not answer.refused and "1.2013万亿元" in answer.text, answer.text
+
+
+def test_a_share_is_a_percentage_or_a_fraction_not_a_sum():
+    share = analyse("What share of Nanjing's GDP came from the digital economy in 2024?")
+    assert not holds_answer_type(share, "In 2024 Nanjing's GDP was 1.85 trillion yuan, tenth among Chinese cities.")
+    assert holds_answer_type(share, "2024年杭州数字经济核心产业增加值达6305亿元，占GDP的28.8%。")
+    assert holds_answer_type(share, "The nine cities produced one-fifteenth of national GDP.")
+    assert holds_answer_type(analyse("数字经济占杭州GDP的比重是多少？"), "占GDP的28.8%")
+    # 占地 is the land a place takes up, not a share of something
+    assert holds_answer_type(analyse("松山湖材料实验室规划占地多少亩？"), "It has a planned area of 1,200 mu.")
+
+
+def test_a_share_of_a_year_is_not_answered_by_a_sum_of_that_year(assistant):
+    answer = assistant.answer("What share of Nanjing's GDP came from the digital economy in 2024?", mode="extractive")
+    assert answer.refused, answer.text
