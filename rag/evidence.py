@@ -168,7 +168,8 @@ class EvidenceSelector:
 
     def run(self, question: Question, passages, k: int, idf) -> Selection:
         """Score every sentence, rerank passages by their best sentence, keep ``k`` of them (the
-        first in fused order always among them).
+        first in fused order always among them, and for a factoid naming years the best passage
+        naming them).
 
         Args:
             question: the analysed standalone question.
@@ -200,6 +201,13 @@ class EvidenceSelector:
         # yuan" for 2018年杭州数字经济核心产业的营收达到多少？).
         if k > 1 and passages and 0 not in order[:k] + kept_anyway:
             kept_anyway.append(0)
+        # A factoid naming a year keeps the best passage naming it, when no kept one does: the
+        # 2024 share of Hangzhou's GDP is in a Chinese passage that ranks below five English
+        # passages on Hangzhou's digital economy in other years.
+        years = question.years if k > 2 and not question.is_explanation else ()
+        dated = [i for i in order if all(y in passages[i].text for y in years)] if years else []
+        if dated and not set(dated) & set(order[:k - len(kept_anyway)] + kept_anyway):
+            kept_anyway.append(dated[0])
         ranked = [i for i in order if i not in kept_anyway][:k - len(kept_anyway)]
         kept = tuple(passages[i] for i in ranked + kept_anyway)
         ids = {p.chunk_id for p in kept}
