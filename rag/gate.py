@@ -508,22 +508,32 @@ class Gate:
         return self._word_close_across(event.group(1), with_previous(sentence))
 
     def says_what_happened(self, question, sentence) -> bool:
-        """Does an English sentence say what an English "when" question asks happened?
+        """Does a sentence say what an English "when" question asks happened?
 
         "What year was Alibaba founded?" is not answered by a date of something else said of the
         same name ("the Shanghai Question from 2008: Why didn't Alibaba develop in Shanghai?"). The
         sentence (with the one before it) holds one of the question's words besides its names, or
         a word close to one in meaning ("relocated" for "move", "established" for "set up"), or
-        it is very close to the question as a whole.
+        it is very close to the question as a whole. A Chinese sentence holds a word close to one
+        of them in the multilingual space. Words of an apposition ("Zhao Zisen, the father of
+        Chinese optical fibre,") describe a name and are no event.
 
         Args:
             question: the analysed question.
             sentence: a scored sentence.
         """
-        if question.wants != "time" or question.language != "en" or not _same_language(question, sentence.text):
+        if question.wants != "time" or question.language != "en":
             return True
-        events = [t for t in question.focus if t not in question.names and not t.isdigit()]
+        # an apposition describes a name, it is no event ("Zhao Zisen, the father of Chinese
+        # optical fibre, pass away": the event is passing away, not fibre)
+        told = set(tokenize(_APPOSITION.sub(" ", question.text)))
+        events = [t for t in question.focus if t not in question.names and not t.isdigit() and t in told]
         context = with_previous(sentence)
+        if not _same_language(question, sentence.text):
+            # a Chinese sentence: one of its words is close to one of the events in the
+            # multilingual space ("pass away" is not 出生)
+            return not events or self.multilingual is None or any(
+                self._word_close_across(event, context) for event in events)
         if not events or coverage(events, context, lambda t: 1.0) > 0 \
                 or sentence.similarity >= self.config.described_similarity or self.multilingual is None:
             return True
@@ -596,6 +606,9 @@ def _the_role_done(question, text: str) -> bool:
     role = question.counted
     return (question.language == "zh" and question.wants == "person" and len(role) >= 3
             and role.endswith("人") and role[:-1] in text)
+
+
+_APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,?]+,")
 
 
 def ranks_by(measure: str, text: str) -> bool:

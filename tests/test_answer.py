@@ -947,3 +947,19 @@ def test_a_factoid_naming_a_year_keeps_the_best_passage_naming_it(assistant):
     answer = assistant.answer("What was the value added of Hangzhou's core digital economy industries in 2024?",
                               mode="extractive")
     assert not answer.refused and "6305亿元" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    # the apposition's "founder" is no event: Unitree's founding date does not say when he married
+    "When did Wang Xingxing, the founder of Unitree, get married?",
+    # a Chinese sentence must say the event too: 出生 (born) is not retiring
+    "In what year did Zhao Zisen, the father of China's optical fibre, retire?",
+])
+def test_a_when_question_needs_its_event_not_the_words_describing_its_subject(assistant, question):
+    assert assistant.answer(question, mode="extractive").refused
+
+
+def test_a_when_question_is_answered_by_a_chinese_sentence_saying_its_event(assistant):
+    answer = assistant.answer("In what year was Zhao Zisen, the father of Chinese optical fibre, born?",
+                              mode="extractive")
+    assert not answer.refused and "1932" in answer.text, answer.text
