@@ -53,11 +53,13 @@ _CHINESE_EVENT = re.compile(r"(?:哪一?年|何时|什么时候|哪个月|哪一
 
 def _holds_the_event(question, sentence) -> bool:
     """A Chinese question asking when something happened ("……是哪一年去世的？") needs a Chinese
-    sentence that says it happened (去世), not one giving another date of the same person."""
+    sentence that says it happened (去世; founding in any of its forms: 成立, 创办), not one giving
+    another date of the same person."""
     if question.language != "zh" or not is_cjk_text(sentence.text):
         return True
     event = _CHINESE_EVENT.search(question.text)
-    return event is None or _in_chinese(event.group(1), with_previous(sentence))
+    context = with_previous(sentence)
+    return event is None or _in_chinese(event.group(1), context) or written_otherwise(event.group(1), context)
 
 
 def _names_the_holder_across(question, sentence) -> bool:

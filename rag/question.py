@@ -489,6 +489,9 @@ _SHARE = r"占[^，。；！？]{0,24}?\d+(?:\.\d+)?\s*[%％]"
 _OTHER_FORMS = {"gdp": "生产总值|经济总量", "生产总值": "GDP|经济总量", "经济总量": "GDP|生产总值",
                 "ai": "人工智能", "人工智能": r"(?<![A-Za-z])AI(?![A-Za-z])",
                 "比例": _SHARE, "比重": _SHARE, "占比": _SHARE}
+# founding is written many ways (游戏科学……于2014年创办 answers 哪一年成立的？)
+_FOUNDED = "成立|创办|创立|创建|设立|组建|建立"
+_OTHER_FORMS.update({word: _FOUNDED for word in _FOUNDED.split("|")})
 
 
 def written_otherwise(term: str, text: str) -> bool:

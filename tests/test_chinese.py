@@ -293,3 +293,9 @@ def test_a_passage_in_the_other_language_that_words_cannot_judge_must_be_close_i
 def test_a_chinese_question_is_met_by_the_way_chinese_writes_it(assistant, question, expected):
     answer = assistant.answer(question, mode="extractive")
     assert not answer.refused and expected in answer.sentences[0].text, answer.text
+
+
+def test_a_chinese_when_question_finds_founding_in_its_other_forms(assistant):
+    # founding is said as 创办 as often as 成立
+    answer = assistant.answer("游戏科学是哪一年成立的？", mode="extractive")
+    assert not answer.refused and "2014" in answer.text, answer.text
