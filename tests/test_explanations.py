@@ -156,6 +156,9 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     # what several things share, or where one does better, is told in several points
     ("What themes did the provinces' 2025 first meetings of the new year have in common?", "explanation"),
     ("What did the Jiaohuidian pieces say Hangzhou does better than Nanjing?", "explanation"),
+    # what something takes, and the examples that show it, are told in several points
+    ("What does it take for a city to grow a company like DeepSeek?", "explanation"),
+    ("What examples show that patience pays off for cities?", "explanation"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
