@@ -33,9 +33,10 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, figure_near, has_quantity, holds_answer_type,
-                          holds_the_role, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, named_kind_asked,
-                          role_holder, written_otherwise, years_in)
+from rag.question import (PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, counts_an_opening_span,
+                          figure_near, has_quantity, holds_answer_type, holds_the_role, holds_the_role_of,
+                          is_a_body_word, is_of_the_past, is_projection, named_kind_asked, role_holder,
+                          written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -430,7 +431,8 @@ class Gate:
 
         It does not ask; it holds the topic of the asking sentence (or, in the other language,
         is close in meaning); it is no plan, nor says it speaks of the past ("At that time"), when
-        the question asks about now; its passage names what the question names; it (with the
+        the question asks about now; it gives no count for an opening span ("within its first
+        week") when the question names none; its passage names what the question names; it (with the
         sentence before it) names the question's years, ordinals and opening periods, and
         what the question counts (or is very close in meaning); in Chinese the figure stands
         next to what is counted, and a "when did it happen" question's event is named; and a
@@ -459,6 +461,9 @@ class Gate:
                 and names_what_a_chinese_question_names(question, s)
                 and names_years(question, s)
                 and names_ordinals(question, s)
+                # a count for an opening period ("sold 10 million copies within its first week") is
+                # not the count asked when the question names no such period ("by the end of 2024")
+                and (question.periods or question.wants not in ("quantity", "money") or not counts_an_opening_span(s.text))
                 # a person's role is said of what the question names, in the sentence itself (or
                 # the one before, when it points back: "Its CTO is ..."): Unitree's CTO is not named
                 # in a sentence on DEEP Robotics, though its section names Unitree too

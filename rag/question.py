@@ -284,12 +284,22 @@ _ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|nint
 
 
 # An opening period: "in its first month", "the first three years", 首周, 第一个月.
-_FIRST_PERIOD = re.compile(r"\bfirst\s+(?:(?:\w+|\d+)\s+)?(day|week|month|quarter|year|decade)s?\b|"
+_FIRST_PERIOD = re.compile(r"\b(?:first|opening|launch)\s+(?:(?:\w+|\d+)\s+)?(day|week|month|quarter|year|decade)s?\b|"
                            r"(?:首|第一个?|头一?个?)(天|日|周|星期|月|季度|年)", re.I)
 _CHINESE_UNITS = {"天": "day", "日": "day", "周": "week", "星期": "week", "月": "month", "季度": "quarter", "年": "year"}
 # How a sentence writes a period of each unit, in either language.
 PERIOD_WORDS = {"day": r"\bdays?\b|天|日", "week": r"\bweeks?\b|周|星期", "month": r"\bmonths?\b|个月",
                 "quarter": r"\bquarters?\b|季度", "year": r"\byears?\b|年", "decade": r"\bdecades?\b|十年"}
+
+
+# A count said for a short opening span ("sold 10 million copies within its first week", 首周销量)
+_OPENING_SPAN = re.compile(r"\b(?:within|in|during|over)\s+(?:its|their|the)\s+(?:first|opening|launch)\s+"
+                           r"(?:\w+\s+)?(?:days?|weeks?|months?)\b|首(?:日|周|月)", re.I)
+
+
+def counts_an_opening_span(text: str) -> bool:
+    """Does ``text`` give a figure for a short opening span (its first days, weeks or months)?"""
+    return bool(_OPENING_SPAN.search(text))
 
 
 def periods_in(text: str) -> tuple[str, ...]:

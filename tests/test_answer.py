@@ -963,3 +963,15 @@ def test_a_when_question_is_answered_by_a_chinese_sentence_saying_its_event(assi
     answer = assistant.answer("In what year was Zhao Zisen, the father of Chinese optical fibre, born?",
                               mode="extractive")
     assert not answer.refused and "1932" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, refused", [
+    # the corpus gives only the first week's sales
+    ("How many copies of Black Myth: Wukong have been sold in total?", True),
+    ("How many copies did Black Myth: Wukong sell in its first week?", False),
+    ("How many copies did Black Myth: Wukong sell in its opening week?", False),
+])
+def test_a_count_for_an_opening_span_answers_only_a_question_about_that_span(assistant, question, refused):
+    answer = assistant.answer(question, mode="extractive")
+    assert answer.refused == refused, answer.text
+    assert refused or "10 million" in answer.text
