@@ -335,7 +335,8 @@ class Gate:
                 # passage) holds the topic only when one of its sentences is close in meaning.
                 close_passages = {s.chunk_id for s in sentences if s.similarity >= c.cross_similarity}
                 found = [topic_coverage(question, t, weight, False) for t in texts]
-                found = [float(p.chunk_id in close_passages) if f is None else f for f, p in zip(found, selection.passages)]
+                found = [float(p.chunk_id in close_passages) if f is None else f
+                         for f, p in zip(found, selection.passages)]
             known = [f for f in found if f is not None]
             best = max(known) if len(known) == len(found) else 1.0
             closest = max(s.similarity for s in sentences)
@@ -463,7 +464,8 @@ class Gate:
                 and names_ordinals(question, s)
                 # a count for an opening period ("sold 10 million copies within its first week") is
                 # not the count asked when the question names no such period ("by the end of 2024")
-                and (question.periods or question.wants not in ("quantity", "money") or not counts_an_opening_span(s.text))
+                and (question.periods or question.wants not in ("quantity", "money")
+                     or not counts_an_opening_span(s.text))
                 # a person's role is said of what the question names, in the sentence itself (or
                 # the one before, when it points back: "Its CTO is ..."): Unitree's CTO is not named
                 # in a sentence on DEEP Robotics, though its section names Unitree too
