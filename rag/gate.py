@@ -49,7 +49,7 @@ class GateDecision:
 
 
 _CJK_TERM = re.compile(r"^[\u3400-\u9fff]+$")
-_CHINESE_EVENT = re.compile(r"(?:哪一?年|何时|什么时候|哪个月|哪一天|哪天)(?:起|开始)?([\u4e00-\u9fff]{1,4}?)的?[？?]?\s*$")
+_CHINESE_EVENT = re.compile(r"(?:哪一?年|何时|什么时候|哪个月|哪一天|哪天)(?:起|开始)?((?!的)[\u4e00-\u9fff]{1,4}?)的?[？?]?\s*$")
 
 
 def _holds_the_event(question, sentence) -> bool:
@@ -457,7 +457,7 @@ class Gate:
                             for part in each_part(focused))
                      or (not same and s.similarity >= c.support_similarity)
                      or s.similarity >= c.described_similarity)
-                and not (question.present and (is_projection(s.text) or is_of_the_past(s.text)))
+                and not (question.present and not question.years and (is_projection(s.text) or is_of_the_past(s.text)))
                 and passage_names_the_question(question, s)
                 and names_what_a_chinese_question_names(question, s)
                 and names_years(question, s)
@@ -571,10 +571,24 @@ class Gate:
                 # an English sentence naming it gives its count next to it: "21 billion are active
                 # for each token" does not say how many tokens
                 return question.language != "en" or counted_by_a_figure(question.counted, context)
+            # "how many firms" and "five companies": a near synonym with a figure beside it
+            if question.language == "en" and self.multilingual is not None and any(
+                    counted_by_a_figure(word, context)
+                    for word in self._close_words(question.counted, context, c.synonym_similarity)):
+                return True
             return sentence.similarity >= c.counted_similarity
         if self.multilingual is None:
             return True  # nothing to compare words across languages with
         return self._word_close_across(question.counted, context)
+
+    def _close_words(self, word: str, text: str, floor: float) -> list[str]:
+        """The words of ``text`` (numbers aside) within ``floor`` of ``word`` in the multilingual
+        space. Needs the multilingual encoder."""
+        words = [w for w in dict.fromkeys(tokenize(text)) if not w.isdigit() and w != word]
+        if not words:
+            return []
+        vectors = self.multilingual.encode_cached([word, *words])
+        return [w for w, score in zip(words, vectors[1:] @ vectors[0]) if score >= floor]
 
     def _word_close_across(self, word: str, text: str) -> bool:
         """Is a word of ``text`` (numbers aside) within ``counted_word_similarity`` of ``word`` in the

@@ -49,7 +49,7 @@ QUESTION_FRAME = frozenset(tokenize(
     "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍")
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
-                         r"多少|几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|多大|多长|多久|人口|比例|百分之", re.I)
+                         r"多少|(?<!哪)几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|"
                       # "What valuation was it seeking?", "What was the film's box office take?"
                       r"\bwhat (?:valuation|price|budget|revenue|salary|fee)\b|\bbox[- ]office\b|票房|估值|"
@@ -346,7 +346,9 @@ def analyse(text: str) -> Question:
     # "apache-licensed" is checked through its parts, which are terms too ("apache", "license").
     terms = tuple(t for t in terms if "-" not in t or not all(p in terms for p in tokenize(t.replace("-", " "))))
     language = detect_language(text)
-    written_names = (_NAME_IN_CHINESE if language == "zh" else _NAME).findall(text)
+    # "R1-family", "Hangzhou-based": the name is the capitalised part before the hyphen
+    written_names = [re.sub(r"-[a-z][\w\u2019'-]*$", "", name)
+                     for name in (_NAME_IN_CHINESE if language == "zh" else _NAME).findall(text)]
     names = tuple(dict.fromkeys(tokenize(" ".join(written_names))))
     years = years_in(text)
     counted = re.search(r"\bhow many ((?:[\w\u2019'-]+\s+){0,2}?[\w\u2019'-]+?)(?=\s+(?:did|does|do|has|have|had|is|are|"
@@ -393,10 +395,17 @@ def is_projection(text: str) -> bool:
 _OF_THE_PAST = re.compile(r"\b(?:at that time|at the time|back then|in those days)\b|当时|那时|彼时", re.I)
 
 
+OLD_YEARS = 15  # a sentence dated only this many years ago or more speaks of the past
+
+
 def is_of_the_past(text: str) -> bool:
     """Does the sentence say it speaks of a past moment ("At that time Zhongguancun was reported to
-    host ...", 当时)? It gives no figure for today."""
-    return bool(_OF_THE_PAST.search(text))
+    host ...", 当时), or name only years long gone ("11 high-tech firms on the avenue in 1983, 40 in
+    1984 ...", :data:`OLD_YEARS` or more before this one)? It gives no figure for today."""
+    import datetime
+
+    years = [int(year[:4]) for year in years_in(text)]
+    return bool(_OF_THE_PAST.search(text)) or (bool(years) and max(years) <= datetime.date.today().year - OLD_YEARS)
 
 
 def _answer_type(part: str) -> str:
@@ -486,7 +495,7 @@ def has_money(text: str) -> bool:
 
 _HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?|hours?|minutes?|seconds?|"
                            r"centuries)\b|\bsince\s+(?:1[89]|20)\d\d\b|"
-                           r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十百几]+)\s*(?:天|周|个月|年|十年|小时|分钟)", re.I)
+                           r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|\d{4,}(?=[多余])|[一二两三四五六七八九十百几]+)\s*[多余]?\s*(?:天|周|个月|年|十年|小时|分钟)", re.I)
 # A length of time given without a number ("perpetual", "for the term of copyright").
 _OPEN_DURATION = re.compile(r"\b(?:perpetual(?:ly)?|permanent(?:ly)?|indefinite(?:ly)?|forever|irrevocabl[ey]|"
                             r"for the (?:term|duration|life) of)\b|永久|无限期", re.I)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from rag.condense import condense_rule
-from rag.gate import coverage, names_or_refers_to
+from rag.gate import Gate, coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.pipeline import Assistant
 from rag.question import (a_figure_of_the_year, analyse, has_money, has_quantity, has_time, holds_answer_type,
@@ -975,3 +975,29 @@ def test_a_count_for_an_opening_span_answers_only_a_question_about_that_span(ass
     answer = assistant.answer(question, mode="extractive")
     assert answer.refused == refused, answer.text
     assert refused or "10 million" in answer.text
+
+
+def test_a_hyphenated_modifier_is_not_a_name():
+    # "R1-family" names R1; "family" is no name a passage must hold
+    assert "family" not in analyse("Which R1-family model did DeepSeek release alongside DeepSeek-R1?").names
+    assert "hangzhou" in analyse("Which Hangzhou-based firm makes robot dogs?").names
+
+
+def test_a_count_may_name_what_it_counts_by_a_near_synonym(assistant):
+    # the passage offers shares "to five companies"; the question counts firms
+    answer = assistant.answer("How many firms were offered BOE shares in the placement tied to the Hefei government?",
+                              mode="extractive")
+    assert not answer.refused and "five companies" in answer.text, answer.text
+    # ... but not by a word merely related: "jobs" are not "workers" (0.79 < synonym_similarity)
+    selection = assistant.select("How many jobs were offered BOE shares in the placement tied to the Hefei government?")
+    gate = Gate(assistant.config, assistant.multilingual_encoder())
+    assert selection.question.counted == "job"
+    assert gate._close_words("job", "five workers", assistant.config.synonym_similarity) == []
+
+
+def test_a_sentence_dated_only_long_ago_does_not_answer_a_question_about_today(assistant):
+    assert is_of_the_past("there were only 11 high-tech firms on the avenue in 1983 and 148 by the end of 1987")
+    assert not is_of_the_past("In 2024 the zone hosted about 25,000 high-tech firms.")
+    assert not is_of_the_past("The zone hosts about 25,000 high-tech firms.")
+    answer = assistant.answer("How many high-tech companies are based in Zhongguancun today?", mode="extractive")
+    assert answer.refused, answer.text

@@ -299,3 +299,29 @@ def test_a_chinese_when_question_finds_founding_in_its_other_forms(assistant):
     # founding is said as 创办 as often as 成立
     answer = assistant.answer("游戏科学是哪一年成立的？", mode="extractive")
     assert not answer.refused and "2014" in answer.text, answer.text
+
+
+def test_which_ones_is_no_count_and_of_which_year_is_no_event(assistant):
+    # 哪几座 asks which cities, not how many
+    question = "2025年光明科学城论坛开幕时，有哪几座其他科学城的代表到场？"
+    assert analyse(question).wants != "quantity"
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and "Huairou" in answer.text, answer.text
+    # 哪一年的第几期 asks for a date; "的第几期" is no event the sentence must say
+    answer = assistant.answer("《文化纵横》把合肥政府称为“风投发展型”政府的文章发表在哪一年的第几期？", mode="extractive")
+    assert not answer.refused and "2024年第2期" in answer.text, answer.text
+
+
+def test_a_chinese_duration_with_more_than_and_adverbs_that_are_no_topic(assistant):
+    # "2200多年" is a length of time; 至今 and 已经 (until now, already) are no topic words
+    question = analyse("合肥置县至今已经有多少年了？")
+    assert "至今" not in question.terms and "已经" not in question.terms
+    answer = assistant.answer("合肥置县至今已经有多少年了？", mode="extractive")
+    assert not answer.refused and "2200多年" in answer.text, answer.text
+
+
+def test_a_question_naming_a_year_is_not_about_now_alone(assistant):
+    # 如今 belongs to the first part; the second asks about 2020, and "到2020年" is no plan here
+    answer = assistant.answer("如今光谷的规划面积大约有多大？到2020年，东湖高新区的地区生产总值超过了多少？",
+                              mode="extractive")
+    assert not answer.refused and "518" in answer.text and "2000亿元" in answer.text, answer.text
