@@ -147,9 +147,9 @@ _CHINESE_INSTITUTION_WORDS = {"university": "大学", "institute": "研究所|�
 # "What is the concentration of ...?", "What editing efficiency ...?": a measured quantity.
 _MEASURE_Q = re.compile(
     r"\bwhat (?:(?:is|was|are|were) )?(?:the |its |their )?(?:(?!(?:do|does|did|is|was|are|were|has|have|had|can|"
-    r"could|will|would)\b)[\w-]+ )?(?:concentration|efficiency|length|height|depth|width|thickness|weight|mass|speed|"
+    r"could|will|would)\b)[\w-]+ ){0,3}(?:concentration|efficiency|length|height|depth|width|thickness|weight|mass|speed|"
     r"velocity|rate|temperature|density|capacity|voltage|energy|power|distance|area|volume|frequency|precision|age|"
-    r"diameter|radius|altitude|elevation|pressure|wavelength|yield|output|lifespan)\b"
+    r"diameter|radius|altitude|elevation|pressure|wavelength|yield|output|lifespan|value)\b"
     r"(?=\s+(?:of|in|for|at|on|by|does|do|did|is|was|are|were|has|have|had|can|could|will|would|to)\b|\s*[?,]|$)", re.I)
 _QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|titled|headlined)\b|标题|口号|题为"
                       # "Which three articles did ... publish?" asks for their titles

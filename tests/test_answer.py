@@ -1001,3 +1001,16 @@ def test_a_sentence_dated_only_long_ago_does_not_answer_a_question_about_today(a
     assert not is_of_the_past("The zone hosts about 25,000 high-tech firms.")
     answer = assistant.answer("How many high-tech companies are based in Zhongguancun today?", mode="extractive")
     assert answer.refused, answer.text
+
+
+@pytest.mark.parametrize("question, refused", [
+    # a figure for 2024 only; a sentence naming 2019 for another thing does not give one
+    ("What was the total annual output value of the 23 distinctive Zhongguancun industrial parks in 2019?", True),
+    ("What was the combined annual output value of the first batch of 23 distinctive industrial parks in "
+     "Zhongguancun by 2024?", False),
+])
+def test_an_output_value_after_several_modifiers_asks_for_a_figure(assistant, question, refused):
+    assert analyse(question).wants == "quantity"
+    answer = assistant.answer(question, mode="extractive")
+    assert answer.refused == refused, answer.text
+    assert refused or "700 billion yuan" in answer.text
