@@ -334,7 +334,7 @@ class Gate:
                 # nothing it can write there: "Who won the Wimbledon men's title?" and a Chinese
                 # passage) holds the topic only when one of its sentences is close in meaning.
                 close_passages = {s.chunk_id for s in sentences if s.similarity >= c.cross_similarity}
-                found = [topic_coverage(question, t, weight, False) for t in texts]
+                found = [self.topic_coverage(question, t, weight) for t in texts]
                 found = [float(p.chunk_id in close_passages) if f is None else f
                          for f, p in zip(found, selection.passages)]
             known = [f for f in found if f is not None]
@@ -426,6 +426,23 @@ class Gate:
             when = f" in {', '.join(question.years)}" if question.years else ""
             return GateDecision(False, f"no passage gives a {what} for that{when}")
         return GateDecision(True)
+
+    def topic_coverage(self, question, text: str, weight) -> float | None:
+        """:func:`topic_coverage` of a whole passage (``names_only`` False), where an English
+        question's words besides its names may be met in a Chinese passage by a word close in
+        the multilingual space ("goal" by 目标, "party secretary" by 党委书记): names alone do not
+        hold "the mayor of Nanjing", and "the goal Hu Lishan set" is said in Chinese words."""
+        found = topic_coverage(question, text, weight, False)
+        if found is None or self.multilingual is None or question.language != "en" \
+                or _same_language(question, text):
+            return found
+        rest = [t for t in question.terms if t not in question.names]
+        named = sum(weight(t) for t in question.other_terms)
+        total = named + sum(weight(t) for t in rest)
+        if not total:
+            return found
+        met = sum(weight(t) for t in rest if self._word_close_across(t, text))
+        return (coverage(question.other_terms, text, weight) * named + met) / total
 
     def about_the_question(self, question, sentence, idf) -> bool:
         """May this sentence give the figure or date the question asks for?

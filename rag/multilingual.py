@@ -9,7 +9,8 @@ of its own beside the main one, and the Retriever fuses it with MiniLM and BM25.
 The encoder is weak on names (杭州 vs Hangzhou), so a :class:`NameBridge` maps the names a
 question uses to their other-language forms: pairs written in the documents themselves
 ("Jiaohuidian (交汇点)", "深度求索（DeepSeek）") plus a short list of Chinese places and
-institutions that documents on Chinese cities name.
+institutions that documents on Chinese cities name. A person an English question names in pinyin
+("Hu Lishan") is found as the Chinese name of the collection that romanises to it (胡立山).
 """
 
 from __future__ import annotations
@@ -519,6 +520,38 @@ def mine_pairs(texts) -> dict[str, str]:
     return pairs
 
 
+# The commonest Chinese surnames of one character: a word of two or three characters led by one
+# may be a person's name ("胡立山"), which an English text writes in pinyin ("Hu Lishan").
+_SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+                      "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+                      "郝龚邵万钱严覃武戴莫孔向汤俞韩雍")
+# Two capitalised words, as an English text writes a Chinese person's name ("Wang Xingxing").
+_PINYIN_NAME = re.compile(r"\b([A-Z][a-z]{1,5})\s+([A-Z][a-z]{1,11})\b")
+
+
+def romanised(word: str) -> str:
+    """A Chinese personal name in pinyin, as English texts write it: 胡立山 -> "Hu Lishan"."""
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(word)
+    return f"{syllables[0].capitalize()} {''.join(syllables[1:]).capitalize()}"
+
+
+def romanised_names(words) -> dict[str, str]:
+    """``{"hu lishan": "胡立山"}`` for the words that may be Chinese personal names: two or three
+    Chinese characters led by a common surname (:data:`_SURNAMES`). Words that are no names
+    ("高新" -> "gao xin") come too; an English question writes those rarely.
+
+    Args:
+        words: Chinese words (from segmentation).
+    """
+    names: dict[str, str] = {}
+    for word in dict.fromkeys(words):
+        if 2 <= len(word) <= 3 and word[0] in _SURNAMES and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            names.setdefault(romanised(word).lower(), word)
+    return names
+
+
 class NameBridge:
     """Maps names between Chinese and English.
 
@@ -526,9 +559,13 @@ class NameBridge:
         texts: document texts to mine for written pairs ("Jiaohuidian (交汇点)").
         pairs: pairs mined from them before (:func:`mine_pairs`), used instead of ``texts``: mining
             100,000 chunks takes about 5 s.
+        chinese_words: a callable giving the collection's Chinese words, for the personal names
+            an English question writes in pinyin (called once, on the first such question).
     """
 
-    def __init__(self, texts=(), pairs: dict | None = None):
+    def __init__(self, texts=(), pairs: dict | None = None, chinese_words=None):
+        self._chinese_words = chinese_words
+        self._romanised: dict[str, str] | None = None
         self.zh_to_en = dict(KNOWN_NAMES)
         for zh, en in (mine_pairs(texts) if pairs is None else pairs).items():
             self.zh_to_en.setdefault(zh, en)
@@ -553,10 +590,22 @@ class NameBridge:
         return list(dict.fromkeys(self.zh_to_en[zh] for zh in self.names_in_chinese(text)))
 
     def chinese_names(self, text: str) -> list[str]:
-        """Chinese forms of the English names in ``text``."""
+        """Chinese forms of the English names in ``text``: pairs the bridge knows, then persons
+        written in pinyin whose Chinese name the collection holds ("Hu Lishan" -> 胡立山)."""
         lowered = text.lower()
-        return list(dict.fromkeys(zh for en, zh in self.en_to_zh.items()
-                                  if re.search(r"\b" + re.escape(en) + r"\b", lowered)))
+        known = [zh for en, zh in self.en_to_zh.items() if re.search(r"\b" + re.escape(en) + r"\b", lowered)]
+        return list(dict.fromkeys(known + self.persons_in_pinyin(text)))
+
+    def persons_in_pinyin(self, text: str) -> list[str]:
+        """The Chinese names of the collection that the pinyin names in ``text`` romanise
+        (:func:`romanised`); none when the bridge was given no Chinese words."""
+        candidates = [f"{a} {b}".lower() for a, b in _PINYIN_NAME.findall(text)]
+        candidates = [c for c in candidates if c not in self.en_to_zh]
+        if not candidates or self._chinese_words is None:
+            return []
+        if self._romanised is None:
+            self._romanised = romanised_names(self._chinese_words())
+        return [self._romanised[c] for c in candidates if c in self._romanised]
 
     def expand(self, question: str) -> str:
         """The question with the other-language forms of its names appended (for keyword and
@@ -647,7 +696,8 @@ def name_bridge(keywords) -> NameBridge:
         pairs = getattr(keywords, "names", None)
         if pairs is None:
             pairs = mine_pairs(text for text, _ in keywords.texts.values())
-        bridge = NameBridge(pairs=pairs)
+        segmented = getattr(keywords, "segmented", None) or {}
+        bridge = NameBridge(pairs=pairs, chinese_words=lambda: [w for words in segmented.values() for w in words])
         _BRIDGES.clear()
         _BRIDGES[id(keywords)] = bridge
     return bridge

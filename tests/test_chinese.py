@@ -325,3 +325,18 @@ def test_a_question_naming_a_year_is_not_about_now_alone(assistant):
     answer = assistant.answer("如今光谷的规划面积大约有多大？到2020年，东湖高新区的地区生产总值超过了多少？",
                               mode="extractive")
     assert not answer.refused and "518" in answer.text and "2000亿元" in answer.text, answer.text
+
+
+def test_a_person_an_english_question_writes_in_pinyin_is_found_by_the_chinese_name():
+    bridge = NameBridge(chinese_words=lambda: ["胡立山", "党委书记", "高新"])
+    assert bridge.chinese_names("What goal did Hu Lishan set for Optics Valley?") == ["光谷", "胡立山"]
+    assert bridge.chinese_names("What did Zhao Zisen build?") == []  # no such name in the collection
+    assert NameBridge().chinese_names("What goal did Hu Lishan set?") == []  # no Chinese words given
+
+
+def test_an_english_question_is_answered_from_a_chinese_passage_in_its_own_words(assistant):
+    # 胡立山 is written only in Chinese; "culture" and "promote" are said as 文化 and 倡导
+    answer = assistant.answer("What culture did Hu Lishan promote for Optics Valley in 2015?", mode="extractive")
+    assert not answer.refused and "胡立山" in answer.sentences[0].text, answer.text
+    # names alone still do not hold what the question asks about them
+    assert assistant.answer("Who is the mayor of Nanjing?", mode="extractive").refused
