@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks, explains, leans_on_previous, rarest_name, restates
-from rag.gate import Gate, names_ordinals, names_years
+from rag.gate import Gate, names_any_a_chinese_question_names, names_ordinals, names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
 from rag.question import DEMONYMS, Question, holds_answer_type, holds_type
@@ -189,6 +189,10 @@ class ExtractiveComposer:
         usable = [s for s in (with_context(s) for s in selection.sentences) if s is not None]
         # A sentence that asks ("But DeepSeek?") answers nothing: others come first.
         usable = [s for s in usable if not asks(s.text)] + [s for s in usable if asks(s.text)]
+        # A Chinese sentence writing none of the names a Chinese question writes (梁文锋) is about
+        # something else (赵梓森's university for 梁文锋毕业于哪所大学？): the others come first.
+        usable = [s for s in usable if names_any_a_chinese_question_names(question, s)] \
+            + [s for s in usable if not names_any_a_chinese_question_names(question, s)]
         if not usable:
             return []
         best = usable[0]

@@ -340,3 +340,11 @@ def test_an_english_question_is_answered_from_a_chinese_passage_in_its_own_words
     assert not answer.refused and "胡立山" in answer.sentences[0].text, answer.text
     # names alone still do not hold what the question asks about them
     assert assistant.answer("Who is the mayor of Nanjing?", mode="extractive").refused
+
+
+def test_a_chinese_answer_leads_with_sentences_naming_what_the_question_names(assistant):
+    # 赵梓森's university (上海交通大学) scored highest for 梁文锋毕业于哪所大学？; the answer is the
+    # English sentence on Liang Wenfeng
+    answer = assistant.answer("梁文锋毕业于哪所大学？", mode="extractive")
+    assert not answer.refused and "Zhejiang University" in answer.sentences[0].text, answer.text
+    assert not any("赵梓森" in s.text for s in answer.sentences), answer.text
