@@ -28,7 +28,11 @@ _NEEDS_CONTEXT = re.compile(
     r"^\W*(?:it|its|they|their|them|he|she|his|her|these|those|there|such|"
     r"(?:this|that|the) (?:city|company|province|move|plan|programme|program|policy|firm|park|region|lab|"
     r"laboratory|model|approach|strategy|government|team|fund|group|place|district|zone|country)|"
-    r"(?:this|that) (?:is|was|has|had|means|meant|shows|showed|made|makes|led))\b|^\W*(?:该|这|此|其|他们|它)", re.I)
+    r"(?:this|that) (?:is|was|has|had|means|meant|shows|showed|made|makes|led)|"
+    # a date given by the sentence before: "The same day ...", 同一天, 次年
+    r"(?:on |in )?the (?:same|next|following) (?:day|week|month|year)|(?:on |in )?that (?:day|week|month|year)|"
+    r"(?:a|one) (?:day|week|month|year) later|later that (?:day|month|year))\b|"
+    r"^\W*(?:该|这|此|其|他们|它|同一天|同日|同年|同月|当天|当日|当年|次日|次年|翌年|第二年)", re.I)
 MIN_NEW_WORDS = 4  # a sentence adding this many words of its own to the question's is not a restatement
 # Words that carry a reason, a cause or a means: what an explanation is made of.
 _EXPLANATORY = re.compile(

@@ -7,6 +7,7 @@ import pytest
 from rag.condense import condense_rule
 from rag.gate import Gate, coverage, names_or_refers_to
 from rag.errors import RagError
+from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
 from rag.question import (a_figure_of_the_year, analyse, has_money, has_quantity, has_time, holds_answer_type,
                           holds_the_role, is_of_the_past, part_terms)
@@ -1014,3 +1015,16 @@ def test_an_output_value_after_several_modifiers_asks_for_a_figure(assistant, qu
     answer = assistant.answer(question, mode="extractive")
     assert answer.refused == refused, answer.text
     assert refused or "700 billion yuan" in answer.text
+
+
+@pytest.mark.parametrize("text, leans", [
+    ("同一天，济南的“爱济南”客户端发表《杭州“六小龙”出圈，给济南什么启示？》。", True),
+    ("The same day, the Hefei Daily asked what Hefei has.", True),
+    ("A year later the park was listed.", True),
+    ("On February 10, 2025 the Jinan news app asked what Jinan should learn.", False),
+    ("2月10日，《新华日报》又刊发了一篇文章。", False),
+])
+def test_a_sentence_dated_by_the_one_before_leans_on_it(text, leans):
+    # "同一天" (the same day) gives no date of its own: quoted alone it would answer "which day?"
+    # with nothing
+    assert leans_on_previous(text) == leans
