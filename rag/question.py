@@ -355,6 +355,10 @@ def analyse(text: str) -> Question:
                         r"was|were|will|can|could|would|should|in|of|at|on|for|from|per|currently|now)\b|\s*[?,]|$)",
                         text, re.I)
     counted_token = _counted_noun(counted.group(1)) if counted else ""
+    # "What is Suzhou Industrial Park's population?", "What was the population of Nanjing?"
+    measure = _MEASURED_NOUN.search(text)
+    if measure and not counted_token:
+        counted_token = measure.group(1).lower()
     measured = re.search(r"的([\u4e00-\u9fff]{1,6}?)(?:是|有|为|达到?|共有?)(?:大约|大概|约)?多少", text)
     # "杭州市长是谁？", "DeepSeek的创始人是谁？": the role asked about must be named where the answer is.
     role = _CHINESE_ROLE_Q.search(text) if wants == "person" else None
@@ -376,6 +380,11 @@ def analyse(text: str) -> Question:
                     question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus,
                     part_words=part_terms(text), ordinals=tuple(dict.fromkeys(_ORDINAL.findall(text))),
                     periods=periods_in(text))
+
+
+# A measure a "what is ...?" question asks the figure of, which its sentence must name.
+_MEASURED_NOUN = re.compile(r"\bwhat(?:['\u2019]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:[A-Z][\w\u2019'-]*"
+                            r"(?:\s+[A-Z][\w\u2019'-]*)*['\u2019]s\s+)?(population|workforce|headcount)\b", re.I)
 
 
 def _counted_noun(span: str) -> str:
