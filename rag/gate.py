@@ -597,6 +597,8 @@ class Gate:
             return True
         context = with_previous(sentence)
         if _same_language(question, sentence.text):
+            if question.language == "en" and _counted_of_another(question, context):
+                return False
             if question.counted in counted_words(context) or written_otherwise(question.counted, context) \
                     or _the_role_done(question, context):
                 # an English sentence naming it gives its count next to it: "21 billion are active
@@ -652,6 +654,13 @@ _NAMED_KIND = re.compile(r"\b((?:[A-Z][A-Za-z0-9-]*\s+){0,3}[A-Z][A-Za-z0-9-]*)\
 _VERSIONED = re.compile(r"\b([A-Z][A-Za-z0-9]*)-([A-Z]?\d[A-Za-z0-9.]*)")
 _QUESTION_OPENERS = frozenset("Which What Who Whom Whose When Where Why How In On At For Of Did Does Do Is Are Was Were "
                               "According Besides Apart The A An".split())
+
+
+def _counted_of_another(question, text: str) -> bool:
+    """Does ``text`` give what the question counts only as something a name the question does not
+    name owns ("one-24th of China's population" for "What's Hangzhou's population?")?"""
+    owners = [m.group(1) for m in re.finditer(rf"\b([A-Z][\w-]*)['\u2019]s\s+{re.escape(question.counted)}", text)]
+    return bool(owners) and not any(set(tokenize(owner)) & set(question.names) for owner in owners)
 
 
 def _the_role_done(question, text: str) -> bool:

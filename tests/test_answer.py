@@ -1037,3 +1037,11 @@ def test_a_population_question_needs_a_sentence_naming_the_population(assistant)
     assert assistant.answer("What was Suzhou Industrial Park's population in 2024?", mode="extractive").refused
     answer = assistant.answer("What is the population of Suzhou Industrial Park?", mode="extractive")
     assert not answer.refused and "1.13 million" in answer.text, answer.text
+
+
+def test_a_count_said_of_another_name_does_not_answer(assistant):
+    # "one-24th of China's population" (the G60 cities' share) is no figure for Hangzhou
+    assert assistant.answer("What is Hangzhou's population?", mode="extractive").refused
+    # ... while a count owned by what the question names still answers
+    answer = assistant.answer("How many residents does Suzhou Industrial Park have?", mode="extractive")
+    assert not answer.refused and "1.13 million" in answer.text, answer.text
