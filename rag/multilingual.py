@@ -561,10 +561,13 @@ class NameBridge:
             100,000 chunks takes about 5 s.
         chinese_words: a callable giving the collection's Chinese words, for the personal names
             an English question writes in pinyin (called once, on the first such question).
+        english_words: the collection's English tokens: a Chinese question's personal name (王兴兴)
+            has an English form when both parts of its pinyin are among them ("wang", "xingxing").
     """
 
-    def __init__(self, texts=(), pairs: dict | None = None, chinese_words=None):
+    def __init__(self, texts=(), pairs: dict | None = None, chinese_words=None, english_words=None):
         self._chinese_words = chinese_words
+        self._english_words = english_words
         self._romanised: dict[str, str] | None = None
         self.zh_to_en = dict(KNOWN_NAMES)
         for zh, en in (mine_pairs(texts) if pairs is None else pairs).items():
@@ -575,7 +578,9 @@ class NameBridge:
         self._zh_names = sorted(self.zh_to_en, key=len, reverse=True)
 
     def names_in_chinese(self, text: str) -> list[str]:
-        """The Chinese names in ``text`` that have an English form, longest names first, no overlaps."""
+        """The Chinese names in ``text`` that have an English form, longest names first, no overlaps;
+        then the personal names whose pinyin the collection writes (王兴兴 as "Wang Xingxing")."""
+        self._learn_persons(text)
         found, taken = [], []
         for zh in self._zh_names:
             for m in re.finditer(re.escape(zh), text):
@@ -584,6 +589,21 @@ class NameBridge:
                 taken.append((m.start(), m.end()))
                 found.append(zh)
         return list(dict.fromkeys(found))
+
+    def _learn_persons(self, text: str) -> None:
+        """Pair the personal names of a Chinese text with their pinyin when the collection writes
+        that pinyin (both its words are among ``english_words``)."""
+        if not self._english_words or not re.search("[\u4e00-\u9fff]", text):
+            return
+        from rag.text import chinese_runs, chinese_words, tokenize
+
+        words = [w for run in chinese_runs(text) for w in chinese_words(run)]
+        for zh in romanised_names(w for w in words if w not in self.zh_to_en).values():
+            pinyin = romanised(zh)
+            if all(t in self._english_words for t in tokenize(pinyin)):
+                self.zh_to_en[zh] = pinyin
+                self.en_to_zh.setdefault(pinyin.lower(), zh)
+                self._zh_names = sorted(self.zh_to_en, key=len, reverse=True)
 
     def english_names(self, text: str) -> list[str]:
         """English forms of the Chinese names in ``text``, longest names first, no overlaps."""
@@ -697,7 +717,8 @@ def name_bridge(keywords) -> NameBridge:
         if pairs is None:
             pairs = mine_pairs(text for text, _ in keywords.texts.values())
         segmented = getattr(keywords, "segmented", None) or {}
-        bridge = NameBridge(pairs=pairs, chinese_words=lambda: [w for words in segmented.values() for w in words])
+        bridge = NameBridge(pairs=pairs, chinese_words=lambda: [w for words in segmented.values() for w in words],
+                            english_words=getattr(keywords, "document_frequency", None))
         _BRIDGES.clear()
         _BRIDGES[id(keywords)] = bridge
     return bridge

@@ -348,3 +348,12 @@ def test_a_chinese_answer_leads_with_sentences_naming_what_the_question_names(as
     answer = assistant.answer("梁文锋毕业于哪所大学？", mode="extractive")
     assert not answer.refused and "Zhejiang University" in answer.sentences[0].text, answer.text
     assert not any("赵梓森" in s.text for s in answer.sentences), answer.text
+
+
+def test_a_chinese_question_names_a_person_in_the_pinyin_the_collection_writes(assistant):
+    bridge = NameBridge(english_words={"wang", "xingxing", "unitree"})
+    assert "Wang Xingxing" in bridge.english_names("王兴兴创办宇树科技时多大？")
+    # no English form is made up for a name the collection does not write in pinyin
+    assert NameBridge(english_words={"wang"}).english_names("王兴兴创办宇树科技时多大？") == ["Unitree"]
+    # the collection's own keyword index gives the English words
+    assert "xingxing" in assistant.select("胡锡进和王兴兴是哪里人？").question.other_terms
