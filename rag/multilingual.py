@@ -525,6 +525,12 @@ def mine_pairs(texts) -> dict[str, str]:
 _SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
                       "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
                       "郝龚邵万钱严覃武戴莫孔向汤俞韩雍")
+# ... and those surnames in pinyin: only a question naming one loads pypinyin ("Six Little Dragons" does not)
+_SURNAMES_IN_PINYIN = frozenset(
+    "bai cai cao ceng chen cheng cui dai deng ding dong du duan fan fang feng fu gao gong gu guo han hao he hou hu "
+    "huang jia jiang jin kong lei li liang liao lin liu long lu luo lv ma mao meng mo pan peng qian qin qiu ren shao "
+    "shen shi song su sun tan tang tao tian wan wang wei wu xia xiang xiao xie xiong xu xue yan yang yao ye yin yong "
+    "yu yuan zeng zhang zhao zheng zhong zhou zhu zou".split())
 # Two capitalised words, as an English text writes a Chinese person's name ("Wang Xingxing").
 _PINYIN_NAME = re.compile(r"\b([A-Z][a-z]{1,5})\s+([A-Z][a-z]{1,11})\b")
 
@@ -619,7 +625,7 @@ class NameBridge:
     def persons_in_pinyin(self, text: str) -> list[str]:
         """The Chinese names of the collection that the pinyin names in ``text`` romanise
         (:func:`romanised`); none when the bridge was given no Chinese words."""
-        candidates = [f"{a} {b}".lower() for a, b in _PINYIN_NAME.findall(text)]
+        candidates = [f"{a} {b}".lower() for a, b in _PINYIN_NAME.findall(text) if a.lower() in _SURNAMES_IN_PINYIN]
         candidates = [c for c in candidates if c not in self.en_to_zh]
         if not candidates or self._chinese_words is None:
             return []

@@ -357,3 +357,11 @@ def test_a_chinese_question_names_a_person_in_the_pinyin_the_collection_writes(a
     assert NameBridge(english_words={"wang"}).english_names("王兴兴创办宇树科技时多大？") == ["Unitree"]
     # the collection's own keyword index gives the English words
     assert "xingxing" in assistant.select("胡锡进和王兴兴是哪里人？").question.other_terms
+
+
+def test_only_a_pinyin_surname_makes_the_bridge_look_for_a_person():
+    asked = []
+    bridge = NameBridge(chinese_words=lambda: asked.append(1) or ["胡立山"])
+    assert bridge.chinese_names("How did the Six Little Dragons grow?") == ["六小龙"]
+    assert asked == []  # "Six Little" is no Chinese name: pypinyin is not loaded for it
+    assert bridge.chinese_names("What did Hu Lishan say?") == ["胡立山"] and asked == [1]
