@@ -28,6 +28,7 @@ sentence in the other language counts when it is close in meaning, and what a qu
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 
@@ -604,9 +605,11 @@ class Gate:
                 # an English sentence naming it gives its count next to it: "21 billion are active
                 # for each token" does not say how many tokens
                 return question.language != "en" or counted_by_a_figure(question.counted, context)
-            # "how many firms" and "five companies": a near synonym with a figure beside it
+            # "how many firms" and "five companies": a near synonym with a figure beside it; a word
+            # of the same stem is another thing ("four routes: transferring research results" counts
+            # no researchers)
             if question.language == "en" and self.multilingual is not None and any(
-                    counted_by_a_figure(word, context)
+                    counted_by_a_figure(word, context) and not _same_stem(word, question.counted)
                     for word in self._close_words(question.counted, context, c.synonym_similarity)):
                 return True
             return sentence.similarity >= c.counted_similarity
@@ -654,6 +657,12 @@ _NAMED_KIND = re.compile(r"\b((?:[A-Z][A-Za-z0-9-]*\s+){0,3}[A-Z][A-Za-z0-9-]*)\
 _VERSIONED = re.compile(r"\b([A-Z][A-Za-z0-9]*)-([A-Z]?\d[A-Za-z0-9.]*)")
 _QUESTION_OPENERS = frozenset("Which What Who Whom Whose When Where Why How In On At For Of Did Does Do Is Are Was Were "
                               "According Besides Apart The A An".split())
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Do two words open alike for five letters (or the whole of the shorter one): "research" and
+    "researcher", "invest" and "investor"?"""
+    return len(os.path.commonprefix([a, b])) >= min(5, len(a), len(b))
 
 
 def _counted_of_another(question, text: str) -> bool:

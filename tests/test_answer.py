@@ -1045,3 +1045,11 @@ def test_a_count_said_of_another_name_does_not_answer(assistant):
     # ... while a count owned by what the question names still answers
     answer = assistant.answer("How many residents does Suzhou Industrial Park have?", mode="extractive")
     assert not answer.refused and "1.13 million" in answer.text, answer.text
+
+
+def test_a_word_of_the_same_stem_is_no_synonym_of_what_is_counted(assistant):
+    # "four routes: transferring research results" counts no researchers ("research" is within the
+    # synonym distance of "researcher"; the corpus gives no head count for the laboratory)
+    answer = assistant.answer("How many researchers work at the Songshan Lake Materials Laboratory in Dongguan?",
+                              mode="extractive")
+    assert answer.refused, answer.text
