@@ -191,8 +191,7 @@ class ExtractiveComposer:
         usable = [s for s in usable if not asks(s.text)] + [s for s in usable if asks(s.text)]
         # A Chinese sentence writing none of the names a Chinese question writes (梁文锋) is about
         # something else (赵梓森's university for 梁文锋毕业于哪所大学？): the others come first.
-        usable = [s for s in usable if names_any_a_chinese_question_names(question, s)] \
-            + [s for s in usable if not names_any_a_chinese_question_names(question, s)]
+        usable.sort(key=lambda s: not names_any_a_chinese_question_names(question, s))
         if not usable:
             return []
         best = usable[0]

@@ -620,7 +620,7 @@ class Gate:
     def _close_words(self, word: str, text: str, floor: float) -> list[str]:
         """The words of ``text`` (numbers aside) within ``floor`` of ``word`` in the multilingual
         space. Needs the multilingual encoder."""
-        words = [w for w in dict.fromkeys(tokenize(text)) if not w.isdigit() and w != word]
+        words = [w for w in dict.fromkeys(tokenize(text)) if not w.isdigit()]
         if not words:
             return []
         vectors = self.multilingual.encode_cached([word, *words])
@@ -634,11 +634,7 @@ class Gate:
             word: a word (成立, 居民; or "move", met by "relocated" in the same language).
             text: a text in either language.
         """
-        words = [w for w in dict.fromkeys(tokenize(text)) if not w.isdigit()]
-        if not words:
-            return False
-        vectors = self.multilingual.encode_cached([word, *words])
-        return float((vectors[1:] @ vectors[0]).max()) >= self.config.counted_word_similarity
+        return bool(self._close_words(word, text, self.config.counted_word_similarity))
 
 
 # "Which of ... has the most / largest ...?" (a superlative of amount; "first" is often a date)
