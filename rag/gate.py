@@ -88,6 +88,20 @@ def _passage_names_across(question, sentence) -> bool:
     return len(found_terms(question.other_terms, titled)) == len(question.other_terms)
 
 
+def _sentence_names_the_question(question, sentence) -> bool:
+    """The sentence itself (under its title and section, after the sentence before it when it
+    points back) names every name of the question, a sentence in the other language in the form
+    the name bridge gives: the Six Little Dragons passage names BrainCo, but its sentence on Zhejiang
+    Lab in Yuhang District does not say where BrainCo (强脑科技) has its headquarters. A Chinese
+    sentence is judged by :func:`names_what_a_chinese_question_names`; True when there is nothing
+    to judge by (no names, or none the bridge can write)."""
+    if question.comparative or (_same_language(question, sentence.text) and question.language == "zh"):
+        return True
+    if not (question.names if _same_language(question, sentence.text) else question.other_terms):
+        return True
+    return names_everything_asked(question, sentence)
+
+
 def _in_chinese(term: str, text: str) -> bool:
     """A Chinese term is in ``text`` when its characters appear there in order with at most two
     others between them: "投江" in "投汨罗江", "杨荫" in "杨荫浏". Segmentation of a question and of
@@ -402,8 +416,9 @@ class Gate:
                     and not found_terms(topic, own):
                 return GateDecision(False, "no passage mentions " + ", ".join(topic[:4]))
         kind = None if question.is_explanation else named_kind_asked(question.text)
-        if kind and not any(re.search(kind[1], with_previous(s)) and passage_names_the_question(question, s)
+        if kind and not any(re.search(kind[1], with_previous_if_leaning(s)) and passage_names_the_question(question, s)
                             and names_what_a_chinese_question_names(question, s) and _passage_names_across(question, s)
+                            and _sentence_names_the_question(question, s)
                             for s in sentences[:c.type_check_sentences]):
             # "Which district of Hangzhou is DeepSeek's office in?": "based in Hangzhou" names no district
             return GateDecision(False, f"no passage names a {kind[0]} for that")
@@ -615,7 +630,8 @@ class Gate:
             return sentence.similarity >= c.counted_similarity
         if self.multilingual is None:
             return True  # nothing to compare words across languages with
-        return self._word_close_across(question.counted, context)
+        # a unit is written in its own form ("亩" as "mu"), which no word vector holds
+        return written_otherwise(question.counted, context) or self._word_close_across(question.counted, context)
 
     def _close_words(self, word: str, text: str, floor: float) -> list[str]:
         """The words of ``text`` (numbers aside) within ``floor`` of ``word`` in the multilingual

@@ -49,7 +49,7 @@ QUESTION_FRAME = frozenset(tokenize(
     "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍")
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
-                         r"多少|(?<!哪)几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|多大|多长|多久|人口|比例|百分之", re.I)
+                         r"多少|(?<!哪)几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|"
                       # "What valuation was it seeking?", "What was the film's box office take?"
                       r"\bwhat (?:valuation|price|budget|revenue|salary|fee)\b|\bbox[- ]office\b|票房|估值|"
@@ -370,6 +370,10 @@ def analyse(text: str) -> Question:
     counts = re.search(rf"多少[{_CLASSIFIERS}]?([\u4e00-\u9fff]{{1,6}})[？?。！]?\s*$", text)
     if counts and not counted_token and not re.match(r"[年天月日次倍岁小分秒钱]", counts.group(1)):
         counted_token = (tokenize(counts.group(1)) or [""])[-1]
+    # "占地多少亩？", "表演了几分钟？": a unit of measure is what the figure must stand next to
+    unit = _CHINESE_UNIT_ASKED.search(text)
+    if unit and not counted_token:
+        counted_token = unit.group(1)
     asking = _LAST_QUESTION.search(worded)
     focus = terms
     # after a lead-in that states something, not after another question ("节目叫什么？一共有几台？")
@@ -382,6 +386,8 @@ def analyse(text: str) -> Question:
                     periods=periods_in(text))
 
 
+# A Chinese question asking for a figure in a unit of length, area, weight or time under a day.
+_CHINESE_UNIT_ASKED = re.compile(r"(?:多少|几)个?(分钟|小时|秒钟|亩|平方公里|公里|平方米|米|吨)")
 # A measure a "what is ...?" question asks the figure of, which its sentence must name.
 _MEASURED_NOUN = re.compile(r"\bwhat(?:['\u2019]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:[A-Z][\w\u2019'-]*"
                             r"(?:\s+[A-Z][\w\u2019'-]*)*['\u2019]s\s+)?(population|workforce|headcount)\b", re.I)
@@ -522,6 +528,11 @@ _OTHER_FORMS = {"gdp": "生产总值|经济总量", "生产总值": "GDP|经济�
 # founding is written many ways (游戏科学……于2014年创办 answers 哪一年成立的？)
 _FOUNDED = "成立|创办|创立|创建|设立|组建|建立"
 _OTHER_FORMS.update({word: _FOUNDED for word in _FOUNDED.split("|")})
+# units a Chinese question asks a figure in (_CHINESE_UNIT_ASKED), as English writes them
+_OTHER_FORMS.update({"亩": r"\bmu\b", "分钟": r"\bminutes?\b", "小时": r"\bhours?\b", "秒钟": r"\bseconds?\b",
+                     "平方公里": r"\bsquare kilomet(?:re|er)s?\b|\bkm2\b|km\u00b2|\bsq\.? ?km\b",
+                     "公里": r"\bkilomet(?:re|er)s?\b|\bkm\b", "平方米": r"\bsquare met(?:re|er)s?\b",
+                     "米": r"\bmet(?:re|er)s?\b", "吨": r"\bton(?:ne)?s?\b"})
 
 
 def written_otherwise(term: str, text: str) -> bool:

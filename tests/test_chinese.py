@@ -365,3 +365,20 @@ def test_only_a_pinyin_surname_makes_the_bridge_look_for_a_person():
     assert bridge.chinese_names("How did the Six Little Dragons grow?") == ["六小龙"]
     assert asked == []  # "Six Little" is no Chinese name: pypinyin is not loaded for it
     assert bridge.chinese_names("What did Hu Lishan say?") == ["胡立山"] and asked == [1]
+
+
+def test_a_unit_a_chinese_question_asks_in_stands_next_to_the_figure(assistant):
+    # 几分钟 and 多少亩 ask a figure in a unit: 16台 or 500亿元 in the right passage does not answer
+    assert (analyse("节目一共表演了几分钟？").wants, analyse("节目一共表演了几分钟？").counted) == ("quantity", "分钟")
+    answer = assistant.answer("合肥新桥智能电动汽车产业园的面积是多少亩？", mode="extractive")
+    assert answer.refused, answer.text
+    # ... and an English sentence writes the unit its own way (亩 as "mu")
+    answer = assistant.answer("松山湖材料实验室的规划面积是多少亩？", mode="extractive")
+    assert not answer.refused and "1,200 mu" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["强脑科技的总部在杭州哪个区？", "In which district is BrainCo headquartered?"])
+def test_a_district_is_named_in_a_sentence_about_what_the_question_names(assistant, question):
+    # the passage naming BrainCo also names Yuhang District, in a sentence about Zhejiang Lab
+    answer = assistant.answer(question, mode="extractive")
+    assert answer.refused, answer.text
