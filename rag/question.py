@@ -112,7 +112,8 @@ _PERSON_ROLE_Q = re.compile(r"\b(?:director|ceo|cto|cfo|chief [a-z]+ officer|fou
                             r"found(?:ed|s)|chair(?:man|woman|person)?|president|mayor|governor|secretary|"
                             r"head(?:s|ed)?|boss|dean|professor|inventor|father|mother|wife|husband|son|daughter|"
                             r"(?:chief )?scientists?|engineers?|researchers?|economists?|architects?|editors?|"
-                            r"spokes(?:man|woman|person))\b",
+                            r"spokes(?:man|woman|person)|direct(?:ed|s)|wrote|written|authored|composed|painted|"
+                            r"invented)\b",
                             re.I)
 # "What's the name of the Guangdong party boss who ...?" asks for a person as "who" does.
 _NAME_OF_A_ROLE_Q = re.compile(r"\bwhat(?:'s|\u2019s| is| was| are| were) the names? of (?:the |its |their |his |her )?"
@@ -131,7 +132,7 @@ _NOT_A_PERSON = frozenset("""institute institutes academy sciences science unive
     festival gala prize award program programme project plan initiative league team club studio games
     industrial innovation development economic economy national international china chinese
     laboratories exchange ridge heights springs harbor harbour forest gardens square plaza tower towers
-    boulevard campus""".split())
+    boulevard campus electronics semiconductor semiconductors motors motor pharmaceutical pharmaceuticals""".split())
 # "At which university ...?": in English an institution's name, or its description, says what it is
 # ("Zhejiang University", "the Institute of Physics", "a makeshift laboratory"): the answer holds that word.
 _INSTITUTION_Q = re.compile(r"\b(?:which|what) (?:[\w-]+ )?(university|institute|college|school|laboratory|lab|hospital|"
@@ -698,6 +699,12 @@ _TITLES = {"ceo": r"ceo|chief executive", "cto": r"cto|chief technology officer"
            "secretary": "secretary", "president": "president", "dean": "dean",
            "chief scientist": "chief scientist", "spokesman": "spokes(?:man|woman|person)",
            "spokeswoman": "spokes(?:man|woman|person)", "spokesperson": "spokes(?:man|woman|person)"}
+# a chair, and a work's maker asked by the verb ("Who directed ...?"), are named with the role
+_TITLES.update({word: r"chair(?:s|ed|man|woman|person)?" for word in ("chair", "chairman", "chairwoman", "chairperson")})
+_TITLES.update({"directed": r"direct(?:ed|s|or|ors|ing)", "directs": r"direct(?:ed|s|or|ors|ing)",
+                "wrote": r"wr(?:ote|itten|iter|iters)|author(?:ed|s)?", "written": r"wr(?:ote|itten|iter|iters)|author(?:ed|s)?",
+                "authored": r"wr(?:ote|itten|iter|iters)|author(?:ed|s)?", "composed": r"compos(?:ed|er|ers)",
+                "painted": r"paint(?:ed|er|ers)", "invented": r"invent(?:ed|or|ors)"})
 
 
 def holds_the_role(question: Question, text: str) -> bool:

@@ -1053,3 +1053,12 @@ def test_a_word_of_the_same_stem_is_no_synonym_of_what_is_counted(assistant):
     answer = assistant.answer("How many researchers work at the Songshan Lake Materials Laboratory in Dongguan?",
                               mode="extractive")
     assert answer.refused, answer.text
+
+
+@pytest.mark.parametrize("question", ["Who is the chairman of BOE?", "Who directed the film Ne Zha 2?",
+                                      "Who wrote Journey to the West?"])
+def test_a_chair_or_a_work_s_maker_is_named_with_the_role(assistant, question):
+    # "BOE overtook Samsung Electronics" names a company, and "the novel Journey to the West" no
+    # author: a chair, a director or a writer is named where the sentence says chair, directed, wrote
+    answer = assistant.answer(question, mode="extractive")
+    assert answer.refused, answer.text
