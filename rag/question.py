@@ -93,6 +93,13 @@ _HAS_RATE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b|percentage po
 _MONTH_Q = re.compile(r"\b(?:which|what) month\b|哪个月|哪一个月|几月", re.I)
 _HAS_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                         r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)|[\d一二三四五六七八九十]+\u6708")
+# "On what date ...?", "……是哪天……？": a day (not a month or a year alone).
+_DAY_Q = re.compile(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bexact date\b|哪一?天|几月几[日号]|哪个日子", re.I)
+_HAS_DAY = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                      r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)\s+\d{1,2}\b|"
+                      r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
+                      r"December)\b|\b\d{4}-\d{2}-\d{2}\b|[\d一二三四五六七八九十]+\s*[日号]|除夕|元旦|大年初[一二三四五六七]|"
+                      r"New Year's (?:Eve|Day)|Christmas (?:Eve|Day)|Boxing Day", re.I)
 # "How old ...?", "……时多少岁？": an age.
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪", re.I)
 _HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
@@ -157,7 +164,7 @@ _QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|t
                       r"|\b(?:which|what)\s+(?:(?:two|three|four|five|six|\d+)\s+)?(?:articles|essays|editorials"
                       r"|commentaries|columns|reports|books|poems|songs|films)\b", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
-                     r"什么时候|哪一?年|何时|哪个月|哪一天", re.I)
+                     r"什么时候|哪一?年|何时|哪个月|哪一?天", re.I)
 # A question may open with a clause that sets the scene ("With three legal systems in play, how does
 # ...?"); one that asks something itself ("How many ..., and how did ...?") is no scene.
 _SCENE = r"(?:(?:(?!\b(?:how|what|which|who|whom|whose|when|where|why)\b)[^?,\uff0c]){3,80},\s*)?"
@@ -611,6 +618,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
             return holds_type("duration", text) or bool(_HAS_LENGTH.search(text))
         return has_quantity(text) or bool(_DURATION_Q.search(question.text) and _OPEN_DURATION.search(text))
     if question.wants == "time":
+        if _DAY_Q.search(question.text):
+            return bool(_HAS_DAY.search(text))
         return bool(_HAS_MONTH.search(text)) if _MONTH_Q.search(question.text) else has_time(text)
     if question.wants == "person":
         return names_someone_new(question, text)

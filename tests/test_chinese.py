@@ -382,3 +382,12 @@ def test_a_district_is_named_in_a_sentence_about_what_the_question_names(assista
     # the passage naming BrainCo also names Yuhang District, in a sentence about Zhejiang Lab
     answer = assistant.answer(question, mode="extractive")
     assert answer.refused, answer.text
+
+
+def test_a_question_asking_for_the_day_needs_a_day(assistant):
+    # 哪天 asks for a day: "2017年，合肥成为……第二个获批……的城市" gives only the year
+    assert analyse("那份批复是哪天下来的？").wants == "time"
+    answer = assistant.answer("合肥获批建设综合性国家科学中心的批复是哪天下来的？", mode="extractive")
+    assert answer.refused, answer.text
+    answer = assistant.answer("中关村是哪天被批准为第一个国家自主创新示范区的？", mode="extractive")
+    assert not answer.refused and "March 13, 2009" in answer.text, answer.text
