@@ -391,3 +391,11 @@ def test_a_question_asking_for_the_day_needs_a_day(assistant):
     assert answer.refused, answer.text
     answer = assistant.answer("中关村是哪天被批准为第一个国家自主创新示范区的？", mode="extractive")
     assert not answer.refused and "March 13, 2009" in answer.text, answer.text
+
+
+def test_how_big_and_oneself_are_no_topic_words(assistant):
+    # 多大 (how old / how big), 自己 (oneself) and 那只 (that one) say how the question is asked:
+    # counted as topic they left the XDog sentence short of the question's words
+    assert not {"多大", "自己", "那只"} & set(tokenize("他第一次带着自己做的机器狗参会的时候多大？那只机器狗叫什么？"))
+    answer = assistant.answer("王兴兴第一次带着自己做的机器狗去乌镇参会时多大？", mode="extractive")
+    assert not answer.refused and "27岁" in answer.text, answer.text
