@@ -36,7 +36,7 @@ from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, counts_an_opening_span,
                           figure_near, has_quantity, holds_answer_type, holds_the_role, holds_the_role_of,
-                          is_a_body_word, is_of_the_past, is_projection, named_kind_asked, role_holder,
+                          is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces, role_holder,
                           written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
@@ -537,7 +537,18 @@ class Gate:
         event = self.says_the_event_across(question, sentence)
         if event is False:
             return False
-        return same or sentence.similarity >= self.config.cross_similarity or event is True
+        return same or sentence.similarity >= self.config.cross_similarity or event is True \
+            or self._close_to_a_part(question, sentence)
+
+    def _close_to_a_part(self, question, sentence) -> bool:
+        """A sentence answering one part of a question of several parts is far from the whole
+        ("……举行了什么活动？当时中关村大约有多少家高新技术企业？" and "At that time Zhongguancun was
+        reported to host nearly 20,000 high-tech enterprises."): it is close when it is close to a part."""
+        if self.multilingual is None or not question.parts:
+            return False
+        pieces = question_pieces(question.text)
+        vectors = self.multilingual.encode_cached([sentence.text, *pieces])
+        return bool(max(vectors[1:] @ vectors[0]) >= self.config.cross_similarity)
 
     def says_the_event_across(self, question, sentence) -> bool | None:
         """Does an English sentence say the event a Chinese "when" question asks about?

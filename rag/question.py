@@ -445,16 +445,16 @@ def _answer_type(part: str) -> str:
     return "other"
 
 
-def _pieces(text: str) -> list[str]:
+def question_pieces(text: str) -> list[str]:
     """A multi-part question split at ", and", "and what/how/which ..." or a second question mark."""
     return [p for p in re.split(r",?\s+and\s+(?=(?:what|how|which|who|when|where|over|in what|for how)\b)|[?\uff1f]\s*(?=\S)|"
                                 r"\uff0c(?=.{0,6}(?:多少|哪|什么|几))", text, flags=re.I) if p.strip()]
 
 
 def question_parts(text: str) -> tuple[str, ...]:
-    """Answer types of the parts of a multi-part question (see :func:`_pieces`); empty when there
+    """Answer types of the parts of a multi-part question (see :func:`question_pieces`); empty when there
     is one part."""
-    pieces = _pieces(text)
+    pieces = question_pieces(text)
     return tuple(_answer_type(p) for p in pieces) if len(pieces) > 1 else ()
 
 
@@ -462,7 +462,7 @@ def part_terms(text: str) -> tuple[tuple[str, ...], ...]:
     """For each part of a multi-part question, its topic words that no other part has ("Which
     company is behind Kujiale, and what kind of platform is it?" -> (("company", "behind"),
     ("platform",))); empty when there is one part."""
-    pieces = [[t for t in dict.fromkeys(tokenize(p)) if t not in QUESTION_FRAME] for p in _pieces(text)]
+    pieces = [[t for t in dict.fromkeys(tokenize(p)) if t not in QUESTION_FRAME] for p in question_pieces(text)]
     if len(pieces) < 2:
         return ()
     return tuple(tuple(t for t in piece if not any(t in other for other in pieces if other is not piece))

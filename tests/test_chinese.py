@@ -399,3 +399,11 @@ def test_how_big_and_oneself_are_no_topic_words(assistant):
     assert not {"多大", "自己", "那只"} & set(tokenize("他第一次带着自己做的机器狗参会的时候多大？那只机器狗叫什么？"))
     answer = assistant.answer("王兴兴第一次带着自己做的机器狗去乌镇参会时多大？", mode="extractive")
     assert not answer.refused and "27岁" in answer.text, answer.text
+
+
+def test_an_english_sentence_answering_one_part_is_close_to_that_part(assistant):
+    # far from the two questions together, "At that time Zhongguancun was reported to host nearly
+    # 20,000 high-tech enterprises" is close to the second
+    answer = assistant.answer("中共中央政治局2013年9月30日在中关村举行了什么活动？当时中关村大约有多少家高新技术企业？",
+                              mode="extractive")
+    assert not answer.refused and "20,000" in answer.text, answer.text
