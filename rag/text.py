@@ -213,7 +213,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[-'\u2019][a-z0-9]+)*|[\u3400-\u9fff\uf900-\uf
 _TOKEN_ANY_CASE = re.compile(_TOKEN.pattern, re.I)
 
 
-TOKENIZER_VERSION = "4"  # bump when tokens change: persisted keyword indexes are keyed on it
+TOKENIZER_VERSION = "5"  # bump when tokens change: persisted keyword indexes are keyed on it
 
 # An acronym as written ("AI", "US", "IT", "BOE"): kept as it is, neither a stopword nor lemmatised
 # (simplemma reads "AI" as a form of "be" and "US" as "we").
@@ -225,7 +225,7 @@ CHINESE_STOPWORDS = frozenset("""
 哪一 多少 几 谁 是否 是不是 一个 一些 这个 那个 这些 那些 我们 他们 它们 因为 所以 但是 以及 还是 可以 没有
 被 把 从 对 向 于 让 给 等 将 已 又 并 很 更 最 上 中 下 里 后 前 时 年 月 日 个 文章 文档 根据 提到 认为 说
 已经 至今 曾经 多大 多久 多长 多远 多高 自己 一共 总共 大约 大概 具体 分别 哪家 哪位 哪天 哪年 哪所 哪座 哪种
-那只 那位 那家 那篇 那份 那场 那次 当时
+那只 那位 那家 那篇 那份 那场 那次 当时 有人 两边 双方 各有 各自 数量
 """.split())
 
 

@@ -407,3 +407,10 @@ def test_an_english_sentence_answering_one_part_is_close_to_that_part(assistant)
     answer = assistant.answer("中共中央政治局2013年9月30日在中关村举行了什么活动？当时中关村大约有多少家高新技术企业？",
                               mode="extractive")
     assert not answer.refused and "20,000" in answer.text, answer.text
+
+
+def test_someone_and_both_sides_are_no_topic_words(assistant):
+    # 有人 (someone), 两边 (both sides), 各有 (each has), 数量 (the number of): how it is asked
+    assert not {"有人", "两边", "各有", "数量"} & set(tokenize("有人拿深圳和杭州比民营企业的数量，两边各有多少家？"))
+    answer = assistant.answer("有人拿深圳和杭州比民营企业的数量，两边各有多少家？", mode="extractive")
+    assert not answer.refused and "254万家" in answer.text, answer.text
