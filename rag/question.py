@@ -77,7 +77,7 @@ _HAS_LENGTH = re.compile(r"\d[\d,.]*\s*-?\s*(?:km|kilomet(?:re|er)s?|miles?|met(
 # "What rank ...?", "How did it rank?", "……排第几？": a place in a ranking, given as an ordinal
 # ("ranked tenth", "20th", "第10位"), not any figure.
 _RANK_Q = re.compile(r"\bwhat (?:rank|ranking)\b|\b(?:how|where) (?:did|does|do|is|was|were|has|have|had)\b"
-                     r".{1,80}\brank(?:s|ed)?\b|排第几|排名第几|第几名|第几位|排老几|排在第几|排名多少", re.I)
+                     r".{1,80}\brank(?:s|ed)?\b|排第几|排名第几|第几|排老几|排名多少", re.I)
 # a fraction is no place ("one-eighth", "one-24th", "a fifth of")
 _HAS_RANK = re.compile(r"(?<!-)(?<!\ba )\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                        r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"

@@ -414,3 +414,9 @@ def test_someone_and_both_sides_are_no_topic_words(assistant):
     assert not {"有人", "两边", "各有", "数量"} & set(tokenize("有人拿深圳和杭州比民营企业的数量，两边各有多少家？"))
     answer = assistant.answer("有人拿深圳和杭州比民营企业的数量，两边各有多少家？", mode="extractive")
     assert not answer.refused and "254万家" in answer.text, answer.text
+
+
+def test_which_time_in_a_row_is_answered_by_an_ordinal(assistant):
+    # 第几次 asks for a place in a series: "third consecutive" answers it, as 第几名 is answered by a rank
+    answer = assistant.answer("广东2025年的“新春第一会”是连续第几次召开高质量发展大会？", mode="extractive")
+    assert not answer.refused and "third consecutive" in answer.text, answer.text
