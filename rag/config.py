@@ -31,6 +31,7 @@ class AnswerConfig:
     explanatory_bonus: float = 0.06  # an explanation question meeting a sentence that gives a reason or means
     definition_penalty: float = 0.1  # ... or a sentence that only defines something ("X is a ...")
     heading_weight: float = 0.15  # ... times the cosine of the passage's section heading to the question
+    rank_by_bridged_words: bool = True  # a Chinese question's English neighbour words rank English sentences
     # Gate
     gate_threshold: float = 0.28  # the best sentence must score at least this
     min_term_coverage: float = 0.6  # IDF-weighted share of topic words one passage must hold ...

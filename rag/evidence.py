@@ -244,7 +244,8 @@ class EvidenceSelector:
         headings = self.heading_similarities(question, passages) if question.is_explanation else {}
         own_tokens = tokenize(question.text)
         all_tokens = own_tokens + list(question.other_terms)
-        weight = {t: idf(t) for t in set(all_tokens)}.__getitem__  # looked up once per sentence below
+        bridged_tokens = list(question.other_terms) + list(question.other_words)
+        weight = {t: idf(t) for t in set(all_tokens) | set(bridged_tokens)}.__getitem__  # looked up once per sentence below
         sentences = []
         for (text, passage, rank, start, end, before), sim in zip(units, similarities):
             # An English explanation's English sentence is matched on the question's own words: one
@@ -263,6 +264,9 @@ class EvidenceSelector:
                 # Across languages words cannot meet (beyond bridged names): the keyword share
                 # is taken from meaning, so such a sentence is not ranked below every same-language one.
                 overlap = max(overlap, float(sim))
+                if question.other_words and not is_cjk_text(text):
+                    # ... or from the English words nearest the Chinese question's own (交通: "transport")
+                    overlap = max(overlap, keyword_overlap(bridged_tokens, text, weight))
             score = c.semantic_weight * float(sim) + (1 - c.semantic_weight) * overlap
             if asks(text):  # a sentence that asks rarely answers (a quoted question inside one may)
                 score -= c.question_penalty

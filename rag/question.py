@@ -235,6 +235,8 @@ class Question:
             ("为什么DeepSeek出现在杭州？ Hangzhou"); set by :meth:`with_names`.
         other_terms: tokens of those other-language names.
         chinese_names: the names a Chinese question writes that the bridge knows (南京, 光谷).
+        other_words: English words of the collection nearest a Chinese question's other words (交通 ->
+            "transport"), which rank English sentences (see :class:`rag.multilingual.WordBridge`).
         present: it asks about the present ("currently", "目前"): a plan or a forecast does not
             answer it.
         focus: the topic words of the sentence that asks, when a lead-in comes before it, plus the
@@ -258,6 +260,7 @@ class Question:
     bridged: str = ""
     other_terms: tuple[str, ...] = ()
     chinese_names: tuple[str, ...] = ()
+    other_words: tuple[str, ...] = ()
     present: bool = False
     focus: tuple[str, ...] = ()
     part_words: tuple[tuple[str, ...], ...] = ()

@@ -420,3 +420,11 @@ def test_which_time_in_a_row_is_answered_by_an_ordinal(assistant):
     # 第几次 asks for a place in a series: "third consecutive" answers it, as 第几名 is answered by a rank
     answer = assistant.answer("广东2025年的“新春第一会”是连续第几次召开高质量发展大会？", mode="extractive")
     assert not answer.refused and "third consecutive" in answer.text, answer.text
+
+
+def test_english_sentences_are_ranked_by_the_english_words_nearest_a_chinese_question(assistant):
+    # 出席 / 参加 and 活动 / 会 meet "attended" and "symposium" only through their English neighbours
+    question = assistant.select("2025年2月，梁文锋和王兴兴一同出席了什么活动？").question
+    assert question.other_words and "attend" in question.other_words, question.other_words
+    answer = assistant.answer("2025年2月，DeepSeek的梁文锋和宇树的王兴兴一起参加了什么会？", mode="extractive")
+    assert not answer.refused and "symposium" in answer.sentences[0].text, answer.text
