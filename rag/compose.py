@@ -20,7 +20,7 @@ from rag.evidence import Selection, addresses_assistant, asks, explains, leans_o
 from rag.gate import Gate, names_any_a_chinese_question_names, names_ordinals, names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
-from rag.question import DEMONYMS, Question, holds_answer_type, holds_type
+from rag.question import DEMONYMS, Question, holds_answer_type, holds_type, names_a_place_asked_for
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 from rag.verify import normalize_markers
@@ -230,6 +230,13 @@ class ExtractiveComposer:
                           and not any(_overlaps(s, x) for x in chosen)), None)
             if named is not None:
                 chosen = chosen[: c.extractive_max_sentences - 1] + [named]
+        # "Which city became the main testing ground ...?": an answer naming no place beyond the
+        # question's gets the best sentence that names one
+        if not any(names_a_place_asked_for(question, x.text) is not False for x in chosen):
+            placed = next((s for s in usable[: c.type_check_sentences] if names_a_place_asked_for(question, s.text)
+                           and not any(_overlaps(s, x) for x in chosen)), None)
+            if placed is not None:
+                chosen = [placed] + chosen[: c.extractive_max_sentences - 1]
         for missing in self._unanswered_parts(question, chosen, usable[: c.type_check_sentences]):
             if len(chosen) >= c.extractive_max_sentences:
                 break

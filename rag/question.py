@@ -130,6 +130,19 @@ _PLACES = frozenset("""beijing shanghai tianjin chongqing hangzhou nanjing suzho
     dalian harbin kunming guiyang songjiang guangming songshan xiong zhejiang jiangsu anhui hubei guangdong fujian
     shandong sichuan henan hunan singapore america american united states europe european asia silicon
     yangtze pearl greater zhongguancun""".split())
+# "Which city ...?", "In which province ...?": answered by a sentence naming a place the question does not.
+_PLACE_Q = re.compile(r"\b(?:which|what) (?:other |chinese )?(?:city|cities|province|provinces)\b", re.I)
+
+
+def names_a_place_asked_for(question: "Question", text: str) -> bool | None:
+    """Does ``text`` name a city or province (:data:`_PLACES`) the question does not name? None
+    when the question asks for no place (an English "which city / province" question) or the text
+    is Chinese (not judged)."""
+    if question.language != "en" or not _PLACE_Q.search(question.text) or is_cjk_text(text):
+        return None
+    return bool(_PLACES.intersection(tokenize(text)) - set(question.terms) - set(question.names))
+
+
 # Words of a body's or a place's name, never of a person's.
 _NOT_A_PERSON = frozenset("""institute institutes academy sciences science university college school laboratory lab
     labs park road street avenue zone district city province county town village lake river mountain valley bay

@@ -1062,3 +1062,9 @@ def test_a_chair_or_a_work_s_maker_is_named_with_the_role(assistant, question):
     # author: a chair, a director or a writer is named where the sentence says chair, directed, wrote
     answer = assistant.answer(question, mode="extractive")
     assert answer.refused, answer.text
+
+
+def test_a_which_city_answer_names_a_city(assistant):
+    # the best sentences on Digital Zhejiang name only Zhejiang; the one naming Hangzhou leans on them
+    answer = assistant.answer("Which city served as the chief testing ground of Digital Zhejiang?", mode="extractive")
+    assert not answer.refused and "Hangzhou" in answer.text, answer.text
