@@ -378,7 +378,8 @@ def analyse(text: str) -> Question:
     counted = re.search(r"\bhow many ((?:[\w\u2019'-]+\s+){0,2}?[\w\u2019'-]+?)(?=\s+(?:did|does|do|has|have|had|is|are|"
                         r"was|were|will|can|could|would|should|in|of|at|on|for|from|per|currently|now)\b|\s*[?,]|$)",
                         text, re.I)
-    counted_token = _counted_noun(counted.group(1)) if counted else ""
+    # "how many years running" counts a run, which "its third consecutive conference" gives
+    counted_token = _counted_noun(counted.group(1)) if counted and not _IN_A_ROW_Q.search(text) else ""
     # "What is Suzhou Industrial Park's population?", "What was the population of Nanjing?"
     measure = _MEASURED_NOUN.search(text)
     if measure and not counted_token:
@@ -613,6 +614,8 @@ _HAS_SHARE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b)|百分之|�
                         r"\b(?:one|two|three|four|five|a)[- ](?:half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|"
                         r"eighths?|ninths?|tenths?|\w+teenths?|\w+ieths?|\d+(?:st|nd|rd|th)s?)\b|\bhalf\b|"
                         r"\bone (?:in|of) (?:every )?\w+\b", re.I)
+# "How many years running ...?", "连续几年……？": a place in a run ("third consecutive") answers it too.
+_IN_A_ROW_Q = re.compile(r"\bhow many (?:[\w-]+ ){0,2}?(?:running|in a row|straight|consecutive(?:ly)?)\b|连续(?:几|多少)", re.I)
 _NARROW_QUANTITIES = ((_AGE_Q, _HAS_AGE), (_RANK_Q, _HAS_RANK), (_RATE_Q, _HAS_RATE), (_SHARE_Q, _HAS_SHARE))
 
 
@@ -624,6 +627,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
     if question.wants == "money":
         return has_money(text)
     if question.wants == "quantity":
+        if _IN_A_ROW_Q.search(question.text) and _HAS_RANK.search(text):
+            return True  # "how many years running": "its third consecutive conference"
         for asked, answered in _NARROW_QUANTITIES:
             if asked.search(question.text):
                 return bool(answered.search(text))

@@ -1068,3 +1068,11 @@ def test_a_which_city_answer_names_a_city(assistant):
     # the best sentences on Digital Zhejiang name only Zhejiang; the one naming Hangzhou leans on them
     answer = assistant.answer("Which city served as the chief testing ground of Digital Zhejiang?", mode="extractive")
     assert not answer.refused and "Hangzhou" in answer.text, answer.text
+
+
+def test_how_many_years_running_is_answered_by_a_place_in_the_run(assistant):
+    # "its third consecutive conference" says how many years running; no figure counts "years" there
+    assert analyse("How many years running has Guangdong held it?").counted == ""
+    answer = assistant.answer("In 2025, how many years running had Guangdong made its first meeting of the new year "
+                              "a high-quality development conference?", mode="extractive")
+    assert not answer.refused and "third consecutive" in answer.text, answer.text
