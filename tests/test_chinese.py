@@ -428,3 +428,11 @@ def test_english_sentences_are_ranked_by_the_english_words_nearest_a_chinese_que
     assert question.other_words and "attend" in question.other_words, question.other_words
     answer = assistant.answer("2025年2月，DeepSeek的梁文锋和宇树的王兴兴一起参加了什么会？", mode="extractive")
     assert not answer.refused and "symposium" in answer.sentences[0].text, answer.text
+
+
+def test_who_wrote_it_is_answered_where_the_writing_is_said(assistant):
+    # a sentence quoting the People's Daily commentary does not say who wrote it; 张艺谋执导 says who directed
+    answer = assistant.answer("称赞江苏敢于自问的那篇《人民日报》评论是谁写的？", mode="extractive")
+    assert answer.refused, answer.text
+    answer = assistant.answer("宇树机器人表演的节目《秧BOT》是谁执导的？", mode="extractive")
+    assert not answer.refused and "张艺谋" in answer.text, answer.text
