@@ -42,7 +42,8 @@ def _proper_nouns(text: str) -> list[str]:
 
 
 _ZH_ABOUT = re.compile(r"^\s*(?:那|那么|还有)?\s*(.{1,12}?)\s*(?:呢|怎么样|如何|又如何|又怎样)\s*[？?]?\s*$")
-_ZH_PRONOUN = re.compile(r"它|他们|她们|这座城市|该城市|该公司|这家公司|那里|这里")
+# a pronoun, or a demonstrative before a noun ("那个开发区", "这家公司", "该项目"); 其他 (other) is none
+_ZH_PRONOUN = re.compile(r"它|(?<!其)他|她|该(?=[\u4e00-\u9fff])|[这那](?:个|家|座|位|所|项|次|篇|份|只|条|里)")
 
 
 def _condense_chinese(question: str, last: str) -> str | None:

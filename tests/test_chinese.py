@@ -436,3 +436,12 @@ def test_who_wrote_it_is_answered_where_the_writing_is_said(assistant):
     assert answer.refused, answer.text
     answer = assistant.answer("宇树机器人表演的节目《秧BOT》是谁执导的？", mode="extractive")
     assert not answer.refused and "张艺谋" in answer.text, answer.text
+
+
+def test_a_chinese_follow_up_with_a_demonstrative_is_condensed():
+    from rag.condense import condense_rule
+
+    history = [{"role": "user", "content": "蔚来中国总部最后落户在合肥的什么地方？"}, {"role": "assistant", "content": "……"}]
+    assert "蔚来" in condense_rule("那个开发区是哪一年设立的？", history)
+    assert "蔚来" in condense_rule("该基地有多大？", history)
+    assert condense_rule("其他城市呢？还有哪些？", history) == "其他城市呢？还有哪些？"  # 其他 is no pronoun
