@@ -769,10 +769,20 @@ def gives_the_figure_of_what_is_named(question, text: str) -> bool:
 # laboratories ... in the United States".
 _COUNTRY_FORMS = {"china": r"china|chinese", "america": r"america|american|united states|(?-i:US|USA|U\.S)",
                   "britain": r"britain|british|united kingdom|uk", "japan": r"japan|japanese",
-                  "germany": r"germany|german", "france": r"france|french", "india": r"india|indian"}
+                  "germany": r"germany|german", "france": r"france|french", "india": r"india|indian",
+                  "netherlands": r"netherlands|dutch|holland", "korea": r"korea|korean", "russia": r"russia|russian",
+                  "italy": r"italy|italian", "spain": r"spain|spanish", "switzerland": r"switzerland|swiss",
+                  "sweden": r"sweden|swedish", "israel": r"israel|israeli", "canada": r"canada|canadian",
+                  "australia": r"australia|australian", "singapore": r"singapore|singaporean",
+                  "taiwan": r"taiwan|taiwanese", "europe": r"europe|european", "asia": r"asia|asian",
+                  "africa": r"africa|african"}
 _COUNTRY_OF = {"chinese": "china", "american": "america", "americans": "america", "usa": "america",
                "british": "britain", "japanese": "japan", "german": "germany", "french": "france",
-               "indian": "india", **{country: country for country in _COUNTRY_FORMS}}
+               "indian": "india", "dutch": "netherlands", "korean": "korea", "russian": "russia", "italian": "italy",
+               "spanish": "spain", "swiss": "switzerland", "swedish": "sweden", "israeli": "israel",
+               "canadian": "canada", "australian": "australia", "singaporean": "singapore", "taiwanese": "taiwan",
+               "european": "europe", "asian": "asia", "african": "africa",
+               **{country: country for country in _COUNTRY_FORMS}}
 
 
 def _names_its_countries(question, text: str) -> bool:

@@ -1076,3 +1076,12 @@ def test_how_many_years_running_is_answered_by_a_place_in_the_run(assistant):
     answer = assistant.answer("In 2025, how many years running had Guangdong made its first meeting of the new year "
                               "a high-quality development conference?", mode="extractive")
     assert not answer.refused and "third consecutive" in answer.text, answer.text
+
+
+def test_a_country_named_by_its_people_is_met_by_the_country():
+    # "Dutch" in a question is the Netherlands in a passage, as "American" is the United States
+    from rag.gate import _names_its_countries
+
+    question = analyse("In which Dutch city was the anammox process first found?")
+    assert _names_its_countries(question, "It was discovered in a reactor in Delft, in the Netherlands.")
+    assert not _names_its_countries(question, "It was discovered in a reactor in Bremen.")
