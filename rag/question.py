@@ -81,7 +81,8 @@ _RANK_Q = re.compile(r"\bwhat (?:rank|ranking)\b|\b(?:how|where) (?:did|does|do|
 # a fraction is no place ("one-eighth", "one-24th", "a fifth of")
 _HAS_RANK = re.compile(r"(?<!-)(?<!\ba )\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                        r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
-                       r"twentieth|top|No\.\s?\d+|number (?:one|\d+))\b|第\s*[\d一二三四五六七八九十百]+|首位|榜首|居首", re.I)
+                       r"twentieth|top|No\.\s?\d+|number (?:one|\d+)|version \d+(?:\.\d+)*)\b|第\s*[\d一二三四五六七八九十百]+|"
+                       r"\d+(?:\.\d+)*\s*版|首位|榜首|居首", re.I)
 # "What was the GDP growth rate ...?", "……同比增长了多少？": a rate of change, given as a percentage
 # or a multiple ("3.5 percent", "8.7%", "百分之五", "两倍"), not any figure ("the fastest in five years").
 # ("By how much did it fall?" may be answered by a sum.)

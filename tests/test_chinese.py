@@ -420,6 +420,9 @@ def test_which_time_in_a_row_is_answered_by_an_ordinal(assistant):
     # 第几次 asks for a place in a series: "third consecutive" answers it, as 第几名 is answered by a rank
     answer = assistant.answer("广东2025年的“新春第一会”是连续第几次召开高质量发展大会？", mode="extractive")
     assert not answer.refused and "third consecutive" in answer.text, answer.text
+    # ... and 第几版 by a version ("version 8.0", 8.0版)
+    answer = assistant.answer("上海最新的优化营商环境行动方案是第几版？", mode="extractive")
+    assert not answer.refused and "8.0" in answer.text, answer.text
 
 
 def test_english_sentences_are_ranked_by_the_english_words_nearest_a_chinese_question(assistant):
