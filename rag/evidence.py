@@ -245,7 +245,8 @@ class EvidenceSelector:
         own_tokens = tokenize(question.text)
         all_tokens = own_tokens + list(question.other_terms)
         bridged_tokens = list(question.other_terms) + list(question.other_words)
-        weight = {t: idf(t) for t in set(all_tokens) | set(bridged_tokens)}.__getitem__  # looked up once per sentence below
+        # looked up once per sentence below
+        weight = {t: idf(t) for t in set(all_tokens) | set(bridged_tokens)}.__getitem__
         sentences = []
         for (text, passage, rank, start, end, before), sim in zip(units, similarities):
             # An English explanation's English sentence is matched on the question's own words: one

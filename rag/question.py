@@ -618,9 +618,10 @@ _HAS_SHARE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b)|百分之|�
 # "……是谁写的？", "谁执导了……？": a work's maker is named where the sentence says it was made, in
 # either language.
 _MADE_BY_WHOM = re.compile(r"谁(写|撰写|执导|导演|发明|设计|创作)|(写|撰写|执导|导演|发明|设计|创作)(?:了|的)?(?:人)?(?:是谁|是哪位)")
-_MADE_BY_WHOM_SAID = {"写": r"写|撰|著|作者|执笔|\bwr(?:ote|itten|iter)|\bauthor", "撰写": r"写|撰|著|作者|执笔|\bwr(?:ote|itten|iter)|\bauthor",
-                      "执导": r"导演|执导|\bdirect", "导演": r"导演|执导|\bdirect", "发明": r"发明|\binvent",
-                      "设计": r"设计|\bdesign", "创作": r"创作|作者|\bcreat|\bwr(?:ote|itten|iter)|\bauthor"}
+_WRITTEN = r"写|撰|著|作者|执笔|\bwr(?:ote|itten|iter)|\bauthor"
+_DIRECTED = r"导演|执导|\bdirect"
+_MADE_BY_WHOM_SAID = {"写": _WRITTEN, "撰写": _WRITTEN, "执导": _DIRECTED, "导演": _DIRECTED, "发明": r"发明|\binvent",
+                      "设计": r"设计|\bdesign", "创作": r"创作|\bcreat|" + _WRITTEN}
 # "How many years running ...?", "连续几年……？": a place in a run ("third consecutive") answers it too.
 _IN_A_ROW_Q = re.compile(r"\bhow many (?:[\w-]+ ){0,2}?(?:running|in a row|straight|consecutive(?:ly)?)\b|连续(?:几|多少)", re.I)
 _NARROW_QUANTITIES = ((_AGE_Q, _HAS_AGE), (_RANK_Q, _HAS_RANK), (_RATE_Q, _HAS_RATE), (_SHARE_Q, _HAS_SHARE))
