@@ -44,6 +44,7 @@ class AnswerConfig:
     counted_word_similarity: float = 0.6  # ... in the other language, a word this close to it (居民 / residents)
     synonym_similarity: float = 0.8  # a word this close in the multilingual space may count what is asked
     counted_similarity: float = 0.75  # a figure sentence this close need not name what is counted ("firms" / "enterprises")
+    counted_noun_similarity: float = 0.5  # ... when a noun its figures count is this close to it (residents / population)
     min_sentence_coverage: float = 0.5  # the sentence giving a figure or date must hold this much of the topic
     type_check_sentences: int = 15  # a figure/date question needs one in this many best sentences (10: dev -1)
     # a figure from a sentence in the other language needs this multilingual cosine: a long English

@@ -638,7 +638,14 @@ class Gate:
                     counted_by_a_figure(word, context) and not _same_stem(word, question.counted)
                     for word in self._close_words(question.counted, context, c.synonym_similarity)):
                 return True
-            return sentence.similarity >= c.counted_similarity
+            if sentence.similarity < c.counted_similarity:
+                return False
+            # ... unless its figures count something far from it: "15 industrialisation companies"
+            # are no researchers, "1.13 million residents" are a population
+            counted_there = [w for w in dict.fromkeys(tokenize(context)) if not w.isdigit()
+                             and counted_by_a_figure(w, context, window=2)]
+            return question.language != "en" or self.multilingual is None or not counted_there \
+                or bool(self._close_words(question.counted, " ".join(counted_there), c.counted_noun_similarity))
         if self.multilingual is None:
             return True  # nothing to compare words across languages with
         # a unit is written in its own form ("亩" as "mu"), which no word vector holds

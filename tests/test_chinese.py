@@ -108,7 +108,9 @@ def test_a_chinese_explanation_of_something_the_documents_never_name_is_refused(
 def test_an_english_sentence_answers_who_holds_a_role_only_when_it_names_the_holder(assistant, question):
     answer = assistant.answer(question, mode="extractive")
     assert answer.refused or "Wang Xingxing" in answer.text, answer.text
-    assert "Manycore" not in answer.text and "Zhu Qiuguo" not in answer.text
+    # no answer from another company's founders (a refusal may name their section among the closest passages)
+    quoted = " ".join(s.text for s in answer.sentences)
+    assert "Manycore" not in quoted and "Zhu Qiuguo" not in quoted, answer.text
 
 
 def test_a_chinese_measure_word_makes_a_figure():
