@@ -135,23 +135,11 @@ class Assistant:
 
         if self.config.bridge_names:
             analysed = analysed.with_names(name_bridge(found.keywords))
-        if analysed.language == "zh" and c.bridge_words and c.rank_by_bridged_words:
-            analysed = self._with_bridged_words(analysed, found.keywords)
+        if c.rank_by_bridged_words and found.bridged_words:
+            # the English words the retriever's word bridge found for a Chinese question's own words
+            analysed = replace(analysed, other_words=tuple(t for t in found.bridged_words
+                                                           if t not in analysed.other_terms))
         return self.selector().run(analysed, found.passages, keep, found.idf)
-
-    def _with_bridged_words(self, question: Question, keywords) -> Question:
-        """The question knowing the English words nearest its Chinese words (none without the
-        multilingual encoder)."""
-        from rag.multilingual import word_bridge
-        from rag.text import tokenize
-
-        encoder = self.multilingual_encoder()
-        if encoder is None:
-            return question
-        expanded = word_bridge(keywords, encoder, self.config.counted_word_similarity).expand(question.text)
-        words = tuple(t for t in dict.fromkeys(tokenize(expanded[len(question.text):]))
-                      if t not in question.other_terms)
-        return replace(question, other_words=words)
 
     def _with_narrowed_search(self, question: Question, found: Retrieval, depth: int) -> Retrieval:
         """Widen an explanation's candidates with a search that leaves out the names most of the

@@ -15,12 +15,14 @@ from rag.types import Passage
 
 @dataclass(frozen=True)
 class Retrieval:
-    """Passages for a query, best first, with the keyword index of the same index state."""
+    """Passages for a query, best first, with the keyword index of the same index state, and the
+    English words the word bridge added to a Chinese query (tokens; empty for an English one)."""
 
     query: str
     passages: tuple[Passage, ...]
     keywords: KeywordIndex
     version: str
+    bridged_words: tuple[str, ...] = ()
 
     def idf(self, token: str) -> float:
         """Term weight of a token in this index state."""
@@ -59,7 +61,7 @@ class Retriever:
             A :class:`Retrieval` with up to ``depth`` passages, best first.
         """
         from rag.multilingual import name_bridge, word_bridge
-        from rag.text import is_cjk_text
+        from rag.text import is_cjk_text, tokenize
 
         version = self.store.state()["version"]
         keywords = keyword_index(self.store, version)
@@ -67,9 +69,11 @@ class Retriever:
         # words nearest its other words (创始人 -> founder); an English question finds Chinese
         # passages through the multilingual channel, not through names alone.
         c, chinese = self.config, hybrid and is_cjk_text(query)
-        expanded = name_bridge(keywords).expand(query) if chinese and c.bridge_names else query
+        named = name_bridge(keywords).expand(query) if chinese and c.bridge_names else query
+        expanded = named
         if chinese and c.bridge_words and self.multilingual is not None:
-            expanded = word_bridge(keywords, self.multilingual, c.counted_word_similarity).expand(expanded)
+            expanded = word_bridge(keywords, self.multilingual, c.counted_word_similarity).expand(named)
+        bridged_words = tuple(dict.fromkeys(tokenize(expanded[len(named):])))
         vector = self.embedder.encode_cached([expanded])[0]
         n = max(depth, c.candidates)
         rrf = c.rrf_k
@@ -99,4 +103,4 @@ class Retriever:
         order = [cid for cid in sorted(fused, key=lambda c: -fused[c]) if cid in found][:depth]
         passages = tuple(Passage(cid, found[cid][0], found[cid][1], dense_score.get(cid, 0.0),
                                  keyword_score.get(cid, 0.0), fused[cid]) for cid in order)
-        return Retrieval(query, passages, keywords, version)
+        return Retrieval(query, passages, keywords, version, bridged_words)
