@@ -92,15 +92,14 @@ _HAS_RATE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b|percentage po
                        r"\b(?:doubled|tripled|halved|(?:two|three|four|five|ten)fold)\b|百分之|[一二两三四五六七八九十]+(?:倍|成)", re.I)
 # "In which month ...?", "……是几月？": a month (not a year alone).
 _MONTH_Q = re.compile(r"\b(?:which|what) month\b|哪个月|哪一个月|几月", re.I)
-_HAS_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-                        r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)|[\d一二三四五六七八九十]+\u6708")
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+_HAS_MONTH = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:{_MONTH_ABBREVIATIONS})\.)|[\d一二三四五六七八九十]+\u6708")
 # "On what date ...?", "……是哪天……？": a day (not a month or a year alone).
 _DAY_Q = re.compile(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bexact date\b|哪一?天|几月几[日号]|哪个日子", re.I)
-_HAS_DAY = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-                      r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)\s+\d{1,2}\b|"
-                      r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
-                      r"December)\b|\b\d{4}-\d{2}-\d{2}\b|[\d一二三四五六七八九十]+\s*[日号]|除夕|元旦|大年初[一二三四五六七]|"
-                      r"New Year's (?:Eve|Day)|Christmas (?:Eve|Day)|Boxing Day", re.I)
+_HAS_DAY = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:{_MONTH_ABBREVIATIONS})\.?)\s+\d{{1,2}}\b|"
+                      rf"\b\d{{1,2}}\s+(?:{_MONTH_NAMES})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|[\d一二三四五六七八九十]+\s*[日号]|"
+                      r"除夕|元旦|大年初[一二三四五六七]|New Year's (?:Eve|Day)|Christmas (?:Eve|Day)|Boxing Day", re.I)
 # "How old ...?", "……时多少岁？": an age.
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪", re.I)
 _HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
@@ -497,8 +496,7 @@ _HAS_QUANTITY = re.compile(r"(?<![A-Za-z\d.,])(?!0\d)\d|\b(?:" + _NUMBER_WORDS +
                            r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿]"
                            rf"[{_CLASSIFIERS}年次台人倍成款批届轮句段章节场期米克吨亩岁天周]")
 # Month names are capitalised ("may publish" is not a date), seasons need not be.
-_HAS_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:January|February|March|April|May|June|July|August|September|"
-                       r"October|November|December)\b|(?i:\b(?:spring|summer|autumn|winter)\b)|\d{4}\s*\u5e74|"
+_HAS_TIME = re.compile(rf"\b(?:1[89]\d\d|20\d\d)\b|\b(?:{_MONTH_NAMES})\b|(?i:\b(?:spring|summer|autumn|winter)\b)|\d{{4}}\s*\u5e74|"
                        r"[\d一二三四五六七八九十]+\u6708")
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b|\d{4}\s*\u5e74")
 # The day of a date ("September 17", "17 September", "9月17日") is not a figure.
@@ -618,7 +616,8 @@ _HAS_SHARE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b)|百分之|�
 # "……是谁写的？", "谁执导了……？": a work's maker is named where the sentence says it was made, in
 # either language.
 _MADE_BY_WHOM = re.compile(r"谁(写|撰写|执导|导演|发明|设计|创作)|(写|撰写|执导|导演|发明|设计|创作)(?:了|的)?(?:人)?(?:是谁|是哪位)")
-_WRITTEN = r"写|撰|著|作者|执笔|\bwr(?:ote|itten|iter)|\bauthor"
+_WRITING = r"wr(?:ote|itten|iter|iters)|author(?:ed|s)?"  # how English says a text was written, and by whom
+_WRITTEN = rf"写|撰|著|作者|执笔|\b(?:{_WRITING})"
 _DIRECTED = r"导演|执导|\bdirect"
 _MADE_BY_WHOM_SAID = {"写": _WRITTEN, "撰写": _WRITTEN, "执导": _DIRECTED, "导演": _DIRECTED, "发明": r"发明|\binvent",
                       "设计": r"设计|\bdesign", "创作": r"创作|\bcreat|" + _WRITTEN}
@@ -742,10 +741,9 @@ _TITLES = {"ceo": r"ceo|chief executive", "cto": r"cto|chief technology officer"
            "spokeswoman": "spokes(?:man|woman|person)", "spokesperson": "spokes(?:man|woman|person)"}
 # a chair, and a work's maker asked by the verb ("Who directed ...?"), are named with the role
 _TITLES.update({word: r"chair(?:s|ed|man|woman|person)?" for word in ("chair", "chairman", "chairwoman", "chairperson")})
-_TITLES.update({"directed": r"direct(?:ed|s|or|ors|ing)", "directs": r"direct(?:ed|s|or|ors|ing)",
-                "wrote": r"wr(?:ote|itten|iter|iters)|author(?:ed|s)?", "written": r"wr(?:ote|itten|iter|iters)|author(?:ed|s)?",
-                "authored": r"wr(?:ote|itten|iter|iters)|author(?:ed|s)?", "composed": r"compos(?:ed|er|ers)",
-                "painted": r"paint(?:ed|er|ers)", "invented": r"invent(?:ed|or|ors)"})
+_TITLES.update({word: r"direct(?:ed|s|or|ors|ing)" for word in ("directed", "directs")})
+_TITLES.update({word: _WRITING for word in ("wrote", "written", "authored")})
+_TITLES.update({"composed": r"compos(?:ed|er|ers)", "painted": r"paint(?:ed|er|ers)", "invented": r"invent(?:ed|or|ors)"})
 
 
 def holds_the_role(question: Question, text: str) -> bool:
