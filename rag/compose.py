@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks, explains, leans_on_previous, rarest_name, restates
-from rag.gate import Gate, names_any_a_chinese_question_names, names_ordinals, names_years
+from rag.gate import CHINESE_COUNTRIES, Gate, names_any_a_chinese_question_names, names_ordinals, names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
 from rag.question import DEMONYMS, Question, holds_answer_type, holds_type, names_a_place_asked_for
@@ -128,13 +128,24 @@ def _names_the_subject(question: Question, sentence: Sentence, idf=None, floor: 
     """The point is about what the question names: the sentence (with its context), its section
     or its document title names at least one of the question's names. A nationality adjective
     names no subject, nor does a name whose term weight (``idf``) is under ``floor``: one that
-    most of the collection uses ("China" in a corpus about Chinese cities)."""
+    most of the collection uses ("China" in a corpus about Chinese cities).
+
+    A Chinese question's names count in both languages: a Chinese sentence must write one of the
+    names it writes (光明科学城, not a country), an English sentence one of their English forms
+    from the name bridge (Guangming; "science" and "city" are too common to say what it is about).
+    Hefei's USTC is no point on how Guangming Science City links its facilities to industry."""
     names = [name for name in question.names if name not in DEMONYMS and (idf is None or idf(name) >= floor)]
+    where = f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {sentence.text}"
+    if question.language == "zh":
+        cjk = is_cjk_text(sentence.text)
+        if cjk and any(name not in CHINESE_COUNTRIES for name in question.chinese_names):
+            return bool(names and set(names) & set(tokenize(where))) \
+                or names_any_a_chinese_question_names(question, sentence)
+        if not cjk:
+            names += [t for t in question.other_terms if idf is None or idf(t) >= floor]
     if not names:
         return True
-    where = set(tokenize(f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} "
-                         f"{sentence.text}"))
-    return any(name in where for name in names)
+    return any(name in set(tokenize(where)) for name in names)
 
 
 def _reading_order(chosen):
@@ -276,7 +287,8 @@ class ExtractiveComposer:
         ``explanation_floor`` (a best sentence far ahead of the rest must not leave it alone), are not the
         question itself (:func:`restates`), do not address the assistant, and are about what
         the question names. Points are then picked by maximal marginal relevance (score minus
-        ``explanation_mmr`` times the closest cosine to a point already picked), up to
+        ``explanation_mmr`` times the closest cosine to a point already picked, and minus
+        ``explanation_other_language`` for a point not in the question's language), up to
         ``explanation_max_points``.
         """
         c = self.config
@@ -298,32 +310,32 @@ class ExtractiveComposer:
         candidates = [s for s in candidates if s.score >= floor][:24]
         vectors = self.embedder.encode_cached([s.text for s in candidates])
         similarity = vectors @ vectors.T
-        # Points in the reader's language come first; the other language's only fill a short list
-        # (an English reader gets English quotes when the English documents give enough reasons).
-        own = [i for i, s in enumerate(candidates) if is_cjk_text(s.text) == (question.language == "zh")]
-        chosen = self._pick(candidates, similarity, own, [])
-        if len(chosen) < c.explanation_min_points:
-            chosen = self._pick(candidates, similarity, range(len(candidates)), chosen)
+        # A point in the other language is picked as if it scored ``explanation_other_language``
+        # lower: an English reader gets English quotes when the English documents give about as
+        # good reasons, and a Chinese reader still gets the English sentence on how Deep Robotics'
+        # dogs went into substations when it is clearly the better point.
+        own_language = question.language == "zh"
+        penalty = [0.0 if is_cjk_text(s.text) == own_language else c.explanation_other_language for s in candidates]
+        chosen = self._pick(candidates, similarity, penalty)
         # Points that give a reason or a means ("thanks to", "praised ... for", "should") lead; the
         # rest keep their order after them.
         chosen.sort(key=lambda i: not explains(candidates[i].text))
         return [candidates[i] for i in chosen]
 
-    def _pick(self, candidates, similarity, pool, chosen: list[int]) -> list[int]:
-        """Maximal marginal relevance: add candidates from ``pool`` (indices) to ``chosen`` until
-        ``explanation_max_points``; each time the one whose score minus ``explanation_mmr`` times
-        its closest cosine to a chosen point is highest, skipping repeats."""
+    def _pick(self, candidates, similarity, penalty: list[float]) -> list[int]:
+        """Maximal marginal relevance: pick candidates (indices) until ``explanation_max_points``;
+        each time the one whose score, less its ``penalty`` and ``explanation_mmr`` times its
+        closest cosine to a chosen point, is highest, skipping repeats."""
         c = self.config
-        chosen = list(chosen)
+        chosen: list[int] = []
         while len(chosen) < c.explanation_max_points:
             best_i, best_value = None, None
-            for i in pool:
-                s = candidates[i]
+            for i, s in enumerate(candidates):
                 if i in chosen or any(_overlaps(s, candidates[j]) or _redundant(s.text, candidates[j].text)
                                       for j in chosen):
                     continue
                 closest = max((float(similarity[i][j]) for j in chosen), default=0.0)
-                value = s.score - c.explanation_mmr * closest
+                value = s.score - penalty[i] - c.explanation_mmr * closest
                 if best_value is None or value > best_value:
                     best_i, best_value = i, value
             if best_i is None:

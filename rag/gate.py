@@ -263,14 +263,14 @@ def names_any_a_chinese_question_names(question, sentence) -> bool:
     """Does a Chinese sentence (under its title and section, after the sentence before it) write
     one of the names a Chinese question writes? Countries do not count (中国 places the question; the
     sentence need not say it). True for other sentences and questions."""
-    names = [name for name in question.chinese_names if name not in _CHINESE_COUNTRIES]
+    names = [name for name in question.chinese_names if name not in CHINESE_COUNTRIES]
     if not names or not _same_language(question, sentence.text):
         return True
     text = _in_context(sentence)
     return any(name in text for name in names)
 
 
-_CHINESE_COUNTRIES = frozenset("中国 美国 新加坡 日本 英国 德国 法国 印度 韩国 俄罗斯".split())
+CHINESE_COUNTRIES = frozenset("中国 美国 新加坡 日本 英国 德国 法国 印度 韩国 俄罗斯".split())
 
 
 def names_years(question, sentence) -> bool:
