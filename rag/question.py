@@ -298,7 +298,9 @@ class Question:
         return replace(self, bridged=bridged, other_terms=extra, chinese_names=chinese)
 
 
-_A_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
+# A year: four digits not inside a longer figure ("1.2013万亿元") and not followed by a Chinese
+# magnitude, unit or counter word ("2000亿元", "2000多家" are amounts, not years).
+_A_YEAR = re.compile(r"(?<![\d.])(?:1[89]\d\d|20\d\d)(?![\d]|\.\d|\s*(?:亿|万|千|多|余|元|美元|个|家|人|名|台|件|项|亩|平方|米|吨|辆|座|所|倍|%))")
 _YEAR_BOUND = ("money", "quantity")  # the kinds of figure said of the year nearest to them
 # An ordinal other than "first" (第一次), which is as often a plain adjective ("the first meeting of the new year"),
 # or a version's number ("version 4.0", "8.0版"): version 1.0's year is not version 4.0's.

@@ -9,7 +9,7 @@ from rag.gate import Gate
 from rag.loaders import LoadError, load
 from rag.multilingual import NameBridge
 from rag.pipeline import Assistant
-from rag.question import analyse
+from rag.question import analyse, years_in
 from rag.text import split_sentences, tokenize
 
 DATA = Path(__file__).parent / "data"
@@ -450,3 +450,12 @@ def test_a_chinese_follow_up_with_a_demonstrative_is_condensed():
     assert "蔚来" in condense_rule("那个开发区是哪一年设立的？", history)
     assert "蔚来" in condense_rule("该基地有多大？", history)
     assert condense_rule("其他城市呢？还有哪些？", history) == "其他城市呢？还有哪些？"  # 其他 is no pronoun
+
+
+def test_an_amount_written_with_a_chinese_magnitude_is_no_year(assistant):
+    """"2000亿元" is an amount, not the year 2000: a count for 2000 is not found in a sentence on
+    2020 that gives an output of over 200 billion yuan."""
+    assert years_in("到2020年，东湖高新区的地区生产总值超过2000亿元") == ("2020",)
+    assert years_in("2000多家企业，1.2013万亿元，2000年") == ("2000",)
+    answer = assistant.answer("2000年全国有多少个国家级高新区？", mode="extractive")
+    assert answer.refused, answer.text
