@@ -601,6 +601,13 @@ class Gate:
             # multilingual space ("pass away" is not 出生)
             return not events or self.multilingual is None or any(
                 self._word_close_across(event, context) for event in events)
+        asked = [] if question.parts else [forms for verb, forms in _EVENTS if re.search(verb, question.text, re.I)]
+        if asked:
+            # "When did Origin Quantum go public?" is not answered by the day it was established, though
+            # the question's other words are there: a question naming one of the usual events
+            # (:data:`_EVENTS`) needs that event said, in one of its forms, in the sentence itself (or
+            # the one before when it points back: the one before may say another company listed)
+            return any(re.search(forms, with_previous_if_leaning(sentence), re.I) for forms in asked)
         if not events or coverage(events, context, lambda t: 1.0) > 0 \
                 or sentence.similarity >= self.config.described_similarity or self.multilingual is None:
             return True
@@ -710,6 +717,19 @@ def _the_role_done(question, text: str) -> bool:
             and role.endswith("人") and role[:-1] in text)
 
 
+# Events an English "when" question asks about, as a question words them, and the forms an English
+# sentence may say them in (a Chinese sentence is judged by meaning: see says_what_happened).
+_EVENTS = (
+    (r"\b(?:go|went|gone|going) public\b|\blist(?:ed|ing)?\b(?! of)|\bIPO\b",
+     r"\blist(?:ed|ing|s)?\b|\bIPO\b|\b(?:go|went|gone|going) public\b|\bdebut(?:ed)?\b|\bflotation\b|stock exchange"),
+    (r"\b(?:die|died|dies|death|pass(?:ed)? away)\b", r"\b(?:die|died|dies|death|pass(?:ed)? away)\b"),
+    (r"\b(?:graduat\w*)\b", r"\bgraduat\w*|\bdegree\b"),
+    (r"\b(?:found(?:ed|ing)?|establish\w*|set up|incorporated)\b",
+     r"\b(?:found(?:ed|ing|er|ers)?|establish\w*|set up|sets up|setting up|creat\w*|launch\w*|start\w*|incorporat\w*|formed)\b"),
+    (r"\b(?:releas\w*|launch\w*|unveil\w*)\b",
+     r"\b(?:releas\w*|launch\w*|unveil\w*|publish\w*|open-sourc\w*|introduc\w*|debut\w*|announc\w*)\b"),
+    (r"\b(?:open|opened|opens)\b(?!-)", r"\bopen(?:ed|s|ing)?\b|\binaugurat\w*|\bbegan operat\w*"),
+)
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,?]+,")
 
 

@@ -1085,3 +1085,15 @@ def test_a_country_named_by_its_people_is_met_by_the_country():
     question = analyse("In which Dutch city was the anammox process first found?")
     assert _names_its_countries(question, "It was discovered in a reactor in Delft, in the Netherlands.")
     assert not _names_its_countries(question, "It was discovered in a reactor in Bremen.")
+
+
+def test_a_when_question_naming_an_event_needs_that_event_said(assistant):
+    """"When was Origin Quantum listed?" is not answered by the day Origin Quantum was established,
+    though that sentence holds its name, a date and the question's other words; the day it was
+    established answers the question that asks for it."""
+    listed = assistant.answer("When was Origin Quantum listed on the stock market?", mode="extractive")
+    assert listed.refused, listed.text
+    founded = assistant.answer("When was Origin Quantum established?", mode="extractive")
+    assert not founded.refused and "2017" in founded.text
+    opened = assistant.answer("When did Hefei open its first metro line?", mode="extractive")
+    assert opened.refused, opened.text
