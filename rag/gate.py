@@ -415,6 +415,18 @@ class Gate:
             if len(topic) > 1 and own and question.language == "en" \
                     and not found_terms(topic, own):
                 return GateDecision(False, "no passage mentions " + ", ".join(topic[:4]))
+            # ... and a "why did it happen" question, what happened said of what it names: "Why did
+            # Singapore pull out of the Suzhou Industrial Park?" finds "pull" in another passage, and
+            # passages on the park and Singapore that never say it left. ("How did Hangzhou set itself
+            # up for the AI boom?" asks for a story, in a reader's words.) One sentence (with the one before when it points back) names every name
+            # of the question that few chunks hold and one of its other words, light verbs and
+            # adverbs aside ("set", "start", "better": a reader words those otherwise).
+            said = [t for t in topic if t not in _LIGHT_WORDS]
+            rare = [n for n in question.names if idf(n) >= c.subject_idf]
+            if said and rare and _WHY_DID.search(question.text) and not question.comparative and not any(
+                    _same_language(question, s.text) and _names_all_and_one(rare, said, _in_context(s, leaning_only=True))
+                    for s in sentences):
+                return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + " mentions " + ", ".join(said[:4]))
         kind = None if question.is_explanation else named_kind_asked(question.text)
         if kind and not any(re.search(kind[1], with_previous_if_leaning(s)) and passage_names_the_question(question, s)
                             and names_what_a_chinese_question_names(question, s) and _passage_names_across(question, s)
@@ -730,6 +742,22 @@ _EVENTS = (
      r"\b(?:releas\w*|launch\w*|unveil\w*|publish\w*|open-sourc\w*|introduc\w*|debut\w*|announc\w*)\b"),
     (r"\b(?:open|opened|opens)\b(?!-)", r"\bopen(?:ed|s|ing)?\b|\binaugurat\w*|\bbegan operat\w*"),
 )
+
+
+# An English question asking why something happened or was done: it takes the event as given.
+_WHY_DID = re.compile(r"^\W*why\s+(?:did|was|were|has|had|have|does|do|is|are)\b", re.I)
+
+
+def _names_all_and_one(names, words, text: str) -> bool:
+    """Does ``text`` name all of ``names`` and one of ``words`` (:func:`found_terms`)?"""
+    return len(found_terms(names, text)) == len(names) and bool(found_terms(words, text))
+
+
+# Verbs and adverbs a reader uses for many things, and verbs of coming to be ("appear", "emerge"): no
+# evidence that a passage says what is asked ("And what about Hefei?" after "Why did DeepSeek appear in
+# Hangzhou?" asks for Hefei's story, which no passage tells with "appear").
+_LIGHT_WORDS = frozenset("set run start good well better best make take get do come go call say give put keep become "
+                         "turn work use help happen mean see look need want try show play along appear emerge arise exist".split())
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,?]+,")
 
 

@@ -451,3 +451,13 @@ def test_a_chinese_question_gets_the_better_english_points_too(assistant):
     on_quantum = [p.text for p in shown if "quantum" in p.text.lower() or "量子" in p.text]
     assert len(on_quantum) >= 2, answer.text
     assert any(not is_cjk_text(text) for text in on_quantum)
+
+
+def test_an_explanation_of_something_its_subject_never_did_is_refused(assistant):
+    """The park and Singapore are in many passages, "withdraw" in none of them: no passage says the
+    thing the question asks to explain. A question worded in its own words with a name is still
+    answered (one of its other words is said of Hefei)."""
+    refused = assistant.answer("Why did Singapore withdraw from the Suzhou Industrial Park?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("How did Hefei turn itself into a science and innovation hub?", mode="extractive")
+    assert not answered.refused and len(points(answered)) >= 3
