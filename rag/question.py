@@ -674,8 +674,13 @@ def a_figure_of_the_year(question: Question, text: str) -> bool:
              if not re.match(r"\s*(?:[亿万千百多余]|[.,]\d|billion|million)", text[m.end():])]  # not 2000亿元
     if len({y for _, y in years}) < 2:
         return True
+    clauses = [m.span() for m in re.finditer(r"[^;\uff1b]+", text)]
     for start in answer_starts(question.wants, text):
-        nearest = min(years, key=lambda year: abs(year[0] - start))
+        # a clause after a semicolon says a figure of its own year ("... 120 square kilometres; the
+        # December 2023 plan gives ..."): the years of the figure's clause come first
+        clause = next(((a, b) for a, b in clauses if a <= start < b), (0, len(text)))
+        own = [year for year in years if clause[0] <= year[0] < clause[1]] or years
+        nearest = min(own, key=lambda year: abs(year[0] - start))
         if nearest[1] == question.years[0]:
             return True
     return False

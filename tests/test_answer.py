@@ -920,6 +920,17 @@ def test_a_sum_is_said_of_the_year_nearest_to_it():
     assert a_figure_of_the_year(analyse("What was Hefei's GDP in 2020?"), english)
 
 
+def test_a_figure_before_a_semicolon_is_said_of_the_year_of_its_clause(assistant):
+    """"In September 2021 ... to about 120 square kilometres; the December 2023 plan gives its area as
+    120.56 square kilometres": 120 is said of 2021, though 2023 stands nearer to it."""
+    planned = ("In September 2021 the central government announced a plan to expand the zone more than "
+               "eightfold to about 120 square kilometres; the December 2023 plan gives its area as 120.56 square kilometres.")
+    assert a_figure_of_the_year(analyse("How large was the zone to become under the 2021 plan, in square kilometres?"),
+                                planned)
+    answer = assistant.answer("2021年的扩区方案让前海合作区扩到多少平方公里？", mode="extractive")
+    assert not answer.refused and "120" in answer.text, answer.text
+
+
 def test_a_question_for_a_years_sum_is_refused_when_the_sum_given_is_another_years(assistant):
     # the only Chinese sentence naming 2023 gives Hefei's 2024 GDP and its 2023 rank
     assert assistant.answer("合肥2023年GDP多少？", mode="extractive").refused
