@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.config import AnswerConfig
-from rag.question import DEMONYMS, Question, holds_answer_type
+from rag.question import DEMONYMS, Question, holds_answer_type, years_in
 from rag.text import is_cjk_text, split_sentences, token_set, tokenize
 from rag.types import Passage, Sentence
 
@@ -49,6 +49,13 @@ _ASKS = re.compile(r"[?\uff1f][\"'\u201d\u2019\u300d\u300f)\]]*\s*$")
 # A line of a reference list ("[1] Wuhan's Optics Valley (briefs/...)") names a source, it states
 # nothing: it is never evidence (a planted one would pose as a citation).
 _REFERENCE_ENTRY = re.compile(r"^\W{0,2}\[\d+\]")
+# An explanation asking how something came to be what it is ("How did Zhongguancun go from a strip of
+# computer shops to ...?", 蔚来中国总部是怎样一步步落户合肥的？): its points are the dated steps.
+_ASKS_HOW_IT_CAME = re.compile(
+    r"\bhow (?:did|has|have|had)\b.*\b(?:go(?:ne)? from|become|grow|grew|grown|develop|change|evolve|turn(?:ed)? "
+    r"(?:\w+ )?into|transform|rise|risen|emerge|come about|get to|build|built|expand)|"
+    r"\bhow\b.*\b(?:changed|developed|evolved|grown|transformed)\b|"
+    r"(?:怎样|怎么|如何).*(?:发展|成长|变成|成为|一步步|走到|扩|起家|崛起|演变)", re.I)
 MIN_SENTENCE_CHARS = 12  # shorter pieces (list bullets, stray headings) are not evidence
 MIN_CJK_SENTENCE_CHARS = 6
 
@@ -279,6 +286,8 @@ class EvidenceSelector:
                 score += c.heading_weight * headings.get(passage.chunk_id, 0.0)
                 if explains(text):
                     score += c.explanatory_bonus
+                if years_in(text) and _ASKS_HOW_IT_CAME.search(question.text):
+                    score += c.history_bonus
                 if _DEFINITION.match(text):
                     score -= c.definition_penalty
             sentences.append(Sentence(text, passage.chunk_id, rank, start, end, passage.metadata, passage.text,

@@ -461,3 +461,17 @@ def test_an_explanation_of_something_its_subject_never_did_is_refused(assistant)
     assert refused.refused, refused.text
     answered = assistant.answer("How did Hefei turn itself into a science and innovation hub?", mode="extractive")
     assert not answered.refused and len(points(answered)) >= 3
+
+
+@pytest.mark.parametrize("question, dated", [
+    ("How did Hefei's economy develop over the decades?", 3),
+    ("How has Suzhou Industrial Park changed since it was set up?", 3),
+    ("光谷是怎样一步步发展起来的？", 4),
+])
+def test_how_something_came_to_be_is_told_in_dated_steps(assistant, question, dated):
+    """A question asking how something came to be what it is is answered by its steps, which the
+    documents date: such points lead over undated descriptions of the same place."""
+    from rag.question import years_in
+
+    shown = points(assistant.answer(question, mode="extractive"))
+    assert sum(bool(years_in(p.text)) for p in shown) >= dated, [p.text for p in shown]
