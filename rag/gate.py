@@ -51,6 +51,20 @@ class GateDecision:
 
 _CJK_TERM = re.compile(r"^[\u3400-\u9fff]+$")
 _CHINESE_EVENT = re.compile(r"(?:哪一?年|何时|什么时候|哪个月|哪一天|哪天)(?:起|开始)?((?!的)[\u4e00-\u9fff]{1,4}?)的?[？?]?\s*$")
+# ... or a longer one whose first word is the event: "哪一年出任南京市委书记的？" (出任), "开始量产内存芯片" (量产);
+# one opening with a preposition ("从浙江大学毕业") does not say where its verb is, nor one asking something
+# more ("到哪一年增加值突破多少？"): those are not judged
+_CHINESE_EVENT_OPENING = re.compile(r"(?:哪一?年|何时|什么时候|哪个月|哪一天|哪天)(?![^？?]*(?:多少|几|什么|哪|谁))"
+                                    r"(?:起|开始|正式|首次|第一次)*+"
+                                    r"(?![从在把被由向跟和与到给对于将让为是的])([\u4e00-\u9fff]{2})[\u4e00-\u9fff]{1,12}的?[？?]?\s*$")
+
+
+def chinese_event(question) -> str | None:
+    """The event a Chinese "when did it happen" question asks about (成立, 出任), or None. A longer
+    event is read only in a question of one part: "到哪一年增加值突破多少？" asks for a year and a sum."""
+    event = _CHINESE_EVENT.search(question.text) or \
+        (None if question.parts else _CHINESE_EVENT_OPENING.search(question.text))
+    return event.group(1) if event else None
 
 
 def _holds_the_event(question, sentence) -> bool:
@@ -59,9 +73,9 @@ def _holds_the_event(question, sentence) -> bool:
     another date of the same person."""
     if question.language != "zh" or not is_cjk_text(sentence.text):
         return True
-    event = _CHINESE_EVENT.search(question.text)
+    event = chinese_event(question)
     context = with_previous(sentence)
-    return event is None or _in_chinese(event.group(1), context) or written_otherwise(event.group(1), context)
+    return event is None or _in_chinese(event, context) or written_otherwise(event, context)
 
 
 def _names_the_holder_across(question, sentence) -> bool:
@@ -581,10 +595,10 @@ class Gate:
         """
         if question.language != "zh" or is_cjk_text(sentence.text) or self.multilingual is None:
             return None
-        event = _CHINESE_EVENT.search(question.text)
+        event = chinese_event(question)
         if event is None:
             return None
-        return self._word_close_across(event.group(1), with_previous(sentence))
+        return self._word_close_across(event, with_previous(sentence))
 
     def says_what_happened(self, question, sentence) -> bool:
         """Does a sentence say what an English "when" question asks happened?

@@ -459,3 +459,14 @@ def test_an_amount_written_with_a_chinese_magnitude_is_no_year(assistant):
     assert years_in("2000多家企业，1.2013万亿元，2000年") == ("2000",)
     answer = assistant.answer("2000年全国有多少个国家级高新区？", mode="extractive")
     assert answer.refused, answer.text
+
+
+def test_a_when_question_with_a_longer_event_needs_that_event(assistant):
+    """哪一年开始量产内存芯片 asks when mass production began (量产): the year Hefei invested in
+    CXMT is no answer, nor is a sentence calling Wang Jian director when asked since when he has
+    been (担任). Questions whose event the sentence says are still answered."""
+    for question in ["长鑫存储是哪一年开始量产内存芯片的？", "王坚是哪一年担任之江实验室主任的？"]:
+        answer = assistant.answer(question, mode="extractive")
+        assert answer.refused, answer.text
+    answered = assistant.answer("合肥是哪一年获批建设综合性国家科学中心的？", mode="extractive")
+    assert not answered.refused and "2017" in answered.text
