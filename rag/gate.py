@@ -553,6 +553,7 @@ class Gate:
                 and self._close_across(question, s, same)
                 and _holds_the_event(question, s)
                 and self.says_what_happened(question, s)
+                and self.says_what_was_done(question, s)
                 and gives_the_figure_of_what_is_named(question, s.text)
                 and _names_the_holder_across(question, s)
                 and not names_another_of_its_kind(question.text, _titled(s)))
@@ -638,6 +639,27 @@ class Gate:
                 or sentence.similarity >= self.config.described_similarity or self.multilingual is None:
             return True
         return any(self._word_close_across(event, context) for event in events)
+
+    def says_what_was_done(self, question, sentence) -> bool:
+        """Does a sentence say what an English "who did it" question asks was done?
+
+        "Who ordered Jiaohuidian to take down its articles?" is not answered by a sentence on
+        Jiaohuidian that names Xinhua Daily: the sentence (with the one before it) holds the verb
+        ("ordered") or a word close to it in meaning ("founded" for "set up", 创办 for "founded").
+
+        Args:
+            question: the analysed question.
+            sentence: a scored sentence.
+        """
+        done = _WHO_DID.match(question.text)
+        if question.wants != "person" or done is None or done.group(1).lower() in _NOT_DONE \
+                or asks_for_a_person(question):  # a role ("Who runs Manycore?") is judged by holds_the_role
+            return True
+        verb = tokenize(done.group(1))
+        context = with_previous(sentence)
+        if not verb or found_terms(verb, context):
+            return True
+        return self.multilingual is not None and self._word_close_across(verb[0], context)
 
     def counts_what_is_asked(self, question, sentence) -> bool:
         """Does the sentence (with the one before it) name what the question counts?
@@ -772,6 +794,10 @@ def _names_all_and_one(names, words, text: str) -> bool:
 # Hangzhou?" asks for Hefei's story, which no passage tells with "appear").
 _LIGHT_WORDS = frozenset("set run start good well better best make take get do come go call say give put keep become "
                          "turn work use help happen mean see look need want try show play along appear emerge arise exist".split())
+# "Who ordered ...?", "Who founded ...?": a question asking who did something, and its verb.
+_WHO_DID = re.compile(r"^\W*who\s+(\w+(?:ed|s))\b", re.I)
+# verbs of being, and of holding a role ("Who runs Manycore?" is answered by its CEO)
+_NOT_DONE = frozenset("was is has does says runs leads heads chairs manages directs owns controls".split())
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,?]+,")
 
 

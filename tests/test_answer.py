@@ -1108,3 +1108,13 @@ def test_a_when_question_naming_an_event_needs_that_event_said(assistant):
     assert not founded.refused and "2017" in founded.text
     opened = assistant.answer("When did Hefei open its first metro line?", mode="extractive")
     assert opened.refused, opened.text
+
+
+def test_a_who_did_it_question_needs_what_was_done_said(assistant):
+    """"Who funded Jiaohuidian's articles?" is not answered by the sentence saying whose news app
+    Jiaohuidian is, though it holds a new name: nothing there says anyone funded anything. The one
+    saying who called R1 a Sputnik moment answers the question that asks it."""
+    refused = assistant.answer("Who funded Jiaohuidian's articles on Nanjing?", mode="extractive")
+    assert refused.refused, refused.text
+    called = assistant.answer("Who called DeepSeek-R1 AI's Sputnik moment?", mode="extractive")
+    assert not called.refused and "Andreessen" in called.text
