@@ -320,9 +320,9 @@ def _in_context(sentence, leaning_only: bool = False) -> str:
 
 def _written_as_is(question) -> list[str]:
     """The question's names that Chinese text writes in Latin letters too: with a digit ("G60",
-    "H800") or in capitals ("GDP", "BOE")."""
-    return [name for name in question.names
-            if re.search(r"\d", name) or re.search(r"\b%s\b" % re.escape(name.upper()), question.text)]
+    "H800") or in capitals ("GDP"), unless the name bridge knows a Chinese form of it (NIO as 蔚来)."""
+    return [name for name in question.names if name not in question.paired_names and
+            (re.search(r"\d", name) or re.search(r"\b%s\b" % re.escape(name.upper()), question.text))]
 
 
 def _same_language(question, text: str) -> bool:

@@ -622,6 +622,11 @@ class NameBridge:
         known = [zh for en, zh in self.en_to_zh.items() if re.search(r"\b" + re.escape(en) + r"\b", lowered)]
         return list(dict.fromkeys(known + self.persons_in_pinyin(text)))
 
+    def known_english_names(self, text: str) -> list[str]:
+        """The English names in ``text`` that have a Chinese form the bridge knows ("NIO" for 蔚来)."""
+        lowered = text.lower()
+        return [en for en in self.en_to_zh if re.search(r"\b" + re.escape(en) + r"\b", lowered)]
+
     def persons_in_pinyin(self, text: str) -> list[str]:
         """The Chinese names of the collection that the pinyin names in ``text`` romanise
         (:func:`romanised`); none when the bridge was given no Chinese words."""

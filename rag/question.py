@@ -248,6 +248,8 @@ class Question:
             ("为什么DeepSeek出现在杭州？ Hangzhou"); set by :meth:`with_names`.
         other_terms: tokens of those other-language names.
         chinese_names: the names a Chinese question writes that the bridge knows (南京, 光谷).
+        paired_names: tokens of the names an English question writes that the bridge knows a
+            Chinese form of ("nio" for 蔚来): a Chinese passage writes those in Chinese.
         other_words: English words of the collection nearest a Chinese question's other words (交通 ->
             "transport"), which rank English sentences (see :class:`rag.multilingual.WordBridge`).
         present: it asks about the present ("currently", "目前"): a plan or a forecast does not
@@ -273,6 +275,7 @@ class Question:
     bridged: str = ""
     other_terms: tuple[str, ...] = ()
     chinese_names: tuple[str, ...] = ()
+    paired_names: tuple[str, ...] = ()
     other_words: tuple[str, ...] = ()
     present: bool = False
     focus: tuple[str, ...] = ()
@@ -295,7 +298,9 @@ class Question:
         bridged = bridge.expand(self.text)
         extra = tuple(t for t in dict.fromkeys(tokenize(bridged[len(self.text):])) if t not in self.terms)
         chinese = tuple(bridge.names_in_chinese(self.text)) if self.language == "zh" else ()
-        return replace(self, bridged=bridged, other_terms=extra, chinese_names=chinese)
+        paired = tuple(t for name in bridge.known_english_names(self.text) for t in tokenize(name)) \
+            if self.language == "en" else ()
+        return replace(self, bridged=bridged, other_terms=extra, chinese_names=chinese, paired_names=paired)
 
 
 # A year: four digits not inside a longer figure ("1.2013万亿元") and not followed by a Chinese

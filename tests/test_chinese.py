@@ -470,3 +470,11 @@ def test_a_when_question_with_a_longer_event_needs_that_event(assistant):
         assert answer.refused, answer.text
     answered = assistant.answer("合肥是哪一年获批建设综合性国家科学中心的？", mode="extractive")
     assert not answered.refused and "2017" in answered.text
+
+
+def test_an_english_name_with_a_known_chinese_form_is_found_in_that_form(assistant):
+    """"NIO" is written in capitals, yet the Chinese account of the Hefei model writes 蔚来, which
+    the name bridge pairs with it: its passage answers an English question on NIO's 2020 deal."""
+    answer = assistant.answer("On what day in 2020 did NIO formally sign its China headquarters deal with Hefei?",
+                              mode="extractive")
+    assert not answer.refused and "4月29日" in answer.text, answer.text
