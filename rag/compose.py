@@ -139,13 +139,13 @@ def _names_the_subject(question: Question, sentence: Sentence, idf=None, floor: 
     if question.language == "zh":
         cjk = is_cjk_text(sentence.text)
         if cjk and any(name not in CHINESE_COUNTRIES for name in question.chinese_names):
-            return bool(names and set(names) & set(tokenize(where))) \
-                or names_any_a_chinese_question_names(question, sentence)
+            return bool(set(names) & set(tokenize(where))) or names_any_a_chinese_question_names(question, sentence)
         if not cjk:
             names += [t for t in question.other_terms if idf is None or idf(t) >= floor]
     if not names:
         return True
-    return any(name in set(tokenize(where)) for name in names)
+    present = set(tokenize(where))
+    return any(name in present for name in names)
 
 
 def _reading_order(chosen):

@@ -29,6 +29,9 @@ class AnswerConfig:
     instruction_penalty: float = 1.0  # sentences addressing the assistant are never quoted
     type_bonus: float = 0.05  # a quantity/time question meeting a sentence with a number/date
     explanatory_bonus: float = 0.06  # an explanation question meeting a sentence that gives a reason or means
+    # ... and one asking how something came to be meeting a sentence that names a year (a dated step;
+    # dev: 0.03-0.06 reach `need` on 2 more explanations, 0.1 on 1 more)
+    history_bonus: float = 0.05
     definition_penalty: float = 0.1  # ... or a sentence that only defines something ("X is a ...")
     heading_weight: float = 0.15  # ... times the cosine of the passage's section heading to the question
     rank_by_bridged_words: bool = True  # a Chinese question's English neighbour words rank English sentences
@@ -61,9 +64,6 @@ class AnswerConfig:
     explanation_floor: float = 0.45  # ... or at least this
     subject_idf: float = 1.2  # a name in more than ~30% of the chunks ("China", "DeepSeek") does not say what
     # an explanation's point is about, and its explanation is also searched for without that name
-    # ... and one asking how something came to be meeting a sentence that names a year (a dated step;
-    # dev: 0.03-0.06 reach `need` on 2 more explanations, 0.1 on 1 more)
-    history_bonus: float = 0.05
     explanation_mmr: float = 0.2  # weight of redundancy against relevance when picking points (0.5 until the
     # 48 dev explanations of the ninth session: 0.2 reaches `need` on 39, 0.5 on 35; repeats are also dropped outright)
     # a point in the other language than the question's is picked as if it scored this much lower: an

@@ -431,10 +431,11 @@ class Gate:
                 return GateDecision(False, "no passage mentions " + ", ".join(topic[:4]))
             # ... and a "why did it happen" question, what happened said of what it names: "Why did
             # Singapore pull out of the Suzhou Industrial Park?" finds "pull" in another passage, and
-            # passages on the park and Singapore that never say it left. ("How did Hangzhou set itself
-            # up for the AI boom?" asks for a story, in a reader's words.) One sentence (with the one before when it points back) names every name
-            # of the question that few chunks hold and one of its other words, light verbs and
-            # adverbs aside ("set", "start", "better": a reader words those otherwise).
+            # passages on the park and Singapore that never say it left. One sentence (with the one
+            # before when it points back) names every name of the question that few chunks hold and
+            # one of its other words, light verbs aside ("set", "start", "better": a reader words
+            # those otherwise). A "how" question asks for a story, often in the reader's own words
+            # ("How did Hangzhou set itself up for the AI boom?"), and is not judged so.
             said = [t for t in topic if t not in _LIGHT_WORDS]
             rare = [n for n in question.names if idf(n) >= c.subject_idf]
             if said and rare and _WHY_DID.search(question.text) and not question.comparative and not any(
@@ -610,7 +611,9 @@ class Gate:
         a word close to one in meaning ("relocated" for "move", "established" for "set up"), or
         it is very close to the question as a whole. A Chinese sentence holds a word close to one
         of them in the multilingual space. Words of an apposition ("Zhao Zisen, the father of
-        Chinese optical fibre,") describe a name and are no event.
+        Chinese optical fibre,") describe a name and are no event. A question of one part naming one
+        of the usual events (:data:`_EVENTS`: going public, dying, founding ...) needs an English
+        sentence to say that event itself.
 
         Args:
             question: the analysed question.
