@@ -186,6 +186,8 @@ _EXPLANATION_Q = re.compile(
     r"won't|didn't|doesn't|isn't)\b|"
     r"^\s*" + _SCENE + r"(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
     r"(?:many|much|long|large|big|old|far)\b)(?!.*\brank(?:s|ed)?\b)|"  # "How did it rank?" asks for a place
+    # a second part asking how something works or came about ("What is X, and how does it work?")
+    r",?\s+and how (?:does|did|do|has|have|is|was|are|were) (?:it|they|this|that)\b(?!.*\bhow (?:many|much|long|large|big|old|far)\b)|"
     r"\bwhat\b.{0,60}\b(?:should|must|can|could|ought to|need to|needs to)\b.{0,40}\b(?:do|learn|change|take|try)\b|"
     r"\bwhat (?:are|were|was|is) the (?:main )?(?:reasons?|lessons?|causes?|factors?|arguments?|"
     r"explanations?|advantages?|strengths?|drivers?|ingredients?|secrets?|keys?)\b|"

@@ -162,6 +162,10 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     # what something takes, and the examples that show it, are told in several points
     ("What does it take for a city to grow a company like DeepSeek?", "explanation"),
     ("What examples show that patience pays off for cities?", "explanation"),
+    # a second part asking how something works or came about
+    ("What is Project Eagle, and how did it help Hangzhou's start-ups?", "explanation"),
+    ("What is the Hetao zone, and how large is it?", "factoid"),
+    ("What is the G60 corridor, and how many cities does it join?", "factoid"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
