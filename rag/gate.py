@@ -687,8 +687,11 @@ class Gate:
             if question.counted in counted_words(context) or written_otherwise(question.counted, context) \
                     or _the_role_done(question, context):
                 # an English sentence naming it gives its count next to it: "21 billion are active
-                # for each token" does not say how many tokens
-                return question.language != "en" or counted_by_a_figure(question.counted, context)
+                # for each token" does not say how many tokens; and it gives it itself (unless it
+                # points back): "By 2024 ... four routes" after "15 industrialisation companies"
+                # registered by 2020 gives no count of companies for 2024
+                return question.language != "en" or \
+                    counted_by_a_figure(question.counted, with_previous_if_leaning(sentence))
             # "how many firms" and "five companies": a near synonym with a figure beside it; a word
             # of the same stem is another thing ("four routes: transferring research results" counts
             # no researchers)

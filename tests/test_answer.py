@@ -1118,3 +1118,14 @@ def test_a_who_did_it_question_needs_what_was_done_said(assistant):
     assert refused.refused, refused.text
     called = assistant.answer("Who called DeepSeek-R1 AI's Sputnik moment?", mode="extractive")
     assert not called.refused and "Andreessen" in called.text
+
+
+def test_a_count_is_given_by_the_sentence_itself_not_the_one_before(assistant):
+    """"By 2024 ... four routes: ... joint research between the laboratory and companies" follows a
+    sentence on 15 companies registered by 2020: the count is the earlier sentence's, and the 2024
+    sentence counts no companies. The 2020 sentence still answers the question it answers."""
+    refused = assistant.answer("How many companies had the Songshan Lake lab set up by 2024?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("How many industrialisation companies did the Songshan Lake Materials Laboratory "
+                                "register in Dongguan?", mode="extractive")
+    assert not answered.refused and "15" in answered.text
