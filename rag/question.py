@@ -98,7 +98,9 @@ _HAS_MONTH = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:{_MONTH_ABBREVIATIONS})\.)|[\d
 # "On what date ...?", "……是哪天……？": a day (not a month or a year alone).
 _DAY_Q = re.compile(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bexact date\b|哪一?天|几月几[日号]|哪个日子", re.I)
 _HAS_DAY = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:{_MONTH_ABBREVIATIONS})\.?)\s+\d{{1,2}}\b|"
-                      rf"\b\d{{1,2}}\s+(?:{_MONTH_NAMES})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|[\d一二三四五六七八九十]+\s*[日号]|"
+                      rf"\b\d{{1,2}}\s+(?:{_MONTH_NAMES})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|[\d一二三四五六七八九十]+\s*日|"
+                      # 号 is a day after a month or standing alone ("25号"), not in a name ("一号工程", "1号线")
+                      r"(?<=月)[\d一二三四五六七八九十]+\s*号|[\d一二三四五六七八九十]+\s*号(?![\u4e00-\u9fff\"“”])|"
                       r"除夕|元旦|大年初[一二三四五六七]|New Year's (?:Eve|Day)|Christmas (?:Eve|Day)|Boxing Day", re.I)
 # "How old ...?", "……时多少岁？": an age.
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪", re.I)
@@ -177,6 +179,7 @@ _QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|t
                       r"|\b(?:which|what)\s+(?:(?:two|three|four|five|six|\d+)\s+)?(?:articles|essays|editorials"
                       r"|commentaries|columns|reports|books|poems|songs|films)\b", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
+                     r"\bwhat (?:is|was|were) the (?:exact |precise )?(?:date|year|day|month)s? (?:of|on|when)\b|"
                      r"什么时候|哪一?年|何时|哪个月|哪一?天", re.I)
 # A question may open with a clause that sets the scene ("With three legal systems in play, how does
 # ...?"); one that asks something itself ("How many ..., and how did ...?") is no scene.

@@ -1129,3 +1129,18 @@ def test_a_count_is_given_by_the_sentence_itself_not_the_one_before(assistant):
     answered = assistant.answer("How many industrialisation companies did the Songshan Lake Materials Laboratory "
                                 "register in Dongguan?", mode="extractive")
     assert not answered.refused and "15" in answered.text
+
+
+def test_a_number_in_a_name_is_no_day_and_the_date_of_is_a_when_question(assistant):
+    """"一号发展工程" (the "No. 1 development project") gives no day, while "2月25号" does; and
+    "What was the exact date of ...?" asks for a date, which the sentence on Zhejiang's 2023 meeting
+    ("held after the Spring Festival") does not give."""
+    from rag.question import holds_answer_type
+
+    on_what_day = analyse("On what date did the meeting take place?")
+    assert not holds_answer_type(on_what_day, 'Zhejiang proposed the "一号发展工程" with greater force.')
+    assert holds_answer_type(on_what_day, "2月25号，蔚来参加了云签约。")
+    assert analyse("What was the exact date of Zhejiang's 2023 first meeting of the new year?").wants == "time"
+    answer = assistant.answer("What was the exact date of Zhejiang's 2023 first meeting of the new year?",
+                              mode="extractive")
+    assert answer.refused, answer.text
