@@ -618,8 +618,7 @@ class NameBridge:
     def chinese_names(self, text: str) -> list[str]:
         """Chinese forms of the English names in ``text``: pairs the bridge knows, then persons
         written in pinyin whose Chinese name the collection holds ("Hu Lishan" -> 胡立山)."""
-        lowered = text.lower()
-        known = [zh for en, zh in self.en_to_zh.items() if re.search(r"\b" + re.escape(en) + r"\b", lowered)]
+        known = [self.en_to_zh[en] for en in self.known_english_names(text)]
         return list(dict.fromkeys(known + self.persons_in_pinyin(text)))
 
     def known_english_names(self, text: str) -> list[str]:
