@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, counts_an_opening_span,
+from rag.question import (COUNTRIES, PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, counts_an_opening_span,
                           figure_near, has_quantity, holds_answer_type, holds_the_role, holds_the_role_of,
                           is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces, role_holder,
                           written_otherwise, years_in)
@@ -868,22 +868,11 @@ def gives_the_figure_of_what_is_named(question, text: str) -> bool:
 
 # A country, and the ways a passage may write it: "American national laboratories" are "national
 # laboratories ... in the United States".
-_COUNTRY_FORMS = {"china": r"china|chinese", "america": r"america|american|united states|(?-i:US|USA|U\.S)",
-                  "britain": r"britain|british|united kingdom|uk", "japan": r"japan|japanese",
-                  "germany": r"germany|german", "france": r"france|french", "india": r"india|indian",
-                  "netherlands": r"netherlands|dutch|holland", "korea": r"korea|korean", "russia": r"russia|russian",
-                  "italy": r"italy|italian", "spain": r"spain|spanish", "switzerland": r"switzerland|swiss",
-                  "sweden": r"sweden|swedish", "israel": r"israel|israeli", "canada": r"canada|canadian",
-                  "australia": r"australia|australian", "singapore": r"singapore|singaporean",
-                  "taiwan": r"taiwan|taiwanese", "europe": r"europe|european", "asia": r"asia|asian",
-                  "africa": r"africa|african"}
-_COUNTRY_OF = {"chinese": "china", "american": "america", "americans": "america", "usa": "america",
-               "british": "britain", "japanese": "japan", "german": "germany", "french": "france",
-               "indian": "india", "dutch": "netherlands", "korean": "korea", "russian": "russia", "italian": "italy",
-               "spanish": "spain", "swiss": "switzerland", "swedish": "sweden", "israeli": "israel",
-               "canadian": "canada", "australian": "australia", "singaporean": "singapore", "taiwanese": "taiwan",
-               "european": "europe", "asian": "asia", "african": "africa",
-               **{country: country for country in _COUNTRY_FORMS}}
+# how a text writes each country, and the country each of its words names ("dutch" -> netherlands;
+# a question's "Americans" and "USA" too)
+_COUNTRY_FORMS = {country: "|".join((country, *words, *other)) for country, (words, other) in COUNTRIES.items()}
+_COUNTRY_OF = {**{word: country for country, (words, _) in COUNTRIES.items() for word in words},
+               "americans": "america", "usa": "america", **{country: country for country in COUNTRIES}}
 
 
 def _names_its_countries(question, text: str) -> bool:

@@ -215,11 +215,21 @@ _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+
 # In Chinese a capital letter opens no sentence, and a Latin name sits between Chinese characters
 # with no word boundary: every capitalised Latin word is a name ("DeepSeek的创始人是谁？").
 _NAME_IN_CHINESE = re.compile(r"(?<![A-Za-z0-9_\u00c0-\u024f\u2019'-])[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")
+# Each country the analysis knows: the words that name it ("dutch"), then other ways a text may write it.
+COUNTRIES = {
+    "china": (("chinese",), ()),
+    "america": (("american",), ("united states", r"(?-i:US|USA|U\.S)")),
+    "britain": (("british",), ("united kingdom", "uk")), "japan": (("japanese",), ()),
+    "germany": (("german",), ()), "france": (("french",), ()), "india": (("indian",), ()),
+    "netherlands": (("dutch",), ("holland",)), "korea": (("korean",), ()), "russia": (("russian",), ()),
+    "italy": (("italian",), ()), "spain": (("spanish",), ()), "switzerland": (("swiss",), ()),
+    "sweden": (("swedish",), ()), "israel": (("israeli",), ()), "canada": (("canadian",), ()),
+    "australia": (("australian",), ()), "singapore": (("singaporean",), ()), "taiwan": (("taiwanese",), ()),
+    "europe": (("european",), ()), "asia": (("asian",), ()), "africa": (("african",), ()),
+}
 # Nationality adjectives name no subject: "How are Chinese cities trying ...?" asks about cities,
 # and a point about Hefei need not say "Chinese".
-DEMONYMS = frozenset(
-    "chinese american british english european asian african japanese korean german french indian russian "
-    "taiwanese singaporean australian canadian italian spanish dutch swiss swedish israeli".split())
+DEMONYMS = frozenset(word for words, _ in COUNTRIES.values() for word in words) | {"english"}
 # Chinese measure words that count things ("十首", "三部", "多少家"): a numeral before one is a figure.
 _CLASSIFIERS = "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台"
 _COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
