@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from rag.prompts import CONDENSE_SYSTEM, CONDENSE_USER
-from rag.text import tokenize
+from rag.prompts import CONDENSE_SYSTEM, CONDENSE_USER, REFUSAL
+from rag.text import split_sentences, tokenize
 
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|there|that|this|these|those|he|she|his|her|the city|the company)\b",
                        re.I)
@@ -35,6 +35,48 @@ def user_turns(history) -> list[str]:
     return [q for q in questions if q.strip()]
 
 
+def last_answer(history) -> str:
+    """The assistant's latest answer in a history in Gradio "messages" form or as pairs ("" if none)."""
+    for turn in reversed(history or []):
+        if isinstance(turn, dict):
+            if turn.get("role") == "assistant" and isinstance(turn.get("content"), str):
+                return turn["content"]
+        elif isinstance(turn, (list, tuple)) and len(turn) == 2 and isinstance(turn[1], str):
+            return turn[1]
+    return ""
+
+
+def first_answer_sentence(answer: str) -> str:
+    """The first sentence an earlier answer quotes, its citation marks aside, after a list's
+    lead-in ("The documents give 3 reasons:"); "" for a refusal, which names no referent."""
+    text = answer.strip()
+    if not text or text.startswith(tuple(REFUSAL.values())):
+        return ""
+    lines = [line.strip(" -*\t") for line in text.splitlines() if line.strip(" -*\t")]
+    first = lines[1] if len(lines) > 1 and lines[0].endswith((":", "：")) else lines[0]
+    first = re.sub(r"\s*\[\d+\]", "", first)
+    spans = split_sentences(first)
+    return first[spans[0][0]:spans[0][1]] if spans else first
+
+
+# a follow-up pointing at what the last answer gave: "that scheme", "those articles" ("he" is not
+# read so: an answer naming a person often names others beside them)
+_POINTS_BACK = re.compile(r"\b(?:that|this|those|these|the same)\s+(?!(?:is|was|are|were|has|had|did|does)\b)[a-z]",
+                          re.I)
+_QUOTED_NAME = re.compile(r"[\"“]([A-Z][^\"“”]{2,40})[\"”]")
+
+
+def _answer_names(answer: str, last: str) -> list[str]:
+    """Names in quotation marks that the earlier answer gives and the earlier question did not
+    ("Project Eagle" for "Which start-up scheme gave Unitree a leg up?"). Other capitalised words
+    are not taken: the answer to "Who are the Six Little Dragons?" names Zhejiang and DeepSeek, and
+    "that nickname" is still the Six Little Dragons."""
+    first = first_answer_sentence(answer)
+    names = [m.group(1) for m in _QUOTED_NAME.finditer(first)]
+    asked = last.lower()
+    return [n for n in dict.fromkeys(names) if n.lower() not in asked]
+
+
 def _proper_nouns(text: str) -> list[str]:
     words = text.strip().split(None, 1)
     rest = words[1] if len(words) > 1 else ""
@@ -43,12 +85,17 @@ def _proper_nouns(text: str) -> list[str]:
 
 _ZH_ABOUT = re.compile(r"^\s*(?:那|那么|还有)?\s*(.{1,12}?)\s*(?:呢|怎么样|如何|又如何|又怎样)\s*[？?]?\s*$")
 # a pronoun, or a demonstrative before a noun ("那个开发区", "这家公司", "该项目"); 其他 (other) is none
-_ZH_PRONOUN = re.compile(r"它|(?<!其)他|她|该(?=[\u4e00-\u9fff])|[这那](?:个|家|座|位|所|项|次|篇|份|只|条|里)")
+_ZH_PRONOUN = re.compile(r"它|(?<!其)他|她|该(?=[\u4e00-\u9fff])|[这那](?:个|家|座|位|所|项|次|篇|份|只|条|里|届|场|款|批|笔|台|部|支)")
 
 
-def _condense_chinese(question: str, last: str) -> str | None:
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _condense_chinese(question: str, last: str, answer: str = "") -> str | None:
     """"那合肥呢？" after "为什么DeepSeek出现在杭州？" -> "为什么DeepSeek出现在合肥？"; a follow-up with a
-    pronoun gets the earlier question appended in brackets. None when the rule does not apply."""
+    pronoun gets the earlier question appended in brackets, or, when a demonstrative's noun is in
+    the clause of the last answer's first quote ("那个开发区" and "……落户合肥经济技术开发区"), that
+    clause. None when the rule does not apply."""
     from rag.multilingual import KNOWN_NAMES
 
     about = _ZH_ABOUT.match(question)
@@ -56,7 +103,19 @@ def _condense_chinese(question: str, last: str) -> str | None:
         new = about.group(1)
         names = sorted((n for n in KNOWN_NAMES if n in last), key=lambda n: (last.rfind(n), len(n)))
         return last.replace(names[-1], new, 1) if names else f"{last}（{new}）"
-    if _ZH_PRONOUN.search(question):
+    pointer = _ZH_PRONOUN.search(question)
+    if pointer:
+        # "那个开发区是哪一年设立的？" after an answer naming 合肥经济技术开发区: the answer's clause
+        # that names it says what "that zone" is
+        answer = answer.strip()
+        cited = "" if pointer.group(0) in ("它", "他", "她") or answer.startswith(tuple(REFUSAL.values())) \
+            else re.split(r"\s*\[\d+\]", answer, maxsplit=1)[0]
+        clauses = re.split(r"[，,；;。：:！？]", cited)
+        for size in (4, 3, 2):
+            noun = question[pointer.end():pointer.end() + size]
+            clause = next((c for c in clauses if noun in c), None) if _CJK_RUN.fullmatch(noun) else None
+            if clause:
+                return f"{question}（{clause.strip()}）"
         return f"{question}（{last}）"
     return None
 
@@ -84,7 +143,7 @@ def condense_rule(question: str, history) -> str:
     last = previous[-1]
     q = question.strip()
     if re.search(r"[\u4e00-\u9fff]", q):
-        return _condense_chinese(q, last) or question
+        return _condense_chinese(q, last, last_answer(history)) or question
     about = re.match(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\s*\??$", q, re.I) or \
         re.match(r"^\s*(?:[Aa]nd\s+)?(?!(?:Why|How|What|Who|When|Where|Which)\b)([A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*){0,2})\s*\?$", q)
     if about:
@@ -96,6 +155,9 @@ def condense_rule(question: str, history) -> str:
     own_names = _proper_nouns(q) or ([first] if first[:1].isupper() and first.lower() not in _QUESTION_WORDS else [])
     names = _proper_nouns(last) or tokenize(last)[:4]
     if _PRONOUNS.search(q) and not own_names:
+        if _POINTS_BACK.search(q):
+            # "When did that scheme get started?" asks about what the last answer named
+            names = list(dict.fromkeys(_answer_names(last_answer(history), last)[:2] + names))
         return f"{q} ({', '.join(names)})"
     if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:
         return f"{q} ({last})"

@@ -546,6 +546,22 @@ def test_condense_rule():
     assert condense_rule("What did Hefei do?", []) == "What did Hefei do?"
 
 
+def test_a_follow_up_about_what_the_last_answer_named_is_asked_about_it(assistant):
+    """"that scheme" is what the last answer named ("Project Eagle"), not a word of the last question."""
+    earlier = "Which Hangzhou start-up support scheme gave Unitree a leg up early on?"
+    said = assistant.answer(earlier, mode="extractive")
+    assert "Project Eagle" in said.text, said.text
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": said.text}]
+    answer = assistant.answer("When did that scheme get started?", history, mode="extractive")
+    assert "Project Eagle" in answer.standalone_question
+    assert not answer.refused and "2010" in answer.text, answer.text
+    # a refusal names nothing, and a quoted name the last question already asked about is no referent
+    refusal = [("Which scheme?", 'The documents don\'t say (no passage mentions "Project Eagle").')]
+    assert "Project Eagle" not in condense_rule("When did that scheme start?", refusal)
+    asked = [("Who are the 'Six Little Dragons of Hangzhou'?", 'The "Six Little Dragons of Hangzhou" is a nickname [1].')]
+    assert condense_rule("Where did that nickname come from?", asked).count("Six Little Dragons") == 1
+
+
 def test_a_follow_up_that_goes_on_from_the_last_question_is_answered_about_its_names(assistant):
     # no pronoun, more than three words: "and" and "the second one" lean on the last question
     history = [("When did Zhongguancun become China's first National Independent Innovation Demonstration Zone?",
