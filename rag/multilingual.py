@@ -543,6 +543,30 @@ def romanised(word: str) -> str:
     return f"{syllables[0].capitalize()} {''.join(syllables[1:]).capitalize()}"
 
 
+# one capitalised word, or two run together ("ChangXin"), of four letters or more
+_ONE_WORD_NAME = re.compile(r"\b[A-Z][a-z]{3,}(?:[A-Z][a-z]+)?\b|\b[A-Z][a-z]+[A-Z][a-z]+\b")
+
+
+def spelled_words(words) -> dict[str, set[str]]:
+    """``{"xinqiao": {"新桥"}}``: the Chinese words of two to four characters by their pinyin
+    written as one word, under every reading of each character (长鑫 as "changxin" and "zhangxin").
+
+    Args:
+        words: Chinese words (from segmentation).
+    """
+    from itertools import islice, product
+
+    from pypinyin import Style, pinyin
+
+    spelled: dict[str, set[str]] = {}
+    for word in dict.fromkeys(words):
+        if 2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            readings = pinyin(word, style=Style.NORMAL, heteronym=True)
+            for letters in islice(product(*readings), 8):
+                spelled.setdefault("".join(letters), set()).add(word)
+    return spelled
+
+
 def romanised_names(words) -> dict[str, str]:
     """``{"hu lishan": "胡立山"}`` for the words that may be Chinese personal names: two or three
     Chinese characters led by a common surname (:data:`_SURNAMES`). Words that are no names
@@ -575,6 +599,7 @@ class NameBridge:
         self._chinese_words = chinese_words
         self._english_words = english_words
         self._romanised: dict[str, str] | None = None
+        self._spelled: dict[str, set[str]] | None = None
         self.zh_to_en = dict(KNOWN_NAMES)
         for zh, en in (mine_pairs(texts) if pairs is None else pairs).items():
             self.zh_to_en.setdefault(zh, en)
@@ -619,12 +644,26 @@ class NameBridge:
         """Chinese forms of the English names in ``text``: pairs the bridge knows, then persons
         written in pinyin whose Chinese name the collection holds ("Hu Lishan" -> 胡立山)."""
         known = [self.en_to_zh[en] for en in self.known_english_names(text)]
-        return list(dict.fromkeys(known + self.persons_in_pinyin(text)))
+        return list(dict.fromkeys(known + self.persons_in_pinyin(text) + self.words_in_pinyin(text)))
 
     def known_english_names(self, text: str) -> list[str]:
         """The English names in ``text`` that have a Chinese form the bridge knows ("NIO" for 蔚来)."""
         lowered = text.lower()
         return [en for en in self.en_to_zh if re.search(r"\b" + re.escape(en) + r"\b", lowered)]
+
+    def words_in_pinyin(self, text: str) -> list[str]:
+        """The Chinese words of the collection that a one-word pinyin name in ``text`` writes
+        ("Xinqiao" -> 新桥, "ChangXin" -> 长鑫, "Weizhou" -> 维舟): a capitalised word that the bridge
+        does not know, whose letters are the pinyin of exactly one Chinese word of two to four
+        characters (any reading of each character); none when the bridge was given no Chinese words."""
+        # a person's given name ("Yu Zhengsheng") is read with the surname, by persons_in_pinyin
+        alone = _PINYIN_NAME.sub(lambda m: " " if m.group(1).lower() in _SURNAMES_IN_PINYIN else m.group(0), text)
+        candidates = [w.lower() for w in _ONE_WORD_NAME.findall(alone) if w.lower() not in self.en_to_zh]
+        if not candidates or self._chinese_words is None:
+            return []
+        if self._spelled is None:
+            self._spelled = spelled_words(self._chinese_words())
+        return list(dict.fromkeys(next(iter(self._spelled[c])) for c in candidates if len(self._spelled.get(c, ())) == 1))
 
     def persons_in_pinyin(self, text: str) -> list[str]:
         """The Chinese names of the collection that the pinyin names in ``text`` romanise

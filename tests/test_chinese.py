@@ -452,6 +452,28 @@ def test_a_chinese_follow_up_with_a_demonstrative_is_condensed():
     assert condense_rule("其他城市呢？还有哪些？", history) == "其他城市呢？还有哪些？"  # 其他 is no pronoun
 
 
+def test_a_chinese_follow_up_about_what_the_last_answer_named_gets_its_clause():
+    from rag.condense import condense_rule
+
+    history = [{"role": "user", "content": "蔚来中国总部最后落户在合肥的什么地方？"},
+               {"role": "assistant", "content": "4月29日双方正式签约，蔚来中国总部落户合肥经济技术开发区，并获得战略投资 [1]。"}]
+    assert "合肥经济技术开发区" in condense_rule("那个开发区是哪一年设立的？", history)
+    # 那届 points back as 那个 does
+    history = [("光明科学城论坛是从哪一年开始办的？", "The annual Guangming Science City Forum, held since 2023 [1].")]
+    assert "光明科学城" in condense_rule("那2025年那届论坛是哪天开幕的？", history)
+
+
+def test_a_one_word_name_an_english_question_writes_in_pinyin_is_found_by_the_chinese_word(assistant):
+    bridge = NameBridge(chinese_words=lambda: ["新桥", "维舟", "长鑫", "存储", "俞正声", "正声", "松山", "嵩山"])
+    assert "新桥" in bridge.chinese_names("When did building start on Hefei's Xinqiao park?")
+    assert "长鑫" in bridge.chinese_names("What stake does Hefei hold in ChangXin Memory?")  # 长 read chang
+    # a given name is read with its surname, and a spelling two words share is no bridge
+    assert "正声" not in bridge.chinese_names("What did Yu Zhengsheng say?")
+    assert bridge.chinese_names("Where is Songshan?") == []
+    # the collection's own words: "Weizhou" is the commentator 维舟
+    assert "维舟" in assistant.select("What did the commentator Weizhou say about Shenzhen?").question.other_terms
+
+
 def test_an_amount_written_with_a_chinese_magnitude_is_no_year(assistant):
     """"2000亿元" is an amount, not the year 2000: a count for 2000 is not found in a sentence on
     2020 that gives an output of over 200 billion yuan."""
