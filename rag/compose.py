@@ -250,6 +250,13 @@ class ExtractiveComposer:
                 chosen = [placed] + chosen[: c.extractive_max_sentences - 1]
         for missing in self._unanswered_parts(question, chosen, usable[: c.type_check_sentences]):
             if len(chosen) >= c.extractive_max_sentences:
+                # a sentence answering a part the others leave open comes before one that was only
+                # close in score (the last of those goes; one giving the kind of answer asked stays)
+                spare = [x for x in chosen[1:] if not self._answers_a_part(question, x)
+                         and not (typed_question and fits(x))]
+                if spare:
+                    chosen = [x for x in chosen if x is not spare[-1]]
+            if len(chosen) >= c.extractive_max_sentences:
                 break
             chosen.append(missing)
         if typed_question and not question.parts:
@@ -260,22 +267,28 @@ class ExtractiveComposer:
         return _reading_order(chosen)
 
     @staticmethod
-    def _unanswered_parts(question: Question, chosen, candidates) -> list[Sentence]:
-        """For each part of a multi-part question that the chosen sentences leave unanswered (none
-        holds its answer type and half of its own topic words), the best candidate that answers
-        it and is about what the question names, if any."""
-        added: list[Sentence] = []
-        for kind, terms in zip(question.parts, question.part_words):
-            shown = chosen + added
+    def _part_answered(question: Question, index: int, sentence: Sentence) -> bool:
+        """Does ``sentence`` answer part ``index`` of a multi-part question: it holds the part's
+        answer type and half of the part's own topic words?"""
+        kind, terms = question.parts[index], question.part_words[index]
+        words = set(tokenize(sentence.text))
+        return (kind == "other" or holds_type(kind, sentence.text)) and \
+            (not terms or 2 * sum(t in words for t in terms) >= len(terms))
 
-            def answers(x, kind=kind, terms=terms):
-                words = set(tokenize(x.text))
-                return (kind == "other" or holds_type(kind, x.text)) and \
-                    (not terms or 2 * sum(t in words for t in terms) >= len(terms))
-            if any(answers(x) for x in shown):
+    def _answers_a_part(self, question: Question, sentence: Sentence) -> bool:
+        return any(self._part_answered(question, i, sentence) for i in range(len(question.parts)))
+
+    def _unanswered_parts(self, question: Question, chosen, candidates) -> list[Sentence]:
+        """For each part of a multi-part question that the chosen sentences leave unanswered (see
+        :meth:`_part_answered`), the best candidate that answers it and is about what the question
+        names, if any."""
+        added: list[Sentence] = []
+        for index in range(len(question.parts)):
+            shown = chosen + added
+            if any(self._part_answered(question, index, x) for x in shown):
                 continue
-            found = next((x for x in candidates if answers(x) and _names_the_subject(question, x)
-                          and not any(_overlaps(x, y) for y in shown)), None)
+            found = next((x for x in candidates if self._part_answered(question, index, x)
+                          and _names_the_subject(question, x) and not any(_overlaps(x, y) for y in shown)), None)
             if found is not None:
                 added.append(found)
         return added

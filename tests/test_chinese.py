@@ -474,6 +474,13 @@ def test_a_one_word_name_an_english_question_writes_in_pinyin_is_found_by_the_ch
     assert "维舟" in assistant.select("What did the commentator Weizhou say about Shenzhen?").question.other_terms
 
 
+def test_each_part_of_a_two_part_question_gets_its_sentence(assistant):
+    """Where the lab was and the year of the first fibre are two sentences: the one answering the
+    first part replaces a third sentence that was only close in score."""
+    answer = assistant.answer("赵梓森最早把光纤实验室建在了什么地方？中国第一根光纤是哪年诞生的？", mode="extractive")
+    assert not answer.refused and "厕所旁" in answer.text and "1976" in answer.text, answer.text
+
+
 def test_an_amount_written_with_a_chinese_magnitude_is_no_year(assistant):
     """"2000亿元" is an amount, not the year 2000: a count for 2000 is not found in a sentence on
     2020 that gives an output of over 200 billion yuan."""
