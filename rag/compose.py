@@ -142,6 +142,9 @@ def _names_the_subject(question: Question, sentence: Sentence, idf=None, floor: 
             return bool(set(names) & set(tokenize(where))) or names_any_a_chinese_question_names(question, sentence)
         if not cjk:
             names += [t for t in question.other_terms if idf is None or idf(t) >= floor]
+    elif is_cjk_text(sentence.text):
+        # an English question's names in the Chinese forms the name bridge gives (Optics Valley as 光谷)
+        names += [t for t in question.other_terms if idf is None or idf(t) >= floor]
     if not names:
         return True
     present = set(tokenize(where))

@@ -479,3 +479,12 @@ def test_how_something_came_to_be_is_told_in_dated_steps(assistant, question, da
 
     shown = points(assistant.answer(question, mode="extractive"))
     assert sum(bool(years_in(p.text)) for p in shown) >= dated, [p.text for p in shown]
+
+
+def test_what_a_place_has_done_is_explained_with_points_in_either_language(assistant):
+    """"What have the authorities in Wuhan done to ...?" asks for steps, as "What did ... do" does;
+    the Chinese sentence on the Optics Valley culture names Optics Valley (光谷) and is a point."""
+    answer = assistant.answer("What have the authorities in Wuhan done to cultivate a risk-taking, failure-tolerant "
+                              "culture around Optics Valley?", mode="extractive")
+    assert answer.kind == "explanation" and not answer.refused, answer.text
+    assert any("宽容失败" in s.text for s in answer.sentences), answer.text
