@@ -527,9 +527,13 @@ _DAY = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a
                   r"[\d一二三四五六七八九十]+\u6708[\d一二三四五六七八九十]+[日号]", re.I)
 
 
+# a name with a number in it is no quantity: the "No. 1 Project", "Version 8.0"
+_NUMBERED = re.compile(r"\b(?:No|Number|Version)\.?\s?\d+(?:\.\d+)?\b", re.I)
+
+
 def has_quantity(text: str) -> bool:
-    """A number or number word other than a bare year or the day of a date."""
-    return bool(_HAS_QUANTITY.search(_YEAR.sub(" ", _DAY.sub(" ", text))))
+    """A number or number word other than a bare year, the day of a date or a numbered name."""
+    return bool(_HAS_QUANTITY.search(_NUMBERED.sub(" ", _YEAR.sub(" ", _DAY.sub(" ", text)))))
 
 
 def has_time(text: str) -> bool:
@@ -600,10 +604,10 @@ def figure_near(word: str, text: str, window: int = 15) -> bool:
 
 def answer_starts(kind: str, text: str) -> list[int]:
     """Where answers of this type ("quantity", "money", "time") start in ``text`` (none for another
-    type); a year or the day of a date is no quantity."""
+    type); a year, the day of a date or a numbered name ("No. 1 Project") is no quantity."""
     if kind == "quantity":
         blank = lambda match: " " * len(match.group())  # noqa: E731 - keeps the offsets
-        return [m.start() for m in _HAS_QUANTITY.finditer(_YEAR.sub(blank, _DAY.sub(blank, text)))]
+        return [m.start() for m in _HAS_QUANTITY.finditer(_NUMBERED.sub(blank, _YEAR.sub(blank, _DAY.sub(blank, text))))]
     pattern = {"money": _HAS_MONEY, "time": _HAS_TIME}.get(kind)
     return [m.start() for m in pattern.finditer(text)] if pattern else []
 

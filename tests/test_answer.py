@@ -85,6 +85,15 @@ def test_a_number_with_a_leading_zero_is_part_of_a_name_not_a_figure():
     assert has_quantity("合肥GDP达13507.7亿元") and has_quantity("0.5 percent")
 
 
+def test_a_numbered_name_is_no_figure(assistant):
+    """The "No. 1 Project" of a 2023 report gives no figure for 2023."""
+    assert not has_quantity('Hangzhou Daily described the digital economy as a "No. 1 Project"')
+    assert not has_quantity("Shanghai released Version 8.0 of its plan") and has_quantity("Version 8.0 had 58 measures")
+    answer = assistant.answer("How much did Hangzhou's core digital-economy industries add to its output in 2023?",
+                              mode="extractive")
+    assert answer.refused, answer.text
+
+
 def test_a_question_about_a_year_the_documents_do_not_cover_is_refused(assistant):
     # The corpus gives Hefei's rank in 2000 and 2020 only.
     assert assistant.answer("Where did Hefei rank among Chinese cities by GDP in 2010?", mode="extractive").refused
