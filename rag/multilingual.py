@@ -547,6 +547,13 @@ def romanised(word: str) -> str:
 _ONE_WORD_NAME = re.compile(r"\b[A-Z][a-z]{3,}(?:[A-Z][a-z]+)?\b|\b[A-Z][a-z]+[A-Z][a-z]+\b")
 
 
+# a word made of pinyin syllables only ("xinqiao": xin-qiao; "little" is none): only such a word
+# makes the bridge load the collection's Chinese words
+_PINYIN_WORD = re.compile(r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+                          r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|ia|ie|in|iu|"
+                          r"ua|uo|ui|un|ue|a|o|e|i|u|v))+")
+
+
 def spelled_words(words) -> dict[str, set[str]]:
     """``{"xinqiao": {"新桥"}}``: the Chinese words of two to four characters by their pinyin
     written as one word, under every reading of each character (长鑫 as "changxin" and "zhangxin").
@@ -658,7 +665,8 @@ class NameBridge:
         characters (any reading of each character); none when the bridge was given no Chinese words."""
         # a person's given name ("Yu Zhengsheng") is read with the surname, by persons_in_pinyin
         alone = _PINYIN_NAME.sub(lambda m: " " if m.group(1).lower() in _SURNAMES_IN_PINYIN else m.group(0), text)
-        candidates = [w.lower() for w in _ONE_WORD_NAME.findall(alone) if w.lower() not in self.en_to_zh]
+        candidates = [w.lower() for w in _ONE_WORD_NAME.findall(alone)
+                      if w.lower() not in self.en_to_zh and _PINYIN_WORD.fullmatch(w.lower())]
         if not candidates or self._chinese_words is None:
             return []
         if self._spelled is None:
