@@ -60,7 +60,7 @@ class AnswerConfig:
     extractive_max_words: int = 110
     explanation_min_points: int = 3
     explanation_max_points: int = 6
-    explanation_margin: float = 0.22  # points must score within this of the best one ...
+    explanation_margin: float = 0.34  # points must score within this of the best one ...
     explanation_floor: float = 0.45  # ... or at least this
     subject_idf: float = 1.2  # a name in more than ~30% of the chunks ("China", "DeepSeek") does not say what
     # an explanation's point is about, and its explanation is also searched for without that name
