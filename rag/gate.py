@@ -64,7 +64,8 @@ def chinese_event(question) -> str | None:
     event is read only in a question of one part: "到哪一年增加值突破多少？" asks for a year and a sum."""
     event = _CHINESE_EVENT.search(question.text) or \
         (None if question.parts else _CHINESE_EVENT_OPENING.search(question.text))
-    return event.group(1) if event else None
+    # "分别是哪年哪月？" asks for a month too, not when 哪月 happened
+    return event.group(1) if event and not re.search(r"[哪几谁]|什么|多少", event.group(1)) else None
 
 
 def _holds_the_event(question, sentence) -> bool:

@@ -481,6 +481,14 @@ def test_each_part_of_a_two_part_question_gets_its_sentence(assistant):
     assert not answer.refused and "厕所旁" in answer.text and "1976" in answer.text, answer.text
 
 
+def test_a_second_question_word_is_no_event():
+    """"分别是哪年哪月？" asks for a year and a month: 哪月 is no event the sentence must say."""
+    from rag.gate import chinese_event
+
+    assert chinese_event(analyse("浙江先后拿过哪两个国家级身份？分别是哪年哪月？")) is None
+    assert chinese_event(analyse("苏州工业园区是哪一年成立的？")) == "成立"
+
+
 def test_an_amount_written_with_a_chinese_magnitude_is_no_year(assistant):
     """"2000亿元" is an amount, not the year 2000: a count for 2000 is not found in a sentence on
     2020 that gives an output of over 200 billion yuan."""
