@@ -543,8 +543,8 @@ def romanised(word: str) -> str:
     return f"{syllables[0].capitalize()} {''.join(syllables[1:]).capitalize()}"
 
 
-# one capitalised word, or two run together ("ChangXin"), of four letters or more
-_ONE_WORD_NAME = re.compile(r"\b[A-Z][a-z]{3,}(?:[A-Z][a-z]+)?\b|\b[A-Z][a-z]+[A-Z][a-z]+\b")
+# one capitalised word of four letters or more ("Xinqiao"), or two run together ("ChangXin")
+_ONE_WORD_NAME = re.compile(r"\b[A-Z][a-z]{3,}\b|\b[A-Z][a-z]+[A-Z][a-z]+\b")
 
 
 # a word made of pinyin syllables only ("xinqiao": xin-qiao; "little" is none): only such a word
@@ -649,7 +649,8 @@ class NameBridge:
 
     def chinese_names(self, text: str) -> list[str]:
         """Chinese forms of the English names in ``text``: pairs the bridge knows, then persons
-        written in pinyin whose Chinese name the collection holds ("Hu Lishan" -> 胡立山)."""
+        written in pinyin whose Chinese name the collection holds ("Hu Lishan" -> 胡立山), then
+        other one-word pinyin names (:meth:`words_in_pinyin`: "Xinqiao" -> 新桥)."""
         known = [self.en_to_zh[en] for en in self.known_english_names(text)]
         return list(dict.fromkeys(known + self.persons_in_pinyin(text) + self.words_in_pinyin(text)))
 
