@@ -53,6 +53,8 @@ def first_answer_sentence(answer: str) -> str:
     if not text or text.startswith(tuple(REFUSAL.values())):
         return ""
     lines = [line.strip(" -*\t") for line in text.splitlines() if line.strip(" -*\t")]
+    if not lines:  # only list marks ("- - -")
+        return ""
     first = lines[1] if len(lines) > 1 and lines[0].endswith((":", "：")) else lines[0]
     first = re.sub(r"\s*\[\d+\]", "", first)
     spans = split_sentences(first)

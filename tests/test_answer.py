@@ -567,6 +567,11 @@ def test_a_follow_up_about_what_the_last_answer_named_is_asked_about_it(assistan
     # a refusal names nothing, and a quoted name the last question already asked about is no referent
     refusal = [("Which scheme?", 'The documents don\'t say (no passage mentions "Project Eagle").')]
     assert "Project Eagle" not in condense_rule("When did that scheme start?", refusal)
+    # an earlier answer of any shape is read without error
+    for odd in ["- - -", "", None, 42, ["a list"]]:
+        assert condense_rule("When did that scheme start?", [("Which scheme?", odd)]).startswith("When did")
+        assert condense_rule("When did that scheme start?", [{"role": "user", "content": "Which scheme?"},
+                                                               {"role": "assistant", "content": odd}]).startswith("When")
     asked = [("Who are the 'Six Little Dragons of Hangzhou'?", 'The "Six Little Dragons of Hangzhou" is a nickname [1].')]
     assert condense_rule("Where did that nickname come from?", asked).count("Six Little Dragons") == 1
 
