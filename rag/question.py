@@ -531,9 +531,16 @@ _DAY = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a
 _NUMBERED = re.compile(r"\b(?:No|Number|Version)\.?\s?\d+(?:\.\d+)?\b", re.I)
 
 
+def _without_dates_and_numbered_names(text: str) -> str:
+    """``text`` with its days of dates, bare years and numbered names blanked out, offsets kept:
+    what is left of its numbers are figures."""
+    blank = lambda match: " " * len(match.group())  # noqa: E731
+    return _NUMBERED.sub(blank, _YEAR.sub(blank, _DAY.sub(blank, text)))
+
+
 def has_quantity(text: str) -> bool:
     """A number or number word other than a bare year, the day of a date or a numbered name."""
-    return bool(_HAS_QUANTITY.search(_NUMBERED.sub(" ", _YEAR.sub(" ", _DAY.sub(" ", text)))))
+    return bool(_HAS_QUANTITY.search(_without_dates_and_numbered_names(text)))
 
 
 def has_time(text: str) -> bool:
@@ -606,8 +613,7 @@ def answer_starts(kind: str, text: str) -> list[int]:
     """Where answers of this type ("quantity", "money", "time") start in ``text`` (none for another
     type); a year, the day of a date or a numbered name ("No. 1 Project") is no quantity."""
     if kind == "quantity":
-        blank = lambda match: " " * len(match.group())  # noqa: E731 - keeps the offsets
-        return [m.start() for m in _HAS_QUANTITY.finditer(_NUMBERED.sub(blank, _YEAR.sub(blank, _DAY.sub(blank, text))))]
+        return [m.start() for m in _HAS_QUANTITY.finditer(_without_dates_and_numbered_names(text))]
     pattern = {"money": _HAS_MONEY, "time": _HAS_TIME}.get(kind)
     return [m.start() for m in pattern.finditer(text)] if pattern else []
 
