@@ -133,17 +133,16 @@ def _names_the_subject(question: Question, sentence: Sentence, idf=None, floor: 
     A Chinese question's names count in both languages: a Chinese sentence must write one of the
     names it writes (光明科学城, not a country), an English sentence one of their English forms
     from the name bridge (Guangming; "science" and "city" are too common to say what it is about).
-    Hefei's USTC is no point on how Guangming Science City links its facilities to industry."""
+    Hefei's USTC is no point on how Guangming Science City links its facilities to industry. An
+    English question's Chinese sentence may likewise write a bridged form (光谷 for Optics Valley)."""
     names = [name for name in question.names if name not in DEMONYMS and (idf is None or idf(name) >= floor)]
     where = f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {sentence.text}"
-    if question.language == "zh":
-        cjk = is_cjk_text(sentence.text)
-        if cjk and any(name not in CHINESE_COUNTRIES for name in question.chinese_names):
-            return bool(set(names) & set(tokenize(where))) or names_any_a_chinese_question_names(question, sentence)
-        if not cjk:
-            names += [t for t in question.other_terms if idf is None or idf(t) >= floor]
-    elif is_cjk_text(sentence.text):
-        # an English question's names in the Chinese forms the name bridge gives (Optics Valley as 光谷)
+    cjk = is_cjk_text(sentence.text)
+    if question.language == "zh" and cjk and any(name not in CHINESE_COUNTRIES for name in question.chinese_names):
+        return bool(set(names) & set(tokenize(where))) or names_any_a_chinese_question_names(question, sentence)
+    if (question.language == "zh") != cjk:
+        # a sentence in the other language writes the names in the forms the name bridge gives
+        # (Guangming for 光明科学城, 光谷 for Optics Valley)
         names += [t for t in question.other_terms if idf is None or idf(t) >= floor]
     if not names:
         return True
