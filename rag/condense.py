@@ -46,9 +46,9 @@ def last_answer(history) -> str:
     return ""
 
 
-def first_answer_sentence(answer: str) -> str:
-    """The first sentence an earlier answer quotes, its citation marks aside, after a list's
-    lead-in ("The documents give 3 reasons:"); "" for a refusal, which names no referent."""
+def first_quote(answer: str) -> str:
+    """What an earlier answer quotes first: its first line after a list's lead-in ("The documents
+    give 3 reasons:"), up to its first citation mark; "" for a refusal, which names no referent."""
     text = answer.strip()
     if not text or text.startswith(tuple(REFUSAL.values())):
         return ""
@@ -56,7 +56,12 @@ def first_answer_sentence(answer: str) -> str:
     if not lines:  # only list marks ("- - -")
         return ""
     first = lines[1] if len(lines) > 1 and lines[0].endswith((":", "：")) else lines[0]
-    first = re.sub(r"\s*\[\d+\]", "", first)
+    return re.split(r"\s*\[\d+\]", first, maxsplit=1)[0]
+
+
+def first_answer_sentence(answer: str) -> str:
+    """The first sentence of :func:`first_quote`."""
+    first = first_quote(answer)
     spans = split_sentences(first)
     return first[spans[0][0]:spans[0][1]] if spans else first
 
@@ -109,9 +114,7 @@ def _condense_chinese(question: str, last: str, answer: str = "") -> str | None:
     if pointer:
         # "那个开发区是哪一年设立的？" after an answer naming 合肥经济技术开发区: the answer's clause
         # that names it says what "that zone" is
-        answer = answer.strip()
-        cited = "" if pointer.group(0) in ("它", "他", "她") or answer.startswith(tuple(REFUSAL.values())) \
-            else re.split(r"\s*\[\d+\]", answer, maxsplit=1)[0]
+        cited = "" if pointer.group(0) in ("它", "他", "她") else first_quote(answer)
         clauses = re.split(r"[，,；;。：:！？]", cited)
         for size in (4, 3, 2):
             noun = question[pointer.end():pointer.end() + size]
