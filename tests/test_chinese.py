@@ -515,3 +515,24 @@ def test_an_english_name_with_a_known_chinese_form_is_found_in_that_form(assista
     answer = assistant.answer("On what day in 2020 did NIO formally sign its China headquarters deal with Hefei?",
                               mode="extractive")
     assert not answer.refused and "4月29日" in answer.text, answer.text
+
+
+def test_a_chinese_question_is_answered_from_a_sentence_on_the_person_it_names(assistant):
+    # The robot dog shown at Wuzhen in 2017 was Wang Xingxing's (王兴兴), and the 2008 "Shanghai
+    # question" was Yu Zhengsheng's (俞正声): a sentence that does not name the person a question
+    # names does not answer it.
+    for wrong, right, expected in [("梁文锋", "王兴兴", "翻车"), ("胡锡进", "俞正声", "落户上海")]:
+        question = ("2017年乌镇大会上，{}演示的机器狗出了什么意外？" if expected == "翻车"
+                    else "{}在上海市政协会议上说马云曾经想把阿里巴巴落户在哪里？")
+        refused = assistant.answer(question.format(wrong), mode="extractive")
+        assert refused.refused, refused.text
+        answered = assistant.answer(question.format(right), mode="extractive")
+        assert not answered.refused and expected in answered.text, answered.text
+
+
+def test_a_name_bridged_to_english_is_found_in_either_spelling():
+    # 光纤 is bridged as "optical fiber"; the briefs write "optical fibre"
+    from rag.gate import found_terms
+    assert found_terms(["optical", "fiber", "center", "labor"], "an optical fibre research centre for labour") \
+        == ["optical", "fiber", "center", "labor"]
+    assert found_terms(["fiber"], "a fir tree") == []
