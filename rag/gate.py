@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (COUNTRIES, PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, counts_an_opening_span,
+                          days_in,
                           figure_near, has_quantity, holds_answer_type, holds_the_role, holds_the_role_of,
                           is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces, role_holder,
                           written_otherwise, years_in)
@@ -300,13 +301,18 @@ CHINESE_COUNTRIES = frozenset("中国 美国 新加坡 日本 英国 德国 法�
 
 
 def names_years(question, sentence) -> bool:
-    """The sentence, with the one before it, names every year the question names. A sentence that
+    """The sentence, with the one before it, names every year the question names, and it names no
+    day of the year unless one the question names. A sentence that
     names years of its own, none of them asked, is about those years: "The 2025 Shanghai plan
     contained 58 reform measures" after "a series issued every year since 2018" gives no figure for
     2018; "The Hangzhou action plan targeted ... by 2022" after "an action plan for 2018-2022" does."""
     own = set(years_in(sentence.text))
     text = sentence.text if own and not own & set(question.years) else with_previous(sentence)
-    return set(question.years) <= set(years_in(text))
+    if not set(question.years) <= set(years_in(text)):
+        return False
+    # so with days: a sentence on January 27 does not say what happened on January 28
+    asked, dated = days_in(question.text), days_in(sentence.text) or days_in(with_previous(sentence))
+    return not (asked and dated and not asked & dated)
 
 
 def names_ordinals(question, sentence) -> bool:

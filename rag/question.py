@@ -354,6 +354,23 @@ def periods_in(text: str) -> tuple[str, ...]:
                                for english, chinese in _FIRST_PERIOD.findall(text)))
 
 
+_MONTH_NUMBER = {name.lower(): i for i, name in enumerate(_MONTH_NAMES.split("|"), 1)}
+_A_DAY = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+({_MONTH_NAMES})\b|(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*[日号]")
+
+
+def days_in(text: str) -> frozenset[tuple[int, int]]:
+    """The days of the year ``text`` names, as (month, day): "January 28", "28 January", "1月28日"."""
+    days = set()
+    for m in _A_DAY.finditer(text):
+        if m.group(1):
+            days.add((_MONTH_NUMBER[m.group(1).lower()], int(m.group(2))))
+        elif m.group(4):
+            days.add((_MONTH_NUMBER[m.group(4).lower()], int(m.group(3))))
+        else:
+            days.add((int(m.group(5)), int(m.group(6))))
+    return frozenset(days)
+
+
 def years_in(text: str) -> tuple[str, ...]:
     """The years ``text`` names ("2024", "2024年"), in order, each once."""
     return tuple(dict.fromkeys(_A_YEAR.findall(text)))

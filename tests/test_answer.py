@@ -9,7 +9,7 @@ from rag.gate import Gate, coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
-from rag.question import (a_figure_of_the_year, analyse, has_money, has_quantity, has_time, holds_answer_type,
+from rag.question import (a_figure_of_the_year, analyse, days_in, has_money, has_quantity, has_time, holds_answer_type,
                           holds_the_role, is_of_the_past, part_terms)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
@@ -1174,3 +1174,16 @@ def test_a_number_in_a_name_is_no_day_and_the_date_of_is_a_when_question(assista
     answer = assistant.answer("What was the exact date of Zhejiang's 2023 first meeting of the new year?",
                               mode="extractive")
     assert answer.refused, answer.text
+
+
+def test_a_figure_for_one_day_is_no_figure_for_another(assistant):
+    # Nvidia's shares fell about 17 percent on January 27, 2025; the documents give no fall for
+    # another day, and a sentence that follows the dated one speaks of that day too.
+    answered = assistant.answer("How many percent did Nvidia's share price lose on January 27, 2025?", mode="extractive")
+    assert not answered.refused and "17 percent" in answered.text, answered.text
+    for day in ("January 30", "January 26"):
+        refused = assistant.answer(f"How many percent did Nvidia's share price lose on {day}, 2025?", mode="extractive")
+        assert refused.refused, refused.text
+    refused = assistant.answer("How big was Nvidia's one-day loss on January 26, 2025?", mode="extractive")
+    assert refused.refused, refused.text
+    assert days_in("On 27 January and 2020年2月25日, then May 3") == {(1, 27), (2, 25), (5, 3)}
