@@ -73,15 +73,33 @@ _POINTS_BACK = re.compile(r"\b(?:that|this|those|these|the same)\s+(?!(?:is|was|
 _QUOTED_NAME = re.compile(r"[\"“]([A-Z][^\"“”]{2,40})[\"”]")
 
 
-def _answer_names(answer: str, last: str) -> list[str]:
+_NAME = r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)"
+
+
+def _called(noun: str, text: str) -> list[str]:
+    """The names ``text`` calls by ``noun``, in order: "Dongguan, a manufacturing city", "Game
+    Science is the studio", "the electric carmaker NIO"."""
+    kind = rf"(?:[\w-]+\s+){{0,3}}{re.escape(noun)}\b"
+    found = re.finditer(rf"\b{_NAME}(?:,\s+an?|\s+(?:is|was)\s+(?:an?|the))\s+{kind}|\bthe\s+{kind}\s+{_NAME}", text)
+    return [m.group(1) or m.group(2) for m in sorted(found, key=lambda m: m.start())]
+
+
+def _answer_names(answer: str, last: str, noun: str = "") -> list[str]:
     """Names in quotation marks that the earlier answer gives and the earlier question did not
-    ("Project Eagle" for "Which start-up scheme gave Unitree a leg up?"). Other capitalised words
-    are not taken: the answer to "Who are the Six Little Dragons?" names Zhejiang and DeepSeek, and
-    "that nickname" is still the Six Little Dragons."""
+    ("Project Eagle" for "Which start-up scheme gave Unitree a leg up?"), and a name the answer
+    calls by the follow-up's noun ("that city" after "... in Dongguan, a manufacturing city in
+    Guangdong"). Other capitalised words are not taken: the answer to "Who are the Six Little
+    Dragons?" names Zhejiang and DeepSeek, and "that nickname" is still the Six Little Dragons."""
     first = first_answer_sentence(answer)
     names = [m.group(1) for m in _QUOTED_NAME.finditer(first)]
+    if noun:
+        names += _called(noun, first)
     asked = last.lower()
     return [n for n in dict.fromkeys(names) if n.lower() not in asked]
+
+
+# a question asking which one ("Which Hangzhou studio ...?"): its answer names what the next is about
+_ASKS_WHICH = re.compile(r"^\s*[Ww]hich\s+(?:[A-Z]\w*\s+)*([a-z]+)\b")
 
 
 def _proper_nouns(text: str) -> list[str]:
@@ -156,13 +174,24 @@ def condense_rule(question: str, history) -> str:
         if names:
             return last.replace(names[-1], about.group(1).strip(), 1)
         return f"{last} ({about.group(1).strip()})"
-    first = re.sub(r"\W", "", q.split()[0]) if q.split() else ""
+    # the first word is a name only if it is no question word, also when contracted ("What's")
+    first = re.sub(r"\W", "", re.sub(r"[\u2019']\w*$", "", q.split()[0])) if q.split() else ""
     own_names = _proper_nouns(q) or ([first] if first[:1].isupper() and first.lower() not in _QUESTION_WORDS else [])
     names = _proper_nouns(last) or tokenize(last)[:4]
     if _PRONOUNS.search(q) and not own_names:
-        if _POINTS_BACK.search(q):
+        pointer = _POINTS_BACK.search(q)
+        which = _ASKS_WHICH.match(last)
+        if which and not pointer:
+            # "How much did the city put in?" after "Which carmaker did Hefei bail out in 2020?":
+            # the follow-up is about the one the last answer calls a carmaker ("the electric
+            # carmaker NIO")
+            answer = re.sub(r"\s*\[\d+\]", "", last_answer(history)) if first_quote(last_answer(history)) else ""
+            given = [n for n in _called(which.group(1), answer) if n.lower() not in last.lower()]
+            names = list(dict.fromkeys(given[:1] + names))
+        if pointer:
             # "When did that scheme get started?" asks about what the last answer named
-            names = list(dict.fromkeys(_answer_names(last_answer(history), last)[:2] + names))
+            noun = re.match(r"[a-z]+", q[pointer.end() - 1:], re.I).group(0)
+            names = list(dict.fromkeys(_answer_names(last_answer(history), last, noun)[:2] + names))
         return f"{q} ({', '.join(names)})"
     if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:
         return f"{q} ({last})"

@@ -576,6 +576,24 @@ def test_a_follow_up_about_what_the_last_answer_named_is_asked_about_it(assistan
     assert condense_rule("Where did that nickname come from?", asked).count("Six Little Dragons") == 1
 
 
+def test_a_follow_up_is_asked_about_the_one_the_last_answer_gave(assistant):
+    """After "Which carmaker ...?" the follow-up is about the carmaker the answer named; "that city"
+    is the one the answer calls a city; "Who's" and "What's" are question words, not names."""
+    def follow(first, then):
+        said = assistant.answer(first, mode="extractive")
+        history = [{"role": "user", "content": first}, {"role": "assistant", "content": said.text}]
+        return assistant.answer(then, history, mode="extractive")
+
+    answer = follow("Which carmaker did Hefei rescue in 2020?", "How much money did the city invest?")
+    assert "NIO" in answer.standalone_question, answer.standalone_question
+    assert not answer.refused and "787 million" in answer.text, answer.text
+    answer = follow("Where is the Songshan Lake lab?", "What's that city known as?")
+    assert "Dongguan" in answer.standalone_question, answer.standalone_question
+    assert not answer.refused and "world factory" in answer.text, answer.text
+    asked = [("When was Zhejiang Lab set up?", "Zhejiang Lab was set up in 2017 [1].")]
+    assert "Zhejiang Lab" in condense_rule("Who's in charge of it?", asked)
+
+
 def test_a_follow_up_that_goes_on_from_the_last_question_is_answered_about_its_names(assistant):
     # no pronoun, more than three words: "and" and "the second one" lean on the last question
     history = [("When did Zhongguancun become China's first National Independent Innovation Demonstration Zone?",
