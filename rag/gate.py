@@ -35,8 +35,8 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (COUNTRIES, PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, counts_an_opening_span,
-                          days_in,
-                          figure_near, has_quantity, holds_answer_type, holds_the_role, holds_the_role_of,
+                          days_in, english_role,
+                          figure_near, has_quantity, holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
                           is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces, role_holder,
                           written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
@@ -577,6 +577,7 @@ class Gate:
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
                      or (figure_near(question.counted, s.text) if question.wants != "person"
                          else holds_the_role_of(question, s.text)))
+                and holds_the_role_in_english(question, s.text)
                 and self._close_across(question, s, same)
                 and _holds_the_event(question, s)
                 and self.says_what_happened(question, s)
@@ -733,6 +734,9 @@ class Gate:
                              and counted_by_a_figure(w, context, window=2)]
             return question.language != "en" or self.multilingual is None or not counted_there \
                 or bool(self._close_words(question.counted, " ".join(counted_there), c.counted_noun_similarity))
+        if english_role(question):
+            # 创始人 is written "founded" or "set up" as often as "founder"
+            return holds_the_role_in_english(question, context)
         if self.multilingual is None:
             return True  # nothing to compare words across languages with
         # a unit is written in its own form ("亩" as "mu"), which no word vector holds

@@ -838,6 +838,40 @@ def role_holder(question: Question) -> str:
     return before if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*|[\u4e00-\u9fff]{2,6}", before) else ""
 
 
+# How an English text names a role a Chinese "who" question asks about (主任 is a director or a
+# head; 创始人 a founder, or whoever set the firm up)
+_ROLE_IN_ENGLISH = {
+    "主任": r"director|head(?:s|ed)?|leads?|led",
+    "院长": r"president|director|dean|head(?:s|ed)?",
+    "校长": r"president|principal|head(?:s|ed)?",
+    "市长": r"mayor", "省长": r"governor", "书记": r"secretary",
+    "创始人": r"found(?:ed|er|ers|ing)?|co-?found\w*|set up|started|launched",
+    "创办人": r"found(?:ed|er|ers|ing)?|co-?found\w*|set up|started|launched",
+    "董事长": r"chair(?:s|ed|man|woman|person)?",
+    "总裁": r"president|ceo|chief executive", "首席执行官": r"ceo|chief executive",
+    "首席科学家": r"chief scientist", "总经理": r"general manager|managing director|ceo|chief executive",
+}
+
+
+def holds_the_role_in_english(question: Question, text: str) -> bool:
+    """Does an English text name the role a Chinese "who" question asks about (苏州工业园区第一任管委会
+    主任是谁？ needs a director or a head, not an "entrepreneur-chief scientist" system, nor a deputy
+    director)? True for a
+    Chinese text, another question, or a role not in :data:`_ROLE_IN_ENGLISH`."""
+    role = english_role(question)
+    return role is None or is_cjk_text(text) or any(
+        not _OTHER_ROLE & {w.lower() for w in re.findall(r"\w+", text[:m.start()])[-2:]}
+        for m in re.finditer(rf"\b(?:{role})\b", text, re.I))
+
+
+def english_role(question: Question) -> str | None:
+    """How English writes the role a Chinese "who" question asks about (a pattern from
+    :data:`_ROLE_IN_ENGLISH`); None for other questions and roles."""
+    if question.language != "zh" or question.wants != "person":
+        return None
+    return next((r for c, r in _ROLE_IN_ENGLISH.items() if c in question.text), None)
+
+
 def holds_the_role_of(question: Question, text: str) -> bool:
     """In a Chinese text, is the role said of what the question names ("深度求索创始人梁文锋" does not
     answer 宇树科技的创始人是谁？; "宇树科技创始人王兴兴" does)? True when there is nothing to check."""

@@ -536,3 +536,15 @@ def test_a_name_bridged_to_english_is_found_in_either_spelling():
     assert found_terms(["optical", "fiber", "center", "labor"], "an optical fibre research centre for labour") \
         == ["optical", "fiber", "center", "labor"]
     assert found_terms(["fiber"], "a fir tree") == []
+
+
+def test_a_chinese_who_question_gets_a_sentence_naming_the_role_in_english(assistant):
+    # 主任 is a director or a head: the Suzhou brief names neither, a sentence on Guangzhou's
+    # "entrepreneur-chief scientist" system is no answer, and the Songshan Lake lab's board chair
+    # and deputy directors are not its director
+    for question in ("苏州工业园区管委会主任是谁？", "松山湖材料实验室的主任是谁？"):
+        answer = assistant.answer(question, mode="extractive")
+        assert answer.refused, answer.text
+    # 创始人: BrainCo "was founded ... by Han Bicheng"
+    answer = assistant.answer("BrainCo的创始人是谁？", mode="extractive")
+    assert not answer.refused and "Han Bicheng" in answer.text, answer.text
