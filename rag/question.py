@@ -675,6 +675,19 @@ _IN_A_ROW_Q = re.compile(r"\bhow many (?:[\w-]+ ){0,2}?(?:running|in a row|strai
 _NARROW_QUANTITIES = ((_AGE_Q, _HAS_AGE), (_RANK_Q, _HAS_RANK), (_RATE_Q, _HAS_RATE), (_SHARE_Q, _HAS_SHARE))
 
 
+# a percentage that is a share of something ("占GDP的28.8%", "accounted for 28 percent of output")
+_SHARE_BEFORE = re.compile(r"(?:占|比重|占比|份额|\bshare\b|\baccount(?:s|ed)? for\b|\bproportion\b|\bmade up\b)[^，,；;。]{0,12}$", re.I)
+_SHARE_AFTER = re.compile(r"^\s*of (?:[\w'\u2019-]+\s+){0,2}(?:GDP|total|economy|output|population|market)\b", re.I)
+
+
+def has_a_rate(text: str) -> bool:
+    """Does ``text`` give a rate of change ("grew 3.5 percent", "同比增长8.7%", "doubled"), not only a
+    share ("占GDP的28.8%": the growth of what makes up that share is not said)?"""
+    return any(not _SHARE_BEFORE.search(text[max(0, m.start() - 24):m.start()])
+               and not _SHARE_AFTER.search(text[m.end():m.end() + 40])
+               for m in _HAS_RATE.finditer(text))
+
+
 def holds_answer_type(question: Question, text: str) -> bool:
     """Does ``text`` hold the kind of answer the question asks for (always True when it asks for
     no particular kind)?"""
@@ -685,6 +698,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
     if question.wants == "quantity":
         if _IN_A_ROW_Q.search(question.text) and _HAS_RANK.search(text):
             return True  # "how many years running": "its third consecutive conference"
+        if _RATE_Q.search(question.text) and not _SHARE_Q.search(question.text):
+            return has_a_rate(text)
         for asked, answered in _NARROW_QUANTITIES:
             if asked.search(question.text):
                 return bool(answered.search(text))

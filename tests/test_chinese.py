@@ -548,3 +548,13 @@ def test_a_chinese_who_question_gets_a_sentence_naming_the_role_in_english(assis
     # 创始人: BrainCo "was founded ... by Han Bicheng"
     answer = assistant.answer("BrainCo的创始人是谁？", mode="extractive")
     assert not answer.refused and "Han Bicheng" in answer.text, answer.text
+
+
+def test_a_growth_rate_is_not_a_share(assistant):
+    # "占GDP的28.8%" is the share of Hangzhou's core digital economy, not its growth
+    answer = assistant.answer("杭州数字经济核心产业增加值2024年同比增长了百分之几？", mode="extractive")
+    assert answer.refused, answer.text
+    answer = assistant.answer("杭州数字经济核心产业增加值2024年占GDP的百分之几？", mode="extractive")
+    assert not answer.refused and "28.8%" in answer.text, answer.text
+    answer = assistant.answer("What was Guangdong's growth rate in 2024?", mode="extractive")
+    assert not answer.refused and "3.8 percent" in answer.text, answer.text
