@@ -472,6 +472,11 @@ class Gate:
             # "Which of the nine G60 cities has the largest GDP?": a list of the nine, or one city's
             # GDP, does not say which is largest; a sentence ranking them by GDP may.
             return GateDecision(False, "no passage ranks them by " + most.group(1))
+        if _PICKS_THE_MOST_ZH.search(question.text) and not any(
+                _RANKS.search(with_previous(s)) or re.search(r"\b(?:first|top|leading|leads)\b", with_previous(s), re.I)
+                for s in sentences[:c.type_check_sentences]):
+            # "G60科创走廊九座城市里，哪一座的高新技术企业数量最多？": the nine cities' total does not say
+            return GateDecision(False, "no passage ranks them")
         if question.wants in ("", "quote"):  # a title may be written without quotation marks
             if question.years and not question.is_explanation and not any(
                     names_years(question, s) for s in sentences[:c.type_check_sentences]):
@@ -766,7 +771,9 @@ class Gate:
 _SUPERLATIVE = "most|largest|biggest|highest|fewest|least|smallest|lowest"
 _PICKS_THE_MOST = re.compile(rf"^\s*which\s+(?:one\s+)?of\b.*\b(?:{_SUPERLATIVE})\s+([\w-]+)", re.I)
 # ... and a sentence that answers it ranks by that measure: a superlative or a rank
-_RANKS = re.compile(rf"\b(?:{_SUPERLATIVE}|ranks?|ranked|ranking|ahead)\b|\bNo\.\s?\d|最", re.I)
+_RANKS = re.compile(rf"\b(?:{_SUPERLATIVE}|ranks?|ranked|ranking|ahead)\b|\bNo\.\s?\d|最|第一|首位|榜首|居首|领先", re.I)
+# 哪一座……最多？, 哪家……最大？: which one is first by some measure
+_PICKS_THE_MOST_ZH = re.compile(r"哪[一个座家所位些]*[^？?，,。]{0,24}最(?:多|大|高|强|早|快|少|低|小|长|重)")
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").

@@ -558,3 +558,13 @@ def test_a_growth_rate_is_not_a_share(assistant):
     assert not answer.refused and "28.8%" in answer.text, answer.text
     answer = assistant.answer("What was Guangdong's growth rate in 2024?", mode="extractive")
     assert not answer.refused and "3.8 percent" in answer.text, answer.text
+
+
+def test_a_chinese_question_picking_the_most_needs_a_ranking(assistant):
+    # the G60 briefs give the nine cities' totals, never which city leads
+    for question in ("G60走廊的九个城市里，哪个城市的专利最多？", "在G60科创走廊的九座城市中，哪座城市的科创板上市公司最多？"):
+        answer = assistant.answer(question, mode="extractive")
+        assert answer.refused, answer.text
+    # a sentence saying which was first answers 最早
+    answer = assistant.answer("哪个地方最早被叫作“中国硅谷”？", mode="extractive")
+    assert not answer.refused and "Zhongguancun" in answer.text, answer.text
