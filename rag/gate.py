@@ -37,7 +37,7 @@ from rag.evidence import Selection, asks, leans_on_previous
 from rag.question import (COUNTRIES, PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, counts_an_opening_span,
                           days_in, english_role,
                           figure_near, has_quantity, holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
-                          is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces, role_holder,
+                          analyse, is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces, role_holder,
                           written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
@@ -328,6 +328,28 @@ def names_ordinals(question, sentence) -> bool:
         and all(re.search(PERIOD_WORDS[unit], text) for unit in question.periods)
 
 
+def parts_as_questions(question, idf) -> list:
+    """Each part of a multi-part question (:func:`question_pieces`) as a question of its own. It
+    knows the whole question's names in the other language, and a Chinese part keeps the Chinese
+    names it writes (all of the question's when it writes none); a part naming nothing is asked
+    about the question's rarest name ("about how many people live in the industrial park" is
+    about Suzhou)."""
+    # what a follow-up's rewrite appends in brackets ("Who is its director? (Songshan Lake)") is no part
+    pieces = question_pieces(re.sub(r"(?<=[?\uff1f])\s*[(\uff08][^()\uff08\uff09]*[)\uff09]\s*$", "", question.text))
+    if len(pieces) < 2:
+        return []
+    parts = []
+    for piece in pieces:
+        part = analyse(piece)
+        names = part.names or ((max(question.names, key=idf),) if question.names else ())
+        chinese = tuple(n for n in question.chinese_names if n in piece) or question.chinese_names
+        parts.append(replace(part, names=names, terms=tuple(dict.fromkeys(part.terms + names)),
+                             focus=tuple(dict.fromkeys(part.focus + names)), bridged=question.bridged,
+                             other_terms=question.other_terms, chinese_names=chinese,
+                             paired_names=question.paired_names, other_words=question.other_words))
+    return parts
+
+
 def _in_context(sentence, leaning_only: bool = False) -> str:
     """The sentence with the one before it (with ``leaning_only``, only when it points back: "Its
     founder ..."), under its document title and section: a sentence in "Dongguan's Songshan Lake
@@ -366,7 +388,10 @@ class Gate:
         self.multilingual = multilingual
 
     def run(self, selection: Selection) -> GateDecision:
-        """Decide whether the selection can answer its question.
+        """Decide whether the selection can answer its question. A multi-part factoid ("How long
+        is the train ride from Suzhou to Shanghai, and about how many people live in the park?")
+        is answerable when one of its parts, asked on its own, is: the whole question's checks ask
+        a sentence giving the ride's length to count people too.
 
         Args:
             selection: the question with its scored evidence.
@@ -374,6 +399,16 @@ class Gate:
         Returns:
             A :class:`GateDecision`.
         """
+        decision = self._decide(selection)
+        question = selection.question
+        if decision.answerable or not question.parts or question.is_explanation:
+            return decision
+        for part in parts_as_questions(question, selection.idf):
+            if self._decide(replace(selection, question=part)).answerable:
+                return GateDecision(True)
+        return decision
+
+    def _decide(self, selection: Selection) -> GateDecision:
         c = self.config
         question, sentences, idf = selection.question, selection.sentences, selection.idf
         if not sentences or sentences[0].score < c.gate_threshold:

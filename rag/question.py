@@ -50,7 +50,7 @@ QUESTION_FRAME = frozenset(tokenize(
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          r"多少|(?<!哪)几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)
-_MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|"
+_MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bnet worth\b|身家|多有钱|"
                       # "What valuation was it seeking?", "What was the film's box office take?"
                       r"\bwhat (?:valuation|price|budget|revenue|salary|fee)\b|\bbox[- ]office\b|票房|估值|"
                       r"\bhow much (?:did|does|do|will|would)\b.{0,80}\b(?:cost|spend|invest|pay|raise|receive|earn|charge|"
@@ -501,10 +501,26 @@ def _answer_type(part: str) -> str:
     return "other"
 
 
+_ASKS = re.compile(r"\b(?:what|how|which|who|whom|whose|when|where|why)\b|^\W*(?:is|are|was|were|did|does|do|has|have|can|could)\b|"
+                   r"多少|哪|什么|几|谁|怎|如何|为何|吗|呢|是否|多久|多长|多大|啥", re.I)
+
+
 def question_pieces(text: str) -> list[str]:
-    """A multi-part question split at ", and", "and what/how/which ..." or a second question mark."""
-    return [p for p in re.split(r",?\s+and\s+(?=(?:what|how|which|who|when|where|over|in what|for how)\b)|[?\uff1f]\s*(?=\S)|"
-                                r"\uff0c(?=.{0,6}(?:多少|哪|什么|几))", text, flags=re.I) if p.strip()]
+    """A multi-part question split at ", and", "and what/how/which ..." or a second question mark
+    (not one closing a quotation: "... during the 'Why not Nanjing?' debate?"). A piece that asks
+    nothing ("合肥手里那18%的京东方股份，" before "后来是哪一年卖掉的？") is the lead-in of the next
+    piece, not a part."""
+    pieces = [p for p in re.split(r",?\s+and\s+(?:(?:about|roughly|approximately|around|also|then)\s+)?"
+                                  r"(?=(?:what|how|which|who|when|where|over|in what|for how)\b)|"
+                                  r"[?\uff1f](?![\'\"\u2019\u201d\u300d\u300f])\s*(?=\S)|"
+                                  r"\uff0c(?=.{0,6}(?:多少|哪|什么|几))", text, flags=re.I) if p.strip()]
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and not _ASKS.search(joined[-1]):
+            joined[-1] = joined[-1] + ("\uff0c" if is_cjk_text(piece) else " ") + piece
+        else:
+            joined.append(piece)
+    return joined
 
 
 def question_parts(text: str) -> tuple[str, ...]:
