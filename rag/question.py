@@ -103,8 +103,10 @@ _HAS_DAY = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:{_MONTH_ABBREVIATIONS})\.?)\s+\d
                       r"(?<=月)[\d一二三四五六七八九十]+\s*号|[\d一二三四五六七八九十]+\s*号(?![\u4e00-\u9fff\"“”])|"
                       r"除夕|元旦|大年初[一二三四五六七]|New Year's (?:Eve|Day)|Christmas (?:Eve|Day)|Boxing Day", re.I)
 # "How old ...?", "……时多少岁？": an age.
-_AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪", re.I)
-_HAS_AGE = re.compile(r"\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
+_AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪|多大岁数", re.I)
+# an age is also told by a year of birth ("born in 1985", "1932年出生"), from which the age at a
+# dated event follows
+_HAS_AGE = re.compile(r"\bborn (?:in|on) (?:\w+ )?(?:\d{1,2}, )?(?:1[89]|20)\d\d\b|(?:1[89]|20)\d\d\s*年[^，。]{0,6}(?:出生|生于)|生于\s*(?:1[89]|20)\d\d|\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
                       r"[\d一二两三四五六七八九十百]+\s*岁", re.I)
 # "Who founded ...?" is answered by a name: a person's ("Wang Xingxing") or a body's ("the Shenzhen
 # Institutes of Advanced Technology").

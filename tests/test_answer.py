@@ -1230,3 +1230,12 @@ def test_question_pieces_are_parts_that_ask_something():
     assert len(question_pieces("Who was Nanjing's mayor during the 2025 'Why not Nanjing?' debate?")) == 1
     assert question_pieces("合肥手里那18%的京东方股份，后来是哪一年卖掉的？") == ["合肥手里那18%的京东方股份，后来是哪一年卖掉的？"]
     assert len(question_pieces("长飞是哪年成立的？它哪一年建起了研发中心？")) == 2
+
+
+def test_an_age_at_an_event_is_told_by_a_year_of_birth(assistant):
+    # no document gives Liang Wenfeng's age when DeepSeek was founded, but "born in 1985" and the
+    # founding date tell it
+    answer = assistant.answer("How old was Liang Wenfeng when DeepSeek was founded?", mode="extractive")
+    assert not answer.refused and "born in 1985" in answer.text, answer.text
+    answer = assistant.answer("How old was Zhao Zisen when China's first optical fibre was made?", mode="extractive")
+    assert not answer.refused and "1932" in answer.text, answer.text
