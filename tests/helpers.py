@@ -23,7 +23,8 @@ from types import SimpleNamespace
 from rag.bench.processes import (chroma_command, clean_environment, free_port, port_open, serving, stop_process,
                                  wait_for_http, wait_for_port)
 
-__all__ = ["ARTIFACTS", "CONTROL", "CORPUS", "ROOT", "FakeLLM", "assert_index_matches_ledger", "assert_one_line_error",
+__all__ = ["ARTIFACTS", "CONTROL", "CORPUS", "ROOT", "FakeLLM", "assert_answered", "assert_index_matches_ledger",
+           "assert_one_line_error", "assert_refused",
            "chroma_command", "chunk_ids", "clean_environment", "drain_respond", "fake_llm", "free_port",
            "llama_server", "make_pdf", "port_open", "run_rag", "serve_ui", "serving", "stop_process",
            "wait_for_http", "wait_for_port"]
@@ -65,6 +66,24 @@ def assert_one_line_error(result, needle: str, code: int | None = None) -> None:
     assert result.returncode != 0 if code is None else result.returncode == code, (result.returncode, everything)
     errors = [line for line in everything.splitlines() if needle.lower() in line.lower()]
     assert len(errors) == 1, everything
+
+
+# ---- answers -------------------------------------------------------------------------------------
+def assert_refused(assistant, question: str, history=None) -> None:
+    """The extractive answer to ``question`` is a refusal."""
+    answer = assistant.answer(question, history, mode="extractive")
+    assert answer.refused, answer.text
+
+
+def assert_answered(assistant, question: str, *expected: str, history=None):
+    """The extractive answer to ``question`` is no refusal and holds every ``expected`` text.
+
+    Returns:
+        The answer.
+    """
+    answer = assistant.answer(question, history, mode="extractive")
+    assert not answer.refused and all(e in answer.text for e in expected), answer.text
+    return answer
 
 
 # ---- the index ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from helpers import assert_answered, assert_refused
 from rag.condense import condense_rule
 from rag.gate import Gate, coverage, names_or_refers_to
 from rag.errors import RagError
@@ -1197,29 +1198,23 @@ def test_a_number_in_a_name_is_no_day_and_the_date_of_is_a_when_question(assista
 def test_a_figure_for_one_day_is_no_figure_for_another(assistant):
     # Nvidia's shares fell about 17 percent on January 27, 2025; the documents give no fall for
     # another day, and a sentence that follows the dated one speaks of that day too.
-    answered = assistant.answer("How many percent did Nvidia's share price lose on January 27, 2025?", mode="extractive")
-    assert not answered.refused and "17 percent" in answered.text, answered.text
+    assert_answered(assistant, "How many percent did Nvidia's share price lose on January 27, 2025?", "17 percent")
     for day in ("January 30", "January 26"):
-        refused = assistant.answer(f"How many percent did Nvidia's share price lose on {day}, 2025?", mode="extractive")
-        assert refused.refused, refused.text
-    refused = assistant.answer("How big was Nvidia's one-day loss on January 26, 2025?", mode="extractive")
-    assert refused.refused, refused.text
+        assert_refused(assistant, f"How many percent did Nvidia's share price lose on {day}, 2025?")
+    assert_refused(assistant, "How big was Nvidia's one-day loss on January 26, 2025?")
     assert days_in("On 27 January and 2020年2月25日, then May 3") == {(1, 27), (2, 25), (5, 3)}
 
 
 def test_a_multi_part_question_is_answered_when_one_part_is_supported(assistant):
     # asked whole, the sentence on Jiuzhang had to give a figure "in 2020" for a question that also
     # asks what was unveiled; asked part by part, each part finds its sentence
-    answer = assistant.answer("What did a USTC team unveil in December 2020, and how many photons did it detect?",
-                              mode="extractive")
-    assert not answer.refused and "Jiuzhang" in answer.text and "76-photon" in answer.text, answer.text
-    answer = assistant.answer("How long does the high-speed train from Suzhou to Shanghai take, and roughly how many "
-                              "residents does the industrial park have?", mode="extractive")
-    assert not answer.refused and "25 minutes" in answer.text, answer.text
+    assert_answered(assistant, "What did a USTC team unveil in December 2020, and how many photons did it detect?",
+                    "Jiuzhang", "76-photon")
+    assert_answered(assistant, "How long does the high-speed train from Suzhou to Shanghai take, and roughly how many "
+                    "residents does the industrial park have?", "25 minutes")
     # a part that asks for what the documents never give is still refused alone
     for question in ("How rich is Liang Wenfeng?", "What is Liang Wenfeng's net worth?"):
-        answer = assistant.answer(question, mode="extractive")
-        assert answer.refused, answer.text
+        assert_refused(assistant, question)
 
 
 def test_question_pieces_are_parts_that_ask_something():
@@ -1235,7 +1230,5 @@ def test_question_pieces_are_parts_that_ask_something():
 def test_an_age_at_an_event_is_told_by_a_year_of_birth(assistant):
     # no document gives Liang Wenfeng's age when DeepSeek was founded, but "born in 1985" and the
     # founding date tell it
-    answer = assistant.answer("How old was Liang Wenfeng when DeepSeek was founded?", mode="extractive")
-    assert not answer.refused and "born in 1985" in answer.text, answer.text
-    answer = assistant.answer("How old was Zhao Zisen when China's first optical fibre was made?", mode="extractive")
-    assert not answer.refused and "1932" in answer.text, answer.text
+    assert_answered(assistant, "How old was Liang Wenfeng when DeepSeek was founded?", "born in 1985")
+    assert_answered(assistant, "How old was Zhao Zisen when China's first optical fibre was made?", "1932")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, assert_answered, assert_refused
 from rag.gate import Gate
 from rag.loaders import LoadError, load
 from rag.multilingual import NameBridge
@@ -524,10 +524,8 @@ def test_a_chinese_question_is_answered_from_a_sentence_on_the_person_it_names(a
     for wrong, right, expected in [("梁文锋", "王兴兴", "翻车"), ("胡锡进", "俞正声", "落户上海")]:
         question = ("2017年乌镇大会上，{}演示的机器狗出了什么意外？" if expected == "翻车"
                     else "{}在上海市政协会议上说马云曾经想把阿里巴巴落户在哪里？")
-        refused = assistant.answer(question.format(wrong), mode="extractive")
-        assert refused.refused, refused.text
-        answered = assistant.answer(question.format(right), mode="extractive")
-        assert not answered.refused and expected in answered.text, answered.text
+        assert_refused(assistant, question.format(wrong))
+        assert_answered(assistant, question.format(right), expected)
 
 
 def test_a_name_bridged_to_english_is_found_in_either_spelling():
@@ -543,28 +541,21 @@ def test_a_chinese_who_question_gets_a_sentence_naming_the_role_in_english(assis
     # "entrepreneur-chief scientist" system is no answer, and the Songshan Lake lab's board chair
     # and deputy directors are not its director
     for question in ("苏州工业园区管委会主任是谁？", "松山湖材料实验室的主任是谁？"):
-        answer = assistant.answer(question, mode="extractive")
-        assert answer.refused, answer.text
+        assert_refused(assistant, question)
     # 创始人: BrainCo "was founded ... by Han Bicheng"
-    answer = assistant.answer("BrainCo的创始人是谁？", mode="extractive")
-    assert not answer.refused and "Han Bicheng" in answer.text, answer.text
+    assert_answered(assistant, "BrainCo的创始人是谁？", "Han Bicheng")
 
 
 def test_a_growth_rate_is_not_a_share(assistant):
     # "占GDP的28.8%" is the share of Hangzhou's core digital economy, not its growth
-    answer = assistant.answer("杭州数字经济核心产业增加值2024年同比增长了百分之几？", mode="extractive")
-    assert answer.refused, answer.text
-    answer = assistant.answer("杭州数字经济核心产业增加值2024年占GDP的百分之几？", mode="extractive")
-    assert not answer.refused and "28.8%" in answer.text, answer.text
-    answer = assistant.answer("What was Guangdong's growth rate in 2024?", mode="extractive")
-    assert not answer.refused and "3.8 percent" in answer.text, answer.text
+    assert_refused(assistant, "杭州数字经济核心产业增加值2024年同比增长了百分之几？")
+    assert_answered(assistant, "杭州数字经济核心产业增加值2024年占GDP的百分之几？", "28.8%")
+    assert_answered(assistant, "What was Guangdong's growth rate in 2024?", "3.8 percent")
 
 
 def test_a_chinese_question_picking_the_most_needs_a_ranking(assistant):
     # the G60 briefs give the nine cities' totals, never which city leads
     for question in ("G60走廊的九个城市里，哪个城市的专利最多？", "在G60科创走廊的九座城市中，哪座城市的科创板上市公司最多？"):
-        answer = assistant.answer(question, mode="extractive")
-        assert answer.refused, answer.text
+        assert_refused(assistant, question)
     # a sentence saying which was first answers 最早
-    answer = assistant.answer("哪个地方最早被叫作“中国硅谷”？", mode="extractive")
-    assert not answer.refused and "Zhongguancun" in answer.text, answer.text
+    assert_answered(assistant, "哪个地方最早被叫作“中国硅谷”？", "Zhongguancun")
