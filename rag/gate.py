@@ -34,11 +34,10 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (COUNTRIES, PERIOD_WORDS, a_figure_of_the_year, answer_starts, asks_for_a_person, counts_an_opening_span,
-                          days_in, english_role,
-                          figure_near, has_quantity, holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
-                          analyse, is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces, role_holder,
-                          written_otherwise, years_in)
+from rag.question import (COUNTRIES, PERIOD_WORDS, a_figure_of_the_year, analyse, answer_starts, asks_for_a_person,
+                          counts_an_opening_span, days_in, english_role, figure_near, has_quantity, holds_answer_type,
+                          holds_the_role, holds_the_role_in_english, holds_the_role_of, is_a_body_word, is_of_the_past,
+                          is_projection, named_kind_asked, question_pieces, role_holder, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -508,7 +507,7 @@ class Gate:
             # GDP, does not say which is largest; a sentence ranking them by GDP may.
             return GateDecision(False, "no passage ranks them by " + most.group(1))
         if _PICKS_THE_MOST_ZH.search(question.text) and not any(
-                _RANKS.search(with_previous(s)) or re.search(r"\b(?:first|top|leading|leads)\b", with_previous(s), re.I)
+                _RANKS.search(with_previous(s)) or _FIRST.search(with_previous(s))
                 for s in sentences[:c.type_check_sentences]):
             # "G60科创走廊九座城市里，哪一座的高新技术企业数量最多？": the nine cities' total does not say
             return GateDecision(False, "no passage ranks them")
@@ -807,8 +806,10 @@ _SUPERLATIVE = "most|largest|biggest|highest|fewest|least|smallest|lowest"
 _PICKS_THE_MOST = re.compile(rf"^\s*which\s+(?:one\s+)?of\b.*\b(?:{_SUPERLATIVE})\s+([\w-]+)", re.I)
 # ... and a sentence that answers it ranks by that measure: a superlative or a rank
 _RANKS = re.compile(rf"\b(?:{_SUPERLATIVE}|ranks?|ranked|ranking|ahead)\b|\bNo\.\s?\d|最|第一|首位|榜首|居首|领先", re.I)
-# 哪一座……最多？, 哪家……最大？: which one is first by some measure
+# 哪一座……最多？, 哪家……最大？: which one is first by some measure, which a sentence saying who was
+# first, or leads, answers too
 _PICKS_THE_MOST_ZH = re.compile(r"哪[一个座家所位些]*[^？?，,。]{0,24}最(?:多|大|高|强|早|快|少|低|小|长|重)")
+_FIRST = re.compile(r"\b(?:first|top|leading|leads)\b", re.I)
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").

@@ -106,7 +106,8 @@ _HAS_DAY = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:{_MONTH_ABBREVIATIONS})\.?)\s+\d
 _AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪|多大岁数", re.I)
 # an age is also told by a year of birth ("born in 1985", "1932年出生"), from which the age at a
 # dated event follows
-_HAS_AGE = re.compile(r"\bborn (?:in|on) (?:\w+ )?(?:\d{1,2}, )?(?:1[89]|20)\d\d\b|(?:1[89]|20)\d\d\s*年[^，。]{0,6}(?:出生|生于)|生于\s*(?:1[89]|20)\d\d|\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
+_HAS_AGE = re.compile(r"\bborn (?:in|on) (?:\w+ )?(?:\d{1,2}, )?(?:1[89]|20)\d\d\b|(?:1[89]|20)\d\d\s*年[^，。]{0,6}(?:出生|生于)|"
+                      r"生于\s*(?:1[89]|20)\d\d|\b\d{1,3}\s*(?:years?[ -]old|-year-old)\b|\baged?\s+(?:of\s+)?\d{1,3}\b|\bage of \d{1,3}\b|"
                       r"[\d一二两三四五六七八九十百]+\s*岁", re.I)
 # "Who founded ...?" is answered by a name: a person's ("Wang Xingxing") or a body's ("the Shenzhen
 # Institutes of Advanced Technology").
@@ -889,8 +890,7 @@ _ROLE_IN_ENGLISH = {
 def holds_the_role_in_english(question: Question, text: str) -> bool:
     """Does an English text name the role a Chinese "who" question asks about (苏州工业园区第一任管委会
     主任是谁？ needs a director or a head, not an "entrepreneur-chief scientist" system, nor a deputy
-    director)? True for a
-    Chinese text, another question, or a role not in :data:`_ROLE_IN_ENGLISH`."""
+    director)? True for a Chinese text, another question, or a role not in :data:`_ROLE_IN_ENGLISH`."""
     role = english_role(question)
     return role is None or is_cjk_text(text) or any(
         not _OTHER_ROLE & {w.lower() for w in re.findall(r"\w+", text[:m.start()])[-2:]}
