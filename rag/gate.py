@@ -856,6 +856,12 @@ _EVENTS = (
     (r"\b(?:releas\w*|launch\w*|unveil\w*)\b",
      r"\b(?:releas\w*|launch\w*|unveil\w*|publish\w*|open-sourc\w*|introduc\w*|debut\w*|announc\w*)\b"),
     (r"\b(?:open|opened|opens)\b(?!-)", r"\bopen(?:ed|s|ing)?\b|\binaugurat\w*|\bbegan operat\w*"),
+    (r"\bjoin(?:ed|s)?\b", r"\bjoin(?:ed|s|ing)?\b|\bhired\b|\brecruit\w*"),
+    (r"\bborn\b|\bbirth\b", r"\bborn\b|\bbirth\w*"),
+    (r"\b(?:start|begin|began|started|starts)\w* (?:production|producing|operations?|operating)\b|\bput into (?:production|operation)\b",
+     r"\bproduc\w*|\boperat\w*|\bput into\b|\bcommission\w*|\bmass[- ]produc\w*"),
+    (r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*", r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*|\bleft\b|\bquit\b"),
+    (r"\bacquir\w*|\bbought\b|\bbuy\b", r"\bacquir\w*|\bbought\b|\bbuy\w*|\bpurchas\w*|\btakeover\b|\btook over\b|\binvest\w*|\bstake\b|\bput\b.{0,40}\binto\b"),
 )
 
 

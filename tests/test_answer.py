@@ -1232,3 +1232,11 @@ def test_an_age_at_an_event_is_told_by_a_year_of_birth(assistant):
     # founding date tell it
     assert_answered(assistant, "How old was Liang Wenfeng when DeepSeek was founded?", "born in 1985")
     assert_answered(assistant, "How old was Zhao Zisen when China's first optical fibre was made?", "1932")
+
+
+def test_a_when_question_needs_the_event_it_names(assistant):
+    # Chen Deli is named only as DeepSeek's man at the 2025 Wuzhen dialogue, and the Changfei chip
+    # base only by its yearly output: neither sentence says when he joined or it began producing
+    assert_refused(assistant, "When did Chen Deli join the company DeepSeek?")
+    assert_refused(assistant, "When did the Changfei chip base in Wuhan begin production?")
+    assert_answered(assistant, "In what year was Liang Wenfeng born?", "1985")
