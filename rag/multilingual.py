@@ -629,15 +629,26 @@ class NameBridge:
         return list(dict.fromkeys(found))
 
     def _learn_persons(self, text: str) -> None:
-        """Pair the personal names of a Chinese text with their pinyin when the collection writes
-        that pinyin (both its words are among ``english_words``)."""
+        """Pair the personal names of a Chinese text, and the places it names that the collection
+        writes as one pinyin word, with their pinyin when the collection writes that pinyin (all
+        its words are among ``english_words``)."""
         if not self._english_words or not re.search("[\u4e00-\u9fff]", text):
             return
         from rag.text import chinese_runs, chinese_words, tokenize
 
+        from pypinyin import lazy_pinyin
+
         words = [w for run in chinese_runs(text) for w in chinese_words(run)]
-        for zh in romanised_names(w for w in words if w not in self.zh_to_en).values():
-            pinyin = romanised(zh)
+        learned = {zh: romanised(zh) for zh in romanised_names(w for w in words if w not in self.zh_to_en).values()}
+        # a place the English documents write in pinyin as one word (辽宁 as "Liaoning", 横琴 as
+        # "Hengqin"): two to four characters whose joined pinyin, six letters or more, is an English
+        # word of the collection (a common word may meet a name so: 财经 and the magazine "Caijing")
+        for word in words:
+            joined = "".join(lazy_pinyin(word))
+            if word not in self.zh_to_en and word not in learned and 2 <= len(word) <= 4 and len(joined) >= 6 \
+                    and joined.isalpha() and joined in self._english_words:
+                learned[word] = joined.capitalize()
+        for zh, pinyin in learned.items():
             if all(t in self._english_words for t in tokenize(pinyin)):
                 self.zh_to_en[zh] = pinyin
                 self.en_to_zh.setdefault(pinyin.lower(), zh)

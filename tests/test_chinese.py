@@ -559,3 +559,8 @@ def test_a_chinese_question_picking_the_most_needs_a_ranking(assistant):
         assert_refused(assistant, question)
     # a sentence saying which was first answers 最早
     assert_answered(assistant, "哪个地方最早被叫作“中国硅谷”？", "Zhongguancun")
+
+
+def test_a_place_only_the_english_documents_name_is_bridged_by_its_pinyin(assistant):
+    # 辽宁 is written only in the English brief, as "Liaoning": its pinyin finds it
+    assert_answered(assistant, "辽宁靠什么样的营商环境招商？", "Liaoning")
