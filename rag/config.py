@@ -38,6 +38,8 @@ class AnswerConfig:
     # Gate
     gate_threshold: float = 0.28  # the best sentence must score at least this
     min_term_coverage: float = 0.6  # IDF-weighted share of topic words one passage must hold ...
+    unseen_word_weight: float = 0.7  # ... where an English question's word no chunk holds counts this much of its weight
+    # (dev: 0.7 +2 factoids, no loss; 0.5 +3 and -1 unanswerable; 0.25 +4 and -3)
     min_term_coverage_zh: float = 0.5  # ... for a Chinese question, whose words a passage often writes otherwise (唐初 / 唐朝初年)
     min_support_coverage: float = 0.45  # ... or this much, when a sentence is close to the question
     support_similarity: float = 0.5  # what "close" means (cosine of the best sentence)

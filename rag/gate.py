@@ -349,6 +349,17 @@ def parts_as_questions(question, idf) -> list:
     return parts
 
 
+def _unseen_weighed(idf, question, config: AnswerConfig):
+    """Term weights for a factoid's passage coverage: ``idf``, but an English question's word that
+    no chunk holds counts ``unseen_word_weight`` of its weight. A reader's own word ("weigh in",
+    "illnesses") otherwise weighs most and refuses a question the passage answers in other words;
+    it still counts, less, so the fact a question asks for ("mayor") still weighs."""
+    unseen = idf("")  # the weight of a token no chunk holds (tokens are never empty)
+    if question.language != "en":
+        return idf
+    return lambda token: idf(token) * (config.unseen_word_weight if idf(token) >= unseen else 1.0)
+
+
 def _in_context(sentence, leaning_only: bool = False) -> str:
     """The sentence with the one before it (with ``leaning_only``, only when it points back: "Its
     founder ..."), under its document title and section: a sentence in "Dongguan's Songshan Lake
@@ -419,7 +430,7 @@ class Gate:
             # An explanation's question describes a situation in its own words ("ease their
             # anxiety"): a word the corpus never uses must not outweigh the rest, so its words
             # count equally; a factoid's rare word is the fact it asks for ("mayor").
-            weight = (lambda token: 1.0) if question.is_explanation else idf
+            weight = (lambda token: 1.0) if question.is_explanation else _unseen_weighed(idf, question, c)
             if question.comparative:
                 # gathered from several passages, one language at a time
                 groups = [[t for t in texts if _same_language(question, t) == same] for same in (True, False)]

@@ -1240,3 +1240,10 @@ def test_a_when_question_needs_the_event_it_names(assistant):
     assert_refused(assistant, "When did Chen Deli join the company DeepSeek?")
     assert_refused(assistant, "When did the Changfei chip base in Wuhan begin production?")
     assert_answered(assistant, "In what year was Liang Wenfeng born?", "1985")
+
+
+def test_a_readers_own_word_weighs_less_than_the_collections(assistant):
+    # "weigh in" is in no chunk; the Huangpu sentence gives business leaders a say in tech decisions
+    assert_answered(assistant, "Which part of Guangzhou lets business leaders weigh in on tech decisions?", "Huangpu")
+    # a word no chunk holds still counts: the documents name no mayor
+    assert_refused(assistant, "Who is the mayor of Hangzhou?")
