@@ -181,17 +181,18 @@ def condense_rule(question: str, history) -> str:
     if _PRONOUNS.search(q) and not own_names:
         pointer = _POINTS_BACK.search(q)
         which = _ASKS_WHICH.match(last)
+        said = last_answer(history)
         if which and not pointer:
             # "How much did the city put in?" after "Which carmaker did Hefei bail out in 2020?":
             # the follow-up is about the one the last answer calls a carmaker ("the electric
-            # carmaker NIO")
-            answer = re.sub(r"\s*\[\d+\]", "", last_answer(history)) if first_quote(last_answer(history)) else ""
+            # carmaker NIO"); a refusal names none
+            answer = re.sub(r"\s*\[\d+\]", "", said) if first_quote(said) else ""
             given = [n for n in _called(which.group(1), answer) if n.lower() not in last.lower()]
             names = list(dict.fromkeys(given[:1] + names))
         if pointer:
             # "When did that scheme get started?" asks about what the last answer named
             noun = re.match(r"[a-z]+", q[pointer.end() - 1:], re.I).group(0)
-            names = list(dict.fromkeys(_answer_names(last_answer(history), last, noun)[:2] + names))
+            names = list(dict.fromkeys(_answer_names(said, last, noun)[:2] + names))
         return f"{q} ({', '.join(names)})"
     if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:
         return f"{q} ({last})"

@@ -354,10 +354,14 @@ def _unseen_weighed(idf, question, config: AnswerConfig):
     no chunk holds counts ``unseen_word_weight`` of its weight. A reader's own word ("weigh in",
     "illnesses") otherwise weighs most and refuses a question the passage answers in other words;
     it still counts, less, so the fact a question asks for ("mayor") still weighs."""
-    unseen = idf("")  # the weight of a token no chunk holds (tokens are never empty)
     if question.language != "en":
         return idf
-    return lambda token: idf(token) * (config.unseen_word_weight if idf(token) >= unseen else 1.0)
+    unseen = idf("")  # the weight of a token no chunk holds (tokens are never empty)
+
+    def weight(token: str) -> float:
+        value = idf(token)
+        return value * config.unseen_word_weight if value >= unseen else value
+    return weight
 
 
 def _in_context(sentence, leaning_only: bool = False) -> str:
@@ -518,8 +522,7 @@ class Gate:
             # GDP, does not say which is largest; a sentence ranking them by GDP may.
             return GateDecision(False, "no passage ranks them by " + most.group(1))
         if _PICKS_THE_MOST_ZH.search(question.text) and not any(
-                _RANKS.search(with_previous(s)) or _FIRST.search(with_previous(s))
-                for s in sentences[:c.type_check_sentences]):
+                _RANKS_OR_LEADS.search(with_previous(s)) for s in sentences[:c.type_check_sentences]):
             # "G60科创走廊九座城市里，哪一座的高新技术企业数量最多？": the nine cities' total does not say
             return GateDecision(False, "no passage ranks them")
         if question.wants in ("", "quote"):  # a title may be written without quotation marks
@@ -820,7 +823,7 @@ _RANKS = re.compile(rf"\b(?:{_SUPERLATIVE}|ranks?|ranked|ranking|ahead)\b|\bNo\.
 # 哪一座……最多？, 哪家……最大？: which one is first by some measure, which a sentence saying who was
 # first, or leads, answers too
 _PICKS_THE_MOST_ZH = re.compile(r"哪[一个座家所位些]*[^？?，,。]{0,24}最(?:多|大|高|强|早|快|少|低|小|长|重)")
-_FIRST = re.compile(r"\b(?:first|top|leading|leads)\b", re.I)
+_RANKS_OR_LEADS = re.compile(_RANKS.pattern + r"|\b(?:first|top|leading|leads)\b", re.I)
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").

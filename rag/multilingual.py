@@ -634,9 +634,9 @@ class NameBridge:
         its words are among ``english_words``)."""
         if not self._english_words or not re.search("[\u4e00-\u9fff]", text):
             return
-        from rag.text import chinese_runs, chinese_words, tokenize
-
         from pypinyin import lazy_pinyin
+
+        from rag.text import chinese_runs, chinese_words, tokenize
 
         words = [w for run in chinese_runs(text) for w in chinese_words(run)]
         learned = {zh: romanised(zh) for zh in romanised_names(w for w in words if w not in self.zh_to_en).values()}
@@ -644,9 +644,10 @@ class NameBridge:
         # "Hengqin"): two to four characters whose joined pinyin, six letters or more, is an English
         # word of the collection (a common word may meet a name so: 财经 and the magazine "Caijing")
         for word in words:
+            if word in self.zh_to_en or word in learned or not 2 <= len(word) <= 4:
+                continue
             joined = "".join(lazy_pinyin(word))
-            if word not in self.zh_to_en and word not in learned and 2 <= len(word) <= 4 and len(joined) >= 6 \
-                    and joined.isalpha() and joined in self._english_words:
+            if len(joined) >= 6 and joined.isalpha() and joined in self._english_words:
                 learned[word] = joined.capitalize()
         for zh, pinyin in learned.items():
             if all(t in self._english_words for t in tokenize(pinyin)):

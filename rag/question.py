@@ -848,8 +848,13 @@ def holds_the_role(question: Question, text: str) -> bool:
     title = _TITLES.get(asked)
     if not found and title:
         return re.search(r"\b(?:%s)\b" % title, text, re.I) is not None
-    return not found or any(
-        not _OTHER_ROLE & {w.lower() for w in re.findall(r"[\w]+", text[:m.start()])[-2:]} for m in found)
+    return not found or any(_not_another_role(text, m) for m in found)
+
+
+def _not_another_role(text: str, match) -> bool:
+    """Is the role ``match`` found in ``text`` not a deputy's, a vice- or an assistant's (one of
+    :data:`_OTHER_ROLE` in the two words before it)?"""
+    return not _OTHER_ROLE & {w.lower() for w in re.findall(r"\w+", text[:match.start()])[-2:]}
 
 
 def asks_for_a_person(question: Question) -> bool:
@@ -893,8 +898,7 @@ def holds_the_role_in_english(question: Question, text: str) -> bool:
     director)? True for a Chinese text, another question, or a role not in :data:`_ROLE_IN_ENGLISH`."""
     role = english_role(question)
     return role is None or is_cjk_text(text) or any(
-        not _OTHER_ROLE & {w.lower() for w in re.findall(r"\w+", text[:m.start()])[-2:]}
-        for m in re.finditer(rf"\b(?:{role})\b", text, re.I))
+        _not_another_role(text, m) for m in re.finditer(rf"\b(?:{role})\b", text, re.I))
 
 
 def english_role(question: Question) -> str | None:
