@@ -20,7 +20,8 @@ from rag.evidence import Selection, addresses_assistant, asks, explains, leans_o
 from rag.gate import CHINESE_COUNTRIES, Gate, names_any_a_chinese_question_names, names_ordinals, names_years
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
-from rag.question import DEMONYMS, Question, holds_answer_type, holds_type, names_a_place_asked_for
+from rag.question import DEMONYMS, Question, holds_answer_type, holds_type, names_a_place_asked_for, \
+    without_figures_of
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 from rag.verify import normalize_markers
@@ -274,7 +275,12 @@ class ExtractiveComposer:
         answer type and half of the part's own topic words?"""
         kind, terms = question.parts[index], question.part_words[index]
         words = set(tokenize(sentence.text))
-        return (kind == "other" or holds_type(kind, sentence.text)) and \
+        text = sentence.text
+        if kind == "quantity":
+            # "How long is the train ride, and about how many people live there?": the ride's
+            # "25 minutes" answers the other part, not the count
+            text = without_figures_of(set(question.parts[:index] + question.parts[index + 1:]), text)
+        return (kind == "other" or holds_type(kind, text)) and \
             (not terms or 2 * sum(t in words for t in terms) >= len(terms))
 
     def _answers_a_part(self, question: Question, sentence: Sentence) -> bool:

@@ -604,6 +604,15 @@ def has_money(text: str) -> bool:
 _HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?|hours?|minutes?|seconds?|"
                            r"centuries)\b|\bsince\s+(?:1[89]|20)\d\d\b|"
                            r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|\d{4,}(?=[多余])|[一二两三四五六七八九十百几]+)\s*[多余]?\s*(?:天|周|个月|年|十年|小时|分钟)", re.I)
+def without_figures_of(kinds, text: str) -> str:
+    """``text`` with its figures of these kinds ("duration": "25 minutes", "三年"; "money": "70亿元";
+    "rank": "10th", "第19位") blanked out."""
+    for kind, pattern in (("duration", _HAS_DURATION), ("money", _HAS_MONEY), ("rank", _HAS_RANK)):
+        if kind in kinds:
+            text = pattern.sub(" ", text)
+    return text
+
+
 # A length of time given without a number ("perpetual", "for the term of copyright").
 _OPEN_DURATION = re.compile(r"\b(?:perpetual(?:ly)?|permanent(?:ly)?|indefinite(?:ly)?|forever|irrevocabl[ey]|"
                             r"for the (?:term|duration|life) of)\b|永久|无限期", re.I)

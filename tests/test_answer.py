@@ -10,7 +10,7 @@ from rag.gate import Gate, coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
-from rag.question import (a_figure_of_the_year, analyse, days_in, has_money, has_quantity, has_time, holds_answer_type,
+from rag.question import (a_figure_of_the_year, analyse, days_in, has_money, has_quantity, has_time, holds_answer_type, without_figures_of,
                           holds_the_role, is_of_the_past, part_terms)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
@@ -358,6 +358,15 @@ def test_every_part_of_a_multi_part_question_gets_its_sentence(assistant):
                               "2023, and which institute proposed and led the brain facility?", mode="extractive")
     assert "materials genome" in answer.text and "Shenzhen Institutes of Advanced Technology" in answer.text
     assert all(s.verified for s in answer.sentences)
+
+
+def test_a_figure_answering_one_part_is_no_count_for_another(assistant):
+    # "25 minutes" answers how long the ride is; the count of residents is in another sentence
+    answer = assistant.answer("How long does the high-speed train from Shanghai to Suzhou take, and how many "
+                              "residents does the industrial park have?", mode="extractive")
+    assert "25 minutes" in answer.text and "1.13 million" in answer.text, answer.text
+    assert not has_quantity(without_figures_of({"duration"}, "about 25 minutes by high-speed train"))
+    assert has_quantity(without_figures_of({"money"}, "4.3亿元 for a park of 524 mu"))
 
 
 def test_part_terms():
