@@ -103,7 +103,7 @@ _HAS_DAY = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:{_MONTH_ABBREVIATIONS})\.?)\s+\d
                       r"(?<=月)[\d一二三四五六七八九十]+\s*号|[\d一二三四五六七八九十]+\s*号(?![\u4e00-\u9fff\"“”])|"
                       r"除夕|元旦|大年初[一二三四五六七]|New Year's (?:Eve|Day)|Christmas (?:Eve|Day)|Boxing Day", re.I)
 # "How old ...?", "……时多少岁？": an age.
-_AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪|多大岁数", re.I)
+_AGE_Q = re.compile(r"\bhow old\b|\bwhat age\b|多少岁|几岁|年龄|多大年纪|多大岁数|(?:那年|当年|当时|时候|之时)(?:才|已经|有)?多大(?![面规])", re.I)
 # an age is also told by a year of birth ("born in 1985", "1932年出生"), from which the age at a
 # dated event follows
 _HAS_AGE = re.compile(r"\bborn (?:in|on) (?:\w+ )?(?:\d{1,2}, )?(?:1[89]|20)\d\d\b|(?:1[89]|20)\d\d\s*年[^，。]{0,6}(?:出生|生于)|"
@@ -114,6 +114,8 @@ _HAS_AGE = re.compile(r"\bborn (?:in|on) (?:\w+ )?(?:\d{1,2}, )?(?:1[89]|20)\d\d
 # "杭州市长是谁？", "DeepSeek的创始人是谁？": the role (group 1) after what holds it.
 _CHINESE_ROLE_Q = re.compile(r"(?:的|市|省|区)?([\u4e00-\u9fff]{2,4}?)(?:是谁|叫什么名字)")
 _WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b|是谁|谁是|哪位", re.I)
+# "Who's Wang Hao?" asks who a named person is (the provincial party secretary), not for a name.
+_WHO_IS_NAMED = re.compile(r"^\W*(?i:(?:and\s+)?who(?:\u2019s|'s|\s+is|\s+was))\s+(?:[A-Z][\w\u2019'-]*\s*){1,4}\W*$")
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |for )?[A-Z][a-z]+)+\b")
 _CALENDAR = frozenset("january february march april may june july august september october november december "
                       "monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter".split())
@@ -400,7 +402,7 @@ def analyse(text: str) -> Question:
         wants = "money"
     elif not wants and _QUOTE_Q.search(text):
         wants = "quote"
-    elif not wants and (_WHO_Q.search(text) or _NAME_OF_A_ROLE_Q.search(text)):
+    elif not wants and (_WHO_Q.search(text) or _NAME_OF_A_ROLE_Q.search(text)) and not _WHO_IS_NAMED.match(text):
         wants = "person"
     elif not wants and _INSTITUTION_Q.search(text):
         wants = "institution"

@@ -369,6 +369,22 @@ def test_a_figure_answering_one_part_is_no_count_for_another(assistant):
     assert has_quantity(without_figures_of({"money"}, "4.3亿元 for a park of 524 mu"))
 
 
+def test_who_is_a_named_person_asks_what_the_documents_say_of_them(assistant):
+    # "Who was Chen Chunxian?" asks who he is (a physicist who set up a firm), not for a name
+    answer = assistant.answer("Who was Chen Chunxian?", mode="extractive")
+    assert not answer.refused and "physicist" in answer.text, answer.text
+    assert analyse("Who's Wang Hao?").wants == ""
+    assert analyse("Who is the chairman of BOE?").wants == "person"
+    assert assistant.answer("Who is the chairman of BOE?", mode="extractive").refused
+
+
+def test_a_chinese_age_question_asked_with_duoda(assistant):
+    # "……的时候多大？" asks an age, which a year of birth and the event's year tell
+    answer = assistant.answer("梁文锋创办DeepSeek那年多大？", mode="extractive")
+    assert not answer.refused and "1985" in answer.text, answer.text
+    assert analyse("光谷的规划面积有多大？").wants == "quantity"
+
+
 def test_part_terms():
     assert part_terms("How much did Hefei invest in NIO, and how big a stake did it get?")[1] == ("big", "stake")
     assert part_terms("How much did Hefei invest in NIO?") == ()
