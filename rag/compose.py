@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks, explains, leans_on_previous, rarest_name, restates
-from rag.gate import CHINESE_COUNTRIES, Gate, names_any_a_chinese_question_names, names_ordinals, names_years
+from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_chinese_question_names, names_ordinals,
+                      names_years)
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          LANGUAGE_NAMES)
-from rag.question import DEMONYMS, Question, holds_answer_type, holds_type, names_a_place_asked_for, \
-    without_figures_of
+from rag.question import (DEMONYMS, Question, holds_answer_type, holds_type, names_a_place_asked_for,
+                          without_figures_of)
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 from rag.verify import normalize_markers
@@ -251,6 +252,12 @@ class ExtractiveComposer:
                            and not any(_overlaps(s, x) for x in chosen)), None)
             if placed is not None:
                 chosen = [placed] + chosen[: c.extractive_max_sentences - 1]
+        dates = dates_of_the_sides(question, usable, selection.idf)
+        if dates and len(dates) == len(question.sides):
+            return _reading_order(dates)  # the two dates answer it: nothing else is shown
+        dates = [x for x in dates if not any(_overlaps(x, y) for y in chosen)]
+        if dates:
+            chosen = chosen[: c.extractive_max_sentences - len(dates)] + dates
         for missing in self._unanswered_parts(question, chosen, usable[: c.type_check_sentences]):
             if len(chosen) >= c.extractive_max_sentences:
                 # a sentence answering a part the others leave open comes before one that was only

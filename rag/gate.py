@@ -33,11 +33,12 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
-from rag.evidence import Selection, asks, leans_on_previous
-from rag.question import (COUNTRIES, PERIOD_WORDS, a_figure_of_the_year, analyse, answer_starts, asks_for_a_person,
-                          counts_an_opening_span, days_in, english_role, figure_near, has_quantity, holds_answer_type,
-                          holds_the_role, holds_the_role_in_english, holds_the_role_of, is_a_body_word, is_of_the_past,
-                          is_projection, named_kind_asked, question_pieces, role_holder, written_otherwise, years_in)
+from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
+from rag.question import (COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, a_figure_of_the_year, analyse, answer_starts,
+                          asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near, has_quantity,
+                          has_time, holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
+                          is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces,
+                          role_holder, side_questions, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -327,6 +328,46 @@ def names_ordinals(question, sentence) -> bool:
         and all(re.search(PERIOD_WORDS[unit], text) for unit in question.periods)
 
 
+
+
+def dates_of_the_sides(question, sentences, idf) -> list:
+    """For a question asking the time between two events (``question.sides``), the dated sentence
+    that says most of each event's own words, then least of the other's ("DeepSeek-V3 was released
+    on December 26, 2024." for "How many days after DeepSeek-V3 came out did R1 follow?", not the
+    sentence on R1 that names V3 as its base), for the events that have one (one sentence may
+    date both).
+
+    Args:
+        question: the analysed question.
+        sentences: candidate sentences.
+        idf: term weights.
+
+    Returns:
+        The sentences found, one per dated event, in the order of the events.
+    """
+    if not question.sides:
+        return []
+    words = [[t for t in dict.fromkeys(tokenize(side)) if t not in QUESTION_FRAME] for side in question.sides]
+    own = [[t for t in mine if t not in other] for mine, other in (words, words[::-1])]
+    # the names said outside both events are what both are about (蔚来 in 蔚来从落户合肥到第一次盈利……):
+    # a date of another's first time is no date of this one's; an event may be worded otherwise
+    # (科大 for 中国科学技术大学), so one of its own words is enough
+    rest = question.text
+    for side in question.sides:
+        rest = rest.replace(side, " ")
+    subject = [t for t in tokenize(rest) if t in question.names or t in question.chinese_names]
+    dated = [s for s in sentences if has_time(s.text) and (not subject or found_terms(subject, _in_context(s)))]
+    found = []
+    for mine, other in (own, own[::-1]):
+        if not mine:
+            continue
+        said = {id(s): (keyword_overlap(mine, s.text, idf), -keyword_overlap(other, s.text, idf)) for s in dated}
+        best = max((s for s in dated if said[id(s)][0] > 0), key=lambda s: (*said[id(s)], s.score), default=None)
+        if best is not None:
+            found.append(best)
+    return found
+
+
 def parts_as_questions(question, idf) -> list:
     """Each part of a multi-part question (:func:`question_pieces`) as a question of its own. It
     knows the whole question's names in the other language, and a Chinese part keeps the Chinese
@@ -341,12 +382,29 @@ def parts_as_questions(question, idf) -> list:
     for piece in pieces:
         part = analyse(piece)
         names = part.names or ((max(question.names, key=idf),) if question.names else ())
-        chinese = tuple(n for n in question.chinese_names if n in piece) or question.chinese_names
-        parts.append(replace(part, names=names, terms=tuple(dict.fromkeys(part.terms + names)),
-                             focus=tuple(dict.fromkeys(part.focus + names)), bridged=question.bridged,
-                             other_terms=question.other_terms, chinese_names=chinese,
-                             paired_names=question.paired_names, other_words=question.other_words))
+        parts.append(_asked_within(question, part, names, piece))
     return parts
+
+
+def sides_as_questions(question) -> list:
+    """Each event of a question asking the time between two (``question.sides``) as a question of
+    its own asking its date (:func:`rag.question.side_questions`)."""
+    asked = []
+    for text in side_questions(question):
+        part = analyse(text)
+        asked.append(_asked_within(question, part, part.names or question.names, text))
+    return asked
+
+
+def _asked_within(question, part, names, text: str):
+    """``part`` (a piece of ``question`` analysed on its own) with these names, knowing the whole
+    question's names in the other language; in Chinese it keeps the Chinese names it writes (all
+    of the question's when it writes none)."""
+    chinese = tuple(n for n in question.chinese_names if n in text) or question.chinese_names
+    return replace(part, names=names, terms=tuple(dict.fromkeys(part.terms + names)),
+                   focus=tuple(dict.fromkeys(part.focus + names)), bridged=question.bridged,
+                   other_terms=question.other_terms, chinese_names=chinese,
+                   paired_names=question.paired_names, other_words=question.other_words)
 
 
 def _unseen_weighed(idf, question, config: AnswerConfig):
@@ -413,8 +471,14 @@ class Gate:
         Returns:
             A :class:`GateDecision`.
         """
-        decision = self._decide(selection)
         question = selection.question
+        for side in sides_as_questions(question):
+            # "How many days after V3 came out did R1 follow?": each event's date, asked on its own
+            # of the same evidence
+            decision = self._decide(replace(selection, question=side))
+            if not decision.answerable:
+                return decision
+        decision = self._decide(selection)
         if decision.answerable or not question.parts or question.is_explanation:
             return decision
         for part in parts_as_questions(question, selection.idf):

@@ -131,6 +131,10 @@ class Assistant:
         found = self.retriever.run(question, depth)
         if analysed.is_explanation:
             found = self._with_narrowed_search(analysed, found, depth)
+        for side, other in zip(analysed.sides, analysed.sides[::-1]):
+            # "How many days after V3 came out did R1 follow?": each event's date may be in a passage
+            # of its own, found by the question without the other event
+            found = self._with_search(found, question.replace(other, " "), depth)
         from rag.multilingual import name_bridge
 
         if self.config.bridge_names:
@@ -163,8 +167,22 @@ class Assistant:
         if not common or not set(question.names) - set(common):
             return found
         narrowed = re.sub(r"\b(?:%s)\b" % "|".join(map(re.escape, common)), " ", question.text, flags=re.I)
+        return self._with_search(found, narrowed, depth)
+
+    def _with_search(self, found: Retrieval, query: str, depth: int) -> Retrieval:
+        """``found`` with the passages a second search (``query``) finds that it lacks, interleaved
+        with its own (the first search's passage, then one new one, and so on).
+
+        Args:
+            found: the first search's result.
+            query: the second search's text.
+            depth: candidates of the second search.
+
+        Returns:
+            The merged :class:`Retrieval` (the first search's keywords and weights).
+        """
         seen = {p.chunk_id for p in found.passages}
-        extra = iter([p for p in self.retriever.run(narrowed, depth).passages if p.chunk_id not in seen])
+        extra = iter([p for p in self.retriever.run(query, depth).passages if p.chunk_id not in seen])
         merged = []
         for passage in found.passages:
             merged.append(passage)

@@ -270,6 +270,7 @@ class Question:
         chinese_names: the names a Chinese question writes that the bridge knows (南京, 光谷).
         paired_names: tokens of the names an English question writes that the bridge knows a
             Chinese form of ("nio" for 蔚来): a Chinese passage writes those in Chinese.
+        sides: the two events whose time apart it asks (:func:`interval_sides`).
         other_words: English words of the collection nearest a Chinese question's other words (交通 ->
             "transport"), which rank English sentences (see :class:`rag.multilingual.WordBridge`).
         present: it asks about the present ("currently", "目前"): a plan or a forecast does not
@@ -296,6 +297,7 @@ class Question:
     other_terms: tuple[str, ...] = ()
     chinese_names: tuple[str, ...] = ()
     paired_names: tuple[str, ...] = ()
+    sides: tuple[str, ...] = ()
     other_words: tuple[str, ...] = ()
     present: bool = False
     focus: tuple[str, ...] = ()
@@ -386,6 +388,49 @@ def detect_language(text: str) -> str:
     return "zh" if is_cjk_text(text) else "en"
 
 
+# "How many days after V3 came out did R1 follow?", "从成立到挂牌用了几年？": the time between two
+# events, which two dates tell as well as a length of time does. Group "a" and "b" are the events.
+_INTERVAL_Q = (
+    re.compile(r"\bhow (?:many|much) (?:\w+ )?(?:days|weeks|months|years|time)\b(?: \w+){0,2}? (?:after|before) "
+               r"(?P<a>[^?]+) (?:did|was|were|had|could) (?P<b>[^?]+)", re.I),
+    re.compile(r"\bhow (?:many|much) (?:\w+ )?(?:days|weeks|months|years|time) (?:passed|elapsed|went by|were there|"
+               r"separated?|lay|lie) (?:between|from) (?P<a>[^?]+?) (?:and|to|until) (?P<b>[^?]+)", re.I),
+    re.compile(r"\bhow long (?:after|before) (?P<a>[^?]+) (?:did|was|were|had|could) (?P<b>[^?]+)", re.I),
+    re.compile(r"从(?P<a>[^，。？?]{2,40}?)[，,]?(?:算起)?[，,]?(?:一直)?到(?P<b>[^？?]{2,60}?)[，,]?"
+               r"(?:中间|前后|一共|总共|共)?(?:隔了|相隔|用了|花了|过了|经过了|历时)?(?:大概|大约)?(?:(?:几|多少)个?(?:年|天|月|周)|多长时间|多久)"),
+    re.compile(r"(?P<a>[^，。？?]{2,40}?)(?:以后|之后|后)[，,]?(?:又|再)?(?:过了|隔了)(?:几|多少)(?:年|天|个月)?(?P<b>[^？?]{2,60})"),
+    re.compile(r"(?P<a>[^，。？?]{2,40}?)和(?P<b>[^，。？?]{2,60}?)[，,]?(?:这两件事)?(?:前后|中间)?(?:隔了|相隔|相差)(?:(?:几|多少)个?(?:年|天|月|周)|多长时间|多久)"),
+)
+
+
+def interval_sides(text: str) -> tuple[str, str] | tuple[()]:
+    """The two events whose time apart a question asks ("How many days after DeepSeek-V3 came out
+    did the R1 reasoning model follow?" -> ("DeepSeek-V3 came out", "the R1 reasoning model
+    follow")); empty for any other question."""
+    for pattern in _INTERVAL_Q:
+        found = pattern.search(text)
+        if found:
+            return found.group("a").strip(), found.group("b").strip()
+    return ()
+
+
+# what a Chinese interval question says before its first event: its subject (东湖开发区从成立到……)
+_SUBJECT_BEFORE = re.compile(r"[^从，,？?\s]{2,20}?(?=从)")
+
+
+def side_questions(question: Question) -> list[str]:
+    """Each event of a question asking the time between two (:attr:`Question.sides`) as a question
+    asking its date, about what the question says before the events ("东湖开发区从成立到……用了几年？"
+    -> "东湖开发区成立是哪一年？"; "How many days after V3 came out did R1 follow?" -> "When V3 came
+    out?")."""
+    rest = question.text
+    for side in question.sides:
+        rest = rest.replace(side, " ")
+    subject = _SUBJECT_BEFORE.match(rest)
+    subject = subject.group(0) if subject else ""
+    return [f"{subject}{side}是哪一年？" if question.language == "zh" else f"When {side}?" for side in question.sides]
+
+
 def analyse(text: str) -> Question:
     """Analyse a standalone question.
 
@@ -449,10 +494,11 @@ def analyse(text: str) -> Question:
     if asking and asking.start(1) > 0 and not worded[:asking.start(1)].rstrip().endswith(("?", "\uff1f")):
         focus = tuple(dict.fromkeys(t for t in (*tokenize(asking.group(1)), *names) if t not in QUESTION_FRAME))
         focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
-    return Question(text, language, kind, wants, terms, names, bool(_COMPARATIVE.search(text)), years,
+    sides = interval_sides(text)
+    return Question(text, language, kind, wants, terms, names, bool(_COMPARATIVE.search(text)) or bool(sides), years,
                     question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus,
                     part_words=part_terms(text), ordinals=tuple(dict.fromkeys(_ORDINAL.findall(text))),
-                    periods=periods_in(text))
+                    periods=periods_in(text), sides=sides)
 
 
 # A Chinese question asking for a figure in a unit of length, area, weight or time under a day.
@@ -733,6 +779,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
         for asked, answered in _NARROW_QUANTITIES:
             if asked.search(question.text):
                 return bool(answered.search(text))
+        if question.sides:  # the time between two events: a length of time, or the dates of both
+            return holds_type("duration", text) or has_time(text)
         # "For how long ...?" may be answered without a number ("perpetual").
         if _TAKES_TIME_Q.search(question.text):
             return holds_type("duration", text)

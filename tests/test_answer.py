@@ -10,8 +10,9 @@ from rag.gate import Gate, coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
-from rag.question import (a_figure_of_the_year, analyse, days_in, has_money, has_quantity, has_time, holds_answer_type, without_figures_of,
-                          holds_the_role, is_of_the_past, part_terms)
+from rag.question import (a_figure_of_the_year, analyse, days_in, has_money, has_quantity, has_time, holds_answer_type,
+                          holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
+                          without_figures_of)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -383,6 +384,30 @@ def test_a_chinese_age_question_asked_with_duoda(assistant):
     answer = assistant.answer("梁文锋创办DeepSeek那年多大？", mode="extractive")
     assert not answer.refused and "1985" in answer.text, answer.text
     assert analyse("光谷的规划面积有多大？").wants == "quantity"
+
+
+@pytest.mark.parametrize("question, sides", [
+    ("How many days after DeepSeek-V3 came out did the R1 reasoning model follow?",
+     ("DeepSeek-V3 came out", "the R1 reasoning model follow")),
+    ("How many years after DeepSeek was founded did Liang Wenfeng step down?", ("DeepSeek was founded", "Liang Wenfeng step down")),
+    ("How many years passed between the first fibre and the State Council approval?",
+     ("the first fibre", "the State Council approval")),
+    ("东湖开发区从成立到获批国家光电子产业基地，用了几年？", ("成立", "获批国家光电子产业基地")),
+    ("中国科大搬到合肥以后，又过了多少年合肥才拿到批复？", ("中国科大搬到合肥", "合肥才拿到批复")),
+    ("合肥的GDP从2012年到2024年涨了几倍？", ()),  # a ratio, not a time apart
+    ("How long did Optics Valley stick to fibre?", ()),
+])
+def test_the_two_events_of_a_question_asking_the_time_between_them(question, sides):
+    assert interval_sides(question) == sides
+
+
+def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant):
+    answer = assistant.answer("How many days passed between the release of DeepSeek-V3 and the release of "
+                              "DeepSeek-R1?", mode="extractive")
+    assert "December 26, 2024" in answer.text and "January 20, 2025" in answer.text, answer.text
+    answer = assistant.answer("光谷从诞生第一根光纤到获批国家自主创新示范区，用了多少年？", mode="extractive")
+    assert "1976" in answer.text and "2009" in answer.text, answer.text
+    assert side_questions(analyse("东湖开发区从成立到获批国家光电子产业基地，用了几年？"))[0] == "东湖开发区成立是哪一年？"
 
 
 def test_part_terms():
