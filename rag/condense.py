@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from rag.prompts import CONDENSE_SYSTEM, CONDENSE_USER, REFUSAL
+from rag.question import CALENDAR
 from rag.text import split_sentences, tokenize
 
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|there|that|this|these|those|he|she|his|her|the city|the company)\b",
@@ -103,9 +104,10 @@ _ASKS_WHICH = re.compile(r"^\s*[Ww]hich\s+(?:[A-Z]\w*\s+)*([a-z]+)\b")
 
 
 def _proper_nouns(text: str) -> list[str]:
+    """Capitalised names after the first word; a month or day of the week is none ("in July 2014")."""
     words = text.strip().split(None, 1)
     rest = words[1] if len(words) > 1 else ""
-    return [m.group(1) for m in _PROPER.finditer(rest)]
+    return [m.group(1) for m in _PROPER.finditer(rest) if m.group(1).lower() not in CALENDAR]
 
 
 _ZH_ABOUT = re.compile(r"^\s*(?:那|那么|还有)?\s*(.{1,12}?)\s*(?:呢|怎么样|如何|又如何|又怎样)\s*[？?]?\s*$")

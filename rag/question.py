@@ -117,7 +117,7 @@ _WHO_Q = re.compile(r"(?:^|[.?!]\s+)who\b|是谁|谁是|哪位", re.I)
 # "Who's Wang Hao?" asks who a named person is (the provincial party secretary), not for a name.
 _WHO_IS_NAMED = re.compile(r"^\W*(?i:(?:and\s+)?who(?:\u2019s|'s|\s+is|\s+was))\s+(?:[A-Z][\w\u2019'-]*\s*){1,4}\W*$")
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:of |for )?[A-Z][a-z]+)+\b")
-_CALENDAR = frozenset("january february march april may june july august september october november december "
+CALENDAR = frozenset("january february march april may june july august september october november december "
                       "monday tuesday wednesday thursday friday saturday sunday spring summer autumn winter".split())
 # "Who is the director of ...?", "Who co-founded ...?": a role only a person holds. Its answer is a
 # person's name, not a body's or a place's ("the Institute of Physics", "Hefei High-tech Zone"), and it
@@ -834,7 +834,7 @@ def names_someone_new(question: Question, text: str) -> bool:
     body's or a place's name does not count."""
     if is_cjk_text(text):
         return question.language == "zh"
-    known = set(question.names) | _CALENDAR
+    known = set(question.names) | CALENDAR
     person = asks_for_a_person(question)
     for m in _FULL_NAME.finditer(text):
         if not set(tokenize(m.group(0))) - known:

@@ -604,6 +604,9 @@ def test_condense_rule():
     assert condense_rule("What about Shenzhen?", history) == "Why did DeepSeek appear in Shenzhen?"
     assert "DeepSeek" in condense_rule("How long did it take?", history)
     assert condense_rule("What did Hefei do?", []) == "What did Hefei do?"
+    # a month is no name to carry over ("in July 2014")
+    dated = [("What became Hangzhou's top policy priority in July 2014?", "...")]
+    assert "July" not in condense_rule("How much did it add to growth?", dated)
 
 
 def test_a_follow_up_about_what_the_last_answer_named_is_asked_about_it(assistant):
