@@ -116,6 +116,10 @@ _ZH_PRONOUN = re.compile(r"它|(?<!其)他|她|该(?=[\u4e00-\u9fff])|[这那](?
 
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_SHORT_FOLLOW_UP = 16  # characters
+_NAMED_IN = re.compile(r"《[^》]+》|“[^”]+”|[A-Za-z][A-Za-z0-9.-]*(?:\s+[A-Z][A-Za-z0-9.-]*)*")
+# a Latin name, a title or a quoted term: a follow-up that writes one says what it is about
+_NAMES_ITS_OWN = re.compile(r"[A-Za-z][A-Za-z0-9.]|[《“「\"]")
 
 
 def _condense_chinese(question: str, last: str, answer: str = "") -> str | None:
@@ -142,6 +146,13 @@ def _condense_chinese(question: str, last: str, answer: str = "") -> str | None:
             if clause:
                 return f"{question}（{clause.strip()}）"
         return f"{question}（{last}）"
+    if len(question) <= _SHORT_FOLLOW_UP and not _NAMES_ITS_OWN.search(question) \
+            and not any(name in question for name in KNOWN_NAMES):
+        # Chinese drops the subject it goes on about ("首发的时候能在哪些平台上玩？" after a question
+        # on Black Myth: Wukong): a short follow-up naming nothing is about what the last question
+        # names (not what it asks: 哪天 would make it ask for a date)
+        named = _NAMED_IN.findall(last) + [name for name in KNOWN_NAMES if name in last]
+        return f"{question}（{'，'.join(dict.fromkeys(named)) or last}）"
     return None
 
 

@@ -604,9 +604,22 @@ def test_condense_rule():
     assert condense_rule("What about Shenzhen?", history) == "Why did DeepSeek appear in Shenzhen?"
     assert "DeepSeek" in condense_rule("How long did it take?", history)
     assert condense_rule("What did Hefei do?", []) == "What did Hefei do?"
+    # Chinese drops the subject a follow-up goes on about: it is asked about what the last question
+    # names, not with what it asked (哪天 would ask for a date)
+    wukong = [("《黑神话：悟空》是哪天正式上线的？", "...")]
+    assert condense_rule("首发的时候能在哪些平台上玩？", wukong) == "首发的时候能在哪些平台上玩？（《黑神话：悟空》，黑神话）"
+    assert condense_rule("深圳做了什么？", wukong) == "深圳做了什么？"  # it names its own subject
     # a month is no name to carry over ("in July 2014")
     dated = [("What became Hangzhou's top policy priority in July 2014?", "...")]
     assert "July" not in condense_rule("How much did it add to growth?", dated)
+
+
+def test_a_chinese_follow_up_without_a_subject_is_about_the_last_question(assistant):
+    earlier = "《黑神话：悟空》是哪天正式上线的？"
+    said = assistant.answer(earlier, mode="extractive")
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": said.text}]
+    answer = assistant.answer("首发时能在哪些平台玩？", history, mode="extractive")
+    assert not answer.refused and "PlayStation 5" in answer.text, answer.text
 
 
 def test_a_follow_up_about_what_the_last_answer_named_is_asked_about_it(assistant):
