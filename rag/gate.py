@@ -288,16 +288,22 @@ def names_what_a_chinese_question_names(question, sentence) -> bool:
 
 def names_any_a_chinese_question_names(question, sentence) -> bool:
     """Does a Chinese sentence (under its title and section, after the sentence before it) write
-    one of the names a Chinese question writes? Countries do not count (中国 places the question; the
-    sentence need not say it). True for other sentences and questions."""
+    one of the names a Chinese question writes, or an English one one of their English forms from
+    the name bridge (浙江 as Zhejiang: a sentence on Jinan's news app is not on what Zhejiang's
+    meeting set as its tasks)? Countries do not count (中国 places the question; the sentence need
+    not say it). True for other questions, and when the question writes no such name."""
     names = [name for name in question.chinese_names if name not in CHINESE_COUNTRIES]
-    if not names or not _same_language(question, sentence.text):
+    if not names:
         return True
+    if not _same_language(question, sentence.text):
+        english = [t for t in question.other_terms if t not in _COUNTRY_WORDS]
+        return not english or bool(set(english) & set(tokenize(_in_context(sentence))))
     text = _in_context(sentence)
     return any(name in text for name in names)
 
 
 CHINESE_COUNTRIES = frozenset("中国 美国 新加坡 日本 英国 德国 法国 印度 韩国 俄罗斯".split())
+_COUNTRY_WORDS = frozenset(tokenize(" ".join(COUNTRIES)))  # an English question's country names
 
 
 def names_years(question, sentence) -> bool:

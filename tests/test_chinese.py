@@ -564,3 +564,12 @@ def test_a_chinese_question_picking_the_most_needs_a_ranking(assistant):
 def test_a_place_only_the_english_documents_name_is_bridged_by_its_pinyin(assistant):
     # 辽宁 is written only in the English brief, as "Liaoning": its pinyin finds it
     assert_answered(assistant, "辽宁靠什么样的营商环境招商？", "Liaoning")
+
+
+def test_a_chinese_question_is_answered_by_english_sentences_naming_what_it_names(assistant):
+    # Zhejiang's white paper gives a GDP figure too, but the question asks about Guangdong (广东):
+    # English sentences that write its English form come first
+    answer = assistant.answer("广东2025年开“新春第一会”，省委书记点名了哪三家科技公司？2024年广东GDP增长了多少？",
+                              mode="extractive")
+    assert not answer.refused and "3.8 percent" in answer.text, answer.text
+    assert "Zhejiang" not in answer.text.split("[1]")[0], answer.text
