@@ -33,6 +33,9 @@ class AnswerConfig:
     # dev: 0.03-0.06 reach `need` on 2 more explanations, 0.1 on 1 more)
     history_bonus: float = 0.05
     definition_penalty: float = 0.1  # ... or a sentence that only defines something ("X is a ...")
+    # a Chinese factoid's English sentence that defines something (dev: 0.1 answers 5 more, 1 fewer;
+    # 0.05 4 more, 1 fewer; 0.15 and 0.2 lose more; for English questions it loses: see RESULTS)
+    cross_definition_penalty: float = 0.1
     heading_weight: float = 0.15  # ... times the cosine of the passage's section heading to the question
     rank_by_bridged_words: bool = True  # a Chinese question's English neighbour words rank English sentences
     # Gate

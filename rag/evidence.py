@@ -290,6 +290,10 @@ class EvidenceSelector:
                     score += c.history_bonus
                 if _DEFINITION.match(text):
                     score -= c.definition_penalty
+            elif question.language == "zh" and not is_cjk_text(text) and _DEFINITION.match(text):
+                # "Guangming Science City (光明科学城) is a planned science district ..." is close in
+                # the multilingual space to any Chinese question naming it, and rarely what it asks
+                score -= c.cross_definition_penalty
             sentences.append(Sentence(text, passage.chunk_id, rank, start, end, passage.metadata, passage.text,
                                       float(sim), overlap, score))
         sentences.sort(key=lambda s: -s.score)

@@ -573,3 +573,13 @@ def test_a_chinese_question_is_answered_by_english_sentences_naming_what_it_name
                               mode="extractive")
     assert not answer.refused and "3.8 percent" in answer.text, answer.text
     assert "Zhejiang" not in answer.text.split("[1]")[0], answer.text
+
+
+def test_an_english_definition_is_no_answer_to_a_chinese_question_asking_something_else(assistant):
+    # "Suzhou Industrial Park (苏州工业园区, SIP) is a development zone ..." is close to any Chinese
+    # question naming the park; the start-up area is in another sentence
+    answer = assistant.answer("苏州工业园区最初的起步区有多大面积？", mode="extractive")
+    assert "8 square kilometres" in answer.text.split("[1]")[0], answer.text
+    # asked what it is, the definition still answers
+    answer = assistant.answer("光明科学城是什么？", mode="extractive")
+    assert answer.text.startswith("Guangming Science City (光明科学城) is a planned science district"), answer.text
