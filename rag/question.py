@@ -938,6 +938,7 @@ def role_holder(question: Question) -> str:
 
 # How an English text names a role a Chinese "who" question asks about (主任 is a director or a
 # head; 创始人 a founder, or whoever set the firm up)
+_RUNS_IT = r"ceo|chief executive|found(?:ed|er|ers)|co-?found\w*|chair(?:man|woman|person)?|boss|owner"
 _ROLE_IN_ENGLISH = {
     "主任": r"director|head(?:s|ed)?|leads?|led",
     "院长": r"president|director|dean|head(?:s|ed)?",
@@ -948,6 +949,8 @@ _ROLE_IN_ENGLISH = {
     "董事长": r"chair(?:s|ed|man|woman|person)?",
     "总裁": r"president|ceo|chief executive", "首席执行官": r"ceo|chief executive",
     "首席科学家": r"chief scientist", "总经理": r"general manager|managing director|ceo|chief executive",
+    # who runs a company, said plainly ("游戏科学的老板是谁？")
+    "老板": _RUNS_IT, "老总": _RUNS_IT, "掌门人": _RUNS_IT, "负责人": _RUNS_IT + r"|director|head(?:s|ed)?|leads?|led",
 }
 
 

@@ -583,3 +583,10 @@ def test_an_english_definition_is_no_answer_to_a_chinese_question_asking_somethi
     # asked what it is, the definition still answers
     answer = assistant.answer("光明科学城是什么？", mode="extractive")
     assert answer.text.startswith("Guangming Science City (光明科学城) is a planned science district"), answer.text
+
+
+@pytest.mark.parametrize("question, name", [("宇树科技的老板是谁？", "Wang Xingxing"), ("云深处科技的老板是谁？", "Zhu Qiuguo")])
+def test_a_company_boss_is_its_founder_or_chief_executive_in_english(assistant, question, name):
+    # 老板 (boss) is written in English as a founder, a CEO or a chairman
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and name in answer.text, answer.text
