@@ -290,8 +290,14 @@ def names_any_a_chinese_question_names(question, sentence) -> bool:
     """Does a Chinese sentence (under its title and section, after the sentence before it) write
     one of the names a Chinese question writes, or an English one one of their English forms from
     the name bridge (浙江 as Zhejiang: a sentence on Jinan's news app is not on what Zhejiang's
-    meeting set as its tasks)? Countries do not count (中国 places the question; the sentence need
-    not say it). True for other questions, and when the question writes no such name."""
+    meeting set as its tasks)? Likewise a Chinese sentence for an English question writes the
+    Chinese form of one of its names (新加坡, 上海 for "the Singapore-partnered park near
+    Shanghai", not a sentence on Hangzhou alone). Countries do not count (中国 places the question;
+    the sentence need not say it). True when the question has no such name."""
+    if question.language == "en" and is_cjk_text(sentence.text):
+        # an English question's Chinese sentence writes the Chinese form of one of its names
+        chinese = [t for t in question.other_terms if is_cjk_text(t) and t not in CHINESE_COUNTRIES]
+        return not chinese or any(name in _in_context(sentence) for name in chinese)
     names = [name for name in question.chinese_names if name not in CHINESE_COUNTRIES]
     if not names:
         return True

@@ -590,3 +590,12 @@ def test_a_company_boss_is_its_founder_or_chief_executive_in_english(assistant, 
     # 老板 (boss) is written in English as a founder, a CEO or a chairman
     answer = assistant.answer(question, mode="extractive")
     assert not answer.refused and name in answer.text, answer.text
+
+
+def test_an_english_question_is_not_answered_first_by_a_chinese_sentence_naming_none_of_its_names(assistant):
+    # a Chinese sentence on CCTV's Hangzhou report is close in the multilingual space, but writes
+    # neither 新加坡 nor 上海: the Suzhou sentences come first
+    answer = assistant.answer("what research-spending ratio has the Singapore-partnered park near Shanghai held onto, "
+                              "and for how long?", mode="extractive")
+    assert not answer.refused and "15%" in answer.text, answer.text
+    assert not answer.text.startswith("央视"), answer.text
