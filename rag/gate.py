@@ -35,10 +35,10 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
 from rag.question import (COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, a_figure_of_the_year, analyse, answer_starts,
-                          asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near, has_quantity,
-                          has_time, holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
+                          asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near, gives_a_name_for,
+                          has_quantity, has_time, holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
                           is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces,
-                          role_holder, side_questions, written_otherwise, years_in)
+                          role_holder, side_questions, thing_named_asked, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -592,6 +592,12 @@ class Gate:
                             for s in sentences[:c.type_check_sentences]):
             # "Which district of Hangzhou is DeepSeek's office in?": "based in Hangzhou" names no district
             return GateDecision(False, f"no passage names a {kind[0]} for that")
+        thing = None if question.is_explanation else thing_named_asked(question)
+        if thing and not any(gives_a_name_for(thing, with_previous_if_leaning(s))
+                             and passage_names_the_question(question, s) for s in sentences[:c.type_check_sentences]):
+            # "What's the name of Origin Quantum's quantum computer?": a sentence on the company names
+            # no computer
+            return GateDecision(False, f"no passage gives the name of a {thing}")
         most = _PICKS_THE_MOST.search(question.text)
         if most and not any(ranks_by(most.group(1), with_previous(s)) for s in sentences[:c.type_check_sentences]):
             # "Which of the nine G60 cities has the largest GDP?": a list of the nine, or one city's

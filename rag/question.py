@@ -858,6 +858,36 @@ _NAMED_KINDS = {
 }
 
 
+# "What's the name of Origin Quantum's quantum computer?": the thing whose name is asked (its last
+# word). A person's name is asked otherwise (:data:`_NAME_OF_A_ROLE_Q`).
+_NAME_OF_Q = re.compile(r"\b(?i:what(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+the\s+names?\s+of)\s+(?:the\s+|its\s+|their\s+|"
+                        r"that\s+|this\s+|those\s+|these\s+)?(?:[\w\u2019'-]+\s+){0,6}?(?!(?:" + _NUMBER_WORDS + r"|behind|about|near|under|after|before|during|since|along)\b)([a-z][a-z-]{2,})"
+                        r"(?=\s+(?:that|which|who|whose|did|does|do|was|were|is|are|has|had|in|at|on|from|for|with|by|"
+                        r"to|of|behind|about|near|under|after|before|during|since|along|planned|released|launched|built|set|founded|"
+                        r"named|called)\b|\s+[A-Z]|\s*[?,]|\s*$)")
+
+
+def thing_named_asked(question: Question) -> str | None:
+    """The word for the thing an English "What's the name of ...?" question asks the name of
+    ("computer" in "What's the name of Origin Quantum's quantum computer?"); None for a person
+    or another question."""
+    if question.language != "en" or question.wants == "person":
+        return None
+    found = _NAME_OF_Q.search(question.text)
+    return found.group(1).lower() if found else None
+
+
+def gives_a_name_for(thing: str, text: str) -> bool:
+    """Does ``text`` give the name of a ``thing``: a capitalised or quoted name just before the word
+    ("the Jiuzhang quantum computer"), or after it, quoted or introduced ("its online news platform
+    “Jiaohuidian”", "a model called ...")? An acronym of common words ("AI industrial park") is no name."""
+    stem = re.escape(thing[:5])
+    name = r"(?:[A-Z][\w.-]*[a-z][\w.-]*|[\u201c\"\u300a][^\u201d\"\u300b]{2,60}[\u201d\"\u300b])"
+    before = rf"{name}(?:\s+[A-Z0-9][\w.-]*)*\s+(?:[a-z][\w-]*\s+){{0,2}}?{stem}\w*"
+    after = rf"\b{stem}\w*\s*,?\s*(?:(?:called|named|known as|dubbed|titled)\s+(?:the\s+)?[A-Z\u201c\"\u300a]|[(\u201c\"\u300a])"
+    return bool(re.search(before, text) or re.search(after, text, re.I))
+
+
 def named_kind_asked(text: str) -> tuple[str, str] | None:
     """The kind of place or body a question asks for by name ("Which district ...?", 哪所大学), and
     how a sentence names one; None when it asks for none of :data:`_NAMED_KINDS`."""

@@ -10,9 +10,9 @@ from rag.gate import Gate, coverage, names_or_refers_to
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
-from rag.question import (a_figure_of_the_year, analyse, days_in, has_money, has_quantity, has_time, holds_answer_type,
-                          holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
-                          without_figures_of)
+from rag.question import (a_figure_of_the_year, analyse, days_in, gives_a_name_for, has_money, has_quantity, has_time,
+                          holds_answer_type, holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
+                          thing_named_asked, without_figures_of)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -408,6 +408,17 @@ def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant
     answer = assistant.answer("光谷从诞生第一根光纤到获批国家自主创新示范区，用了多少年？", mode="extractive")
     assert "1976" in answer.text and "2009" in answer.text, answer.text
     assert side_questions(analyse("东湖开发区从成立到获批国家光电子产业基地，用了几年？"))[0] == "东湖开发区成立是哪一年？"
+
+
+def test_a_question_asking_the_name_of_a_thing_needs_a_sentence_naming_one(assistant):
+    # a sentence on Origin Quantum names no computer of it
+    assert assistant.answer("What's the name of the quantum computer Origin Quantum built?", mode="extractive").refused
+    answer = assistant.answer("What's the name of the studio behind Black Myth: Wukong?", mode="extractive")
+    assert not answer.refused and "Game Science" in answer.text, answer.text
+    assert thing_named_asked(analyse("What were the names of the five Hefei-linked companies in BOE's placement?")) \
+        == "companies"
+    assert gives_a_name_for("platform", "Its online news platform \u201cJiaohuidian\u201d fired the first shots")
+    assert not gives_a_name_for("park", "the planning of a 1,000-mu AI industrial park in Hangzhou's Yuhang District")
 
 
 def test_part_terms():
