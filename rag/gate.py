@@ -35,10 +35,11 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
 from rag.question import (COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, a_figure_of_the_year, analyse, answer_starts,
-                          asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near, gives_a_name_for,
-                          has_quantity, has_time, holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
-                          is_a_body_word, is_of_the_past, is_projection, named_kind_asked, question_pieces,
-                          role_holder, side_questions, thing_named_asked, written_otherwise, years_in)
+                          asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near,
+                          gives_a_name_for, has_quantity, has_time, holds_answer_type, holds_the_role,
+                          holds_the_role_in_english, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection,
+                          named_kind_asked, question_pieces, role_holder, side_questions, thing_named_asked,
+                          written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -338,8 +339,6 @@ def names_ordinals(question, sentence) -> bool:
     text = with_previous(sentence).lower()
     return all(re.search(rf"(?<![a-z0-9]){re.escape(o.lower())}(?![a-z])", text) for o in question.ordinals) \
         and all(re.search(PERIOD_WORDS[unit], text) for unit in question.periods)
-
-
 
 
 def dates_of_the_sides(question, sentences, idf) -> list:

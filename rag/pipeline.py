@@ -131,7 +131,7 @@ class Assistant:
         found = self.retriever.run(question, depth)
         if analysed.is_explanation:
             found = self._with_narrowed_search(analysed, found, depth)
-        for side, other in zip(analysed.sides, analysed.sides[::-1]):
+        for other in analysed.sides:
             # "How many days after V3 came out did R1 follow?": each event's date may be in a passage
             # of its own, found by the question without the other event
             found = self._with_search(found, question.replace(other, " "), depth)

@@ -652,6 +652,8 @@ def has_money(text: str) -> bool:
 _HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?|hours?|minutes?|seconds?|"
                            r"centuries)\b|\bsince\s+(?:1[89]|20)\d\d\b|"
                            r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|\d{4,}(?=[多余])|[一二两三四五六七八九十百几]+)\s*[多余]?\s*(?:天|周|个月|年|十年|小时|分钟)", re.I)
+
+
 def without_figures_of(kinds, text: str) -> str:
     """``text`` with its figures of these kinds ("duration": "25 minutes", "三年"; "money": "70亿元";
     "rank": "10th", "第19位") blanked out."""
@@ -860,11 +862,13 @@ _NAMED_KINDS = {
 
 # "What's the name of Origin Quantum's quantum computer?": the thing whose name is asked (its last
 # word). A person's name is asked otherwise (:data:`_NAME_OF_A_ROLE_Q`).
-_NAME_OF_Q = re.compile(r"\b(?i:what(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+the\s+names?\s+of)\s+(?:the\s+|its\s+|their\s+|"
-                        r"that\s+|this\s+|those\s+|these\s+)?(?:[\w\u2019'-]+\s+){0,6}?(?!(?:" + _NUMBER_WORDS + r"|behind|about|near|under|after|before|during|since|along)\b)([a-z][a-z-]{2,})"
+_PLACE_WORDS = r"behind|about|near|under|after|before|during|since|along"  # they open a phrase after the thing
+_NAME_OF_Q = re.compile(r"\b(?i:what(?:'s|\u2019s|\s+is|\s+was|\s+are|\s+were)\s+the\s+names?\s+of)\s+"
+                        r"(?:the\s+|its\s+|their\s+|that\s+|this\s+|those\s+|these\s+)?(?:[\w\u2019'-]+\s+){0,6}?"
+                        r"(?!(?:" + _NUMBER_WORDS + "|" + _PLACE_WORDS + r")\b)([a-z][a-z-]{2,})"
                         r"(?=\s+(?:that|which|who|whose|did|does|do|was|were|is|are|has|had|in|at|on|from|for|with|by|"
-                        r"to|of|behind|about|near|under|after|before|during|since|along|planned|released|launched|built|set|founded|"
-                        r"named|called)\b|\s+[A-Z]|\s*[?,]|\s*$)")
+                        r"to|of|" + _PLACE_WORDS + r"|planned|released|launched|built|set|founded|named|called)\b|"
+                        r"\s+[A-Z]|\s*[?,]|\s*$)")
 
 
 def thing_named_asked(question: Question) -> str | None:

@@ -449,7 +449,9 @@ def test_a_chinese_follow_up_with_a_demonstrative_is_condensed():
     history = [{"role": "user", "content": "蔚来中国总部最后落户在合肥的什么地方？"}, {"role": "assistant", "content": "……"}]
     assert "蔚来" in condense_rule("那个开发区是哪一年设立的？", history)
     assert "蔚来" in condense_rule("该基地有多大？", history)
-    assert condense_rule("其他城市呢？还有哪些？", history) == "其他城市呢？还有哪些？"  # 其他 is no pronoun
+    # 其他 is no pronoun: the follow-up is not given the last question whole, only what it names, as
+    # a short follow-up naming nothing of its own is
+    assert condense_rule("其他城市呢？还有哪些？", history) == "其他城市呢？还有哪些？（合肥，中国，蔚来）"
 
 
 def test_a_chinese_follow_up_about_what_the_last_answer_named_gets_its_clause():
