@@ -17,7 +17,7 @@ _PRONOUNS = re.compile(r"\b(it|its|they|them|their|there|that|this|these|those|h
 # a longer follow-up that goes on from the last question ("And which place got the second one?")
 _GOES_ON = re.compile(r"^\s*(and|but|also|plus|then)\b|\b(?:the|which|what)(?:\s+\w+)?\s+ones?\b", re.I)
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what about|what else|why|how)\b", re.I)
-_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z\u2019'-]+(?:\s+[A-Z][a-zA-Z\u2019'-]+)*)")
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z0-9\u2019'-]+(?:\s+[A-Z][a-zA-Z0-9\u2019'-]+)*)")
 
 
 _QUESTION_WORDS = {"and", "what", "how", "why", "who", "when", "where", "which", "did", "does", "do", "is", "was",

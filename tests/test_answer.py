@@ -620,6 +620,8 @@ def test_condense_rule():
     wukong = [("《黑神话：悟空》是哪天正式上线的？", "...")]
     assert condense_rule("首发的时候能在哪些平台上玩？", wukong) == "首发的时候能在哪些平台上玩？（《黑神话：悟空》，黑神话）"
     assert condense_rule("深圳做了什么？", wukong) == "深圳做了什么？"  # it names its own subject
+    # a name may hold digits (G60, V3)
+    assert "G60" in condense_rule("Which cities does it link?", [("When did the G60 corridor start?", "...")])
     # a month is no name to carry over ("in July 2014")
     dated = [("What became Hangzhou's top policy priority in July 2014?", "...")]
     assert "July" not in condense_rule("How much did it add to growth?", dated)
