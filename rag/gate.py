@@ -957,6 +957,8 @@ _EVENTS = (
      r"\bproduc\w*|\boperat\w*|\bput into\b|\bcommission\w*|\bmass[- ]produc\w*"),
     (r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*", r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*|\bleft\b|\bquit\b"),
     (r"\bacquir\w*|\bbought\b|\bbuy\b", r"\bacquir\w*|\bbought\b|\bbuy\w*|\bpurchas\w*|\btakeover\b|\btook over\b|\binvest\w*|\bstake\b|\bput\b.{0,40}\binto\b"),
+    (r"\bovert(?:ake|akes|aken|ook)\b|\bsurpass\w*|\boutstrip\w*|\boutgr[eo]w\w*",
+     r"\bovert(?:ake|akes|aken|ook)\b|\bsurpass\w*|\boutstrip\w*|\boutgr[eo]w\w*|\bexceed\w*|\bpass(?:ed|es)?\b|\bahead of\b|\bbehind\b"),
 )
 
 

@@ -421,6 +421,13 @@ def test_a_question_asking_the_name_of_a_thing_needs_a_sentence_naming_one(assis
     assert not gives_a_name_for("park", "the planning of a 1,000-mu AI industrial park in Hangzhou's Yuhang District")
 
 
+def test_a_when_question_about_overtaking_needs_a_sentence_saying_so(assistant):
+    # the 2024 gap between Nanjing and Hangzhou does not say when one overtook the other
+    assert assistant.answer("In which year did Hangzhou overtake Nanjing economically?", mode="extractive").refused
+    answer = assistant.answer("When did Hefei's GDP pass one trillion yuan?", mode="extractive")
+    assert not answer.refused and "2020" in answer.text, answer.text
+
+
 def test_part_terms():
     assert part_terms("How much did Hefei invest in NIO, and how big a stake did it get?")[1] == ("big", "stake")
     assert part_terms("How much did Hefei invest in NIO?") == ()
