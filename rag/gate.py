@@ -788,11 +788,15 @@ class Gate:
         events = [t for t in question.focus if t not in question.names and not t.isdigit() and t in told]
         context = with_previous(sentence)
         if not _same_language(question, sentence.text):
-            # a Chinese sentence: one of its words is close to one of the events in the
+            # a Chinese sentence: it says one of the usual events the question names in Chinese
+            # (超过 for "overtake"), else one of its words is close to one of the events in the
             # multilingual space ("pass away" is not 出生)
+            said = [] if question.parts else [zh for verb, forms, zh in _EVENTS if re.search(verb, question.text, re.I)]
+            if said:
+                return any(re.search(forms, context) for forms in said)
             return not events or self.multilingual is None or any(
                 self._word_close_across(event, context) for event in events)
-        asked = [] if question.parts else [forms for verb, forms in _EVENTS if re.search(verb, question.text, re.I)]
+        asked = [] if question.parts else [forms for verb, forms, _ in _EVENTS if re.search(verb, question.text, re.I)]
         if asked:
             # "When did Origin Quantum go public?" is not answered by the day it was established, though
             # the question's other words are there: a question naming one of the usual events
@@ -943,22 +947,28 @@ def _the_role_done(question, text: str) -> bool:
 # sentence may say them in (a Chinese sentence is judged by meaning: see says_what_happened).
 _EVENTS = (
     (r"\b(?:go|went|gone|going) public\b|\blist(?:ed|ing)?\b(?! of)|\bIPO\b",
-     r"\blist(?:ed|ing|s)?\b|\bIPO\b|\b(?:go|went|gone|going) public\b|\bdebut(?:ed)?\b|\bflotation\b|stock exchange"),
-    (r"\b(?:die|died|dies|death|pass(?:ed)? away)\b", r"\b(?:die|died|dies|death|pass(?:ed)? away)\b"),
-    (r"\b(?:graduat\w*)\b", r"\bgraduat\w*|\bdegree\b"),
+     r"\blist(?:ed|ing|s)?\b|\bIPO\b|\b(?:go|went|gone|going) public\b|\bdebut(?:ed)?\b|\bflotation\b|stock exchange",
+     r"上市|挂牌|IPO|招股"),
+    (r"\b(?:die|died|dies|death|pass(?:ed)? away)\b", r"\b(?:die|died|dies|death|pass(?:ed)? away)\b", r"去世|逝世|病逝|离世"),
+    (r"\b(?:graduat\w*)\b", r"\bgraduat\w*|\bdegree\b", r"毕业|学位"),
     (r"\b(?:found(?:ed|ing)?|establish\w*|set up|incorporated)\b",
-     r"\b(?:found(?:ed|ing|er|ers)?|establish\w*|set up|sets up|setting up|creat\w*|launch\w*|start\w*|incorporat\w*|formed)\b"),
+     r"\b(?:found(?:ed|ing|er|ers)?|establish\w*|set up|sets up|setting up|creat\w*|launch\w*|start\w*|incorporat\w*|formed)\b",
+     r"成立|创办|创立|创建|组建|设立|注册|起步|诞生"),
     (r"\b(?:releas\w*|launch\w*|unveil\w*)\b",
-     r"\b(?:releas\w*|launch\w*|unveil\w*|publish\w*|open-sourc\w*|introduc\w*|debut\w*|announc\w*)\b"),
-    (r"\b(?:open|opened|opens)\b(?!-)", r"\bopen(?:ed|s|ing)?\b|\binaugurat\w*|\bbegan operat\w*"),
-    (r"\bjoin(?:ed|s)?\b", r"\bjoin(?:ed|s|ing)?\b|\bhired\b|\brecruit\w*"),
-    (r"\bborn\b|\bbirth\b", r"\bborn\b|\bbirth\w*"),
+     r"\b(?:releas\w*|launch\w*|unveil\w*|publish\w*|open-sourc\w*|introduc\w*|debut\w*|announc\w*)\b",
+     r"发布|推出|上线|开源|亮相|问世|首发|公布"),
+    (r"\b(?:open|opened|opens)\b(?!-)", r"\bopen(?:ed|s|ing)?\b|\binaugurat\w*|\bbegan operat\w*", r"开通|开业|开幕|启用|揭牌|落成|投用"),
+    (r"\bjoin(?:ed|s)?\b", r"\bjoin(?:ed|s|ing)?\b|\bhired\b|\brecruit\w*", r"加入|加盟|入职|参加|参与"),
+    (r"\bborn\b|\bbirth\b", r"\bborn\b|\bbirth\w*", r"出生|生于"),
     (r"\b(?:start|begin|began|started|starts)\w* (?:production|producing|operations?|operating)\b|\bput into (?:production|operation)\b",
-     r"\bproduc\w*|\boperat\w*|\bput into\b|\bcommission\w*|\bmass[- ]produc\w*"),
-    (r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*", r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*|\bleft\b|\bquit\b"),
-    (r"\bacquir\w*|\bbought\b|\bbuy\b", r"\bacquir\w*|\bbought\b|\bbuy\w*|\bpurchas\w*|\btakeover\b|\btook over\b|\binvest\w*|\bstake\b|\bput\b.{0,40}\binto\b"),
+     r"\bproduc\w*|\boperat\w*|\bput into\b|\bcommission\w*|\bmass[- ]produc\w*", r"投产|量产|运营|投入使用|投用"),
+    (r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*", r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*|\bleft\b|\bquit\b",
+     r"辞职|卸任|离任|退休|离开|辞去"),
+    (r"\bacquir\w*|\bbought\b|\bbuy\b", r"\bacquir\w*|\bbought\b|\bbuy\w*|\bpurchas\w*|\btakeover\b|\btook over\b|\binvest\w*|\bstake\b|\bput\b.{0,40}\binto\b",
+     r"收购|买下|入股|投资|注资|控股|押注"),
     (r"\bovert(?:ake|akes|aken|ook)\b|\bsurpass\w*|\boutstrip\w*|\boutgr[eo]w\w*",
-     r"\bovert(?:ake|akes|aken|ook)\b|\bsurpass\w*|\boutstrip\w*|\boutgr[eo]w\w*|\bexceed\w*|\bpass(?:ed|es)?\b|\bahead of\b|\bbehind\b"),
+     r"\bovert(?:ake|akes|aken|ook)\b|\bsurpass\w*|\boutstrip\w*|\boutgr[eo]w\w*|\bexceed\w*|\bpass(?:ed|es)?\b|\bahead of\b|\bbehind\b",
+     r"超过|超越|反超|赶超|跃居|突破"),
 )
 
 

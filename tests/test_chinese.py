@@ -601,3 +601,12 @@ def test_an_english_question_is_not_answered_first_by_a_chinese_sentence_naming_
                               "and for how long?", mode="extractive")
     assert not answer.refused and "15%" in answer.text, answer.text
     assert not answer.text.startswith("央视"), answer.text
+
+
+def test_an_english_when_question_needs_a_chinese_sentence_to_say_its_event(assistant):
+    # the Chinese documents give Zhao Zisen's birth (出生), not his death (去世)
+    assert assistant.answer("In which year did Zhao Zisen, the father of China's optical fibre, die?",
+                            mode="extractive").refused
+    # the Chinese sentence on Game Science's founding says 创办
+    answer = assistant.answer("In which year was the studio Game Science founded?", mode="extractive")
+    assert not answer.refused and "2014" in answer.text, answer.text
