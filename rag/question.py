@@ -201,8 +201,7 @@ _EXPLANATION_Q = re.compile(
     r"explanations?|advantages?|strengths?|drivers?|ingredients?|secrets?|keys?)\b|"
     r"\bwhat (?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped)\b|"
     # what something takes, and the examples or steps that show it, are told in several points
-    r"\bwhat (?:does|did|will|would) it take\b|\bwhat (?:examples?|evidence|steps|signs?|indications?|tools?|means|"
-    r"measures|methods?|mechanisms?)\b|"
+    r"\bwhat (?:does|did|will|would) it take\b|\bwhat (?:examples?|evidence|steps)\b|"
     r"\bwhat (?:did|does|do|has|have|had) .{1,40}\bdo(?:ne)?\b(?! with)|\bwhat lessons?\b|\bfor what reasons?\b|\bin what ways?\b|\bexplain\b|"
     # a part played, or how much something matters, is told in several points
     r"\bwhat (?:\w+ )?(?:role|part)\b.{0,80}\bplay(?:s|ed|ing)?\b|\bhow (?:important|significant|central|crucial|vital)\b|"
