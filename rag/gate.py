@@ -773,8 +773,8 @@ class Gate:
         it is very close to the question as a whole. A Chinese sentence holds a word close to one
         of them in the multilingual space. Words of an apposition ("Zhao Zisen, the father of
         Chinese optical fibre,") describe a name and are no event. A question of one part naming one
-        of the usual events (:data:`_EVENTS`: going public, dying, founding ...) needs an English
-        sentence to say that event itself.
+        of the usual events (:data:`_EVENTS`: going public, dying, founding ...) needs the sentence
+        to say that event itself, in English or in Chinese (去世 for "die").
 
         Args:
             question: the analysed question.
@@ -787,16 +787,16 @@ class Gate:
         told = set(tokenize(_APPOSITION.sub(" ", question.text)))
         events = [t for t in question.focus if t not in question.names and not t.isdigit() and t in told]
         context = with_previous(sentence)
+        usual = [] if question.parts else [event for event in _EVENTS if re.search(event[0], question.text, re.I)]
         if not _same_language(question, sentence.text):
             # a Chinese sentence: it says one of the usual events the question names in Chinese
             # (超过 for "overtake"), else one of its words is close to one of the events in the
             # multilingual space ("pass away" is not 出生)
-            said = [] if question.parts else [zh for verb, forms, zh in _EVENTS if re.search(verb, question.text, re.I)]
-            if said:
-                return any(re.search(forms, context) for forms in said)
+            if usual:
+                return any(re.search(chinese, context) for _, _, chinese in usual)
             return not events or self.multilingual is None or any(
                 self._word_close_across(event, context) for event in events)
-        asked = [] if question.parts else [forms for verb, forms, _ in _EVENTS if re.search(verb, question.text, re.I)]
+        asked = [forms for _, forms, _ in usual]
         if asked:
             # "When did Origin Quantum go public?" is not answered by the day it was established, though
             # the question's other words are there: a question naming one of the usual events
@@ -943,8 +943,8 @@ def _the_role_done(question, text: str) -> bool:
             and role.endswith("人") and role[:-1] in text)
 
 
-# Events an English "when" question asks about, as a question words them, and the forms an English
-# sentence may say them in (a Chinese sentence is judged by meaning: see says_what_happened).
+# Events an English "when" question asks about, as a question words them, the forms an English
+# sentence may say them in, and the forms a Chinese sentence may say them in.
 _EVENTS = (
     (r"\b(?:go|went|gone|going) public\b|\blist(?:ed|ing)?\b(?! of)|\bIPO\b",
      r"\blist(?:ed|ing|s)?\b|\bIPO\b|\b(?:go|went|gone|going) public\b|\bdebut(?:ed)?\b|\bflotation\b|stock exchange",
