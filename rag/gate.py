@@ -298,7 +298,10 @@ def names_any_a_chinese_question_names(question, sentence) -> bool:
     if question.language == "en" and is_cjk_text(sentence.text):
         # an English question's Chinese sentence writes the Chinese form of one of its names
         chinese = [t for t in question.other_terms if is_cjk_text(t) and t not in CHINESE_COUNTRIES]
-        return not chinese or any(name in _in_context(sentence) for name in chinese)
+        if not chinese:
+            return True
+        context = _in_context(sentence)
+        return any(name in context for name in chinese)
     names = [name for name in question.chinese_names if name not in CHINESE_COUNTRIES]
     if not names:
         return True
