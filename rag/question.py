@@ -42,8 +42,8 @@ QUESTION_FRAME = frozenset(tokenize(
     # the same frame in Chinese ("……是在哪一年成立的？", "……被叫作什么？", "这种做法叫什么？"), written as
     # the tokens segmentation gives (segmenting here would load jieba for every English question)
     "一年 哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位 "
-    # "去年（2024年）", "排老几" (which place), "左右" (about)
-    "去年 今年 老几 左右".split()
+    # "去年（2024年）", "排老几" (which place), "左右" (about), "到底 / 究竟是哪年" (exactly, on earth)
+    "去年 今年 老几 左右 到底 究竟".split()
 ) | frozenset(
     # "几个", "几台", "几家": how many, in any measure word
     "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍")
@@ -469,6 +469,11 @@ def analyse(text: str) -> Question:
                         text, re.I)
     # "how many years running" counts a run, which "its third consecutive conference" gives
     counted_token = _counted_noun(counted.group(1)) if counted and not _IN_A_ROW_Q.search(text) else ""
+    # "How many people attended ...?", "How many companies settled in ...?": the plural noun the
+    # verb follows (a span of time, "How many years passed ...", is a duration, not a count)
+    subject = None if counted else _HOW_MANY_DID.search(text)
+    if subject and not _IN_A_ROW_Q.search(text):
+        counted_token = _counted_noun(subject.group(1), plural_only=True)
     # "What is Suzhou Industrial Park's population?", "What was the population of Nanjing?"
     measure = _MEASURED_NOUN.search(text)
     if measure and not counted_token:
@@ -501,6 +506,10 @@ def analyse(text: str) -> Question:
                     periods=periods_in(text), sides=sides)
 
 
+# "How many <up to four words>" whatever follows (a verb: "How many people attended ..."), and the
+# units of time a span is counted in
+_HOW_MANY_DID = re.compile(r"\bhow many ((?:[\w\u2019'-]+\s+){0,3}[\w\u2019'-]+)", re.I)
+_TIME_UNITS = re.compile(r"(?:year|month|week|day|hour|minute|second|time|decade|centur(?:y|ie))s", re.I)
 # A Chinese question asking for a figure in a unit of length, area, weight or time under a day.
 _CHINESE_UNIT_ASKED = re.compile(r"(?:多少|几)个?(分钟|小时|秒钟|亩|平方公里|公里|平方米|米|吨)")
 # A measure a "what is ...?" question asks the figure of, which its sentence must name.
@@ -508,13 +517,15 @@ _MEASURED_NOUN = re.compile(r"\bwhat(?:['\u2019]s|\s+is|\s+was|\s+are|\s+were)\s
                             r"(?:\s+[A-Z][\w\u2019'-]*)*['\u2019]s\s+)?(population|workforce|headcount)\b", re.I)
 
 
-def _counted_noun(span: str) -> str:
+def _counted_noun(span: str, plural_only: bool = False) -> str:
     """The noun a "how many" span counts, as a keyword token: its plural noun ("Macao residents
-    work" -> "resident"), else its last word."""
+    work" -> "resident"), else its last word (or nothing, with ``plural_only``)."""
     words = span.split()
     plural = [w for w in words if re.fullmatch(r"[A-Za-z-]{3,}s|people|staff|children|personnel|men|women", w, re.I)
               and not re.fullmatch(r"\w+(?:ss|us|is)", w, re.I)]
-    return (tokenize(plural[-1] if plural else span) or [""])[-1]
+    if plural_only and (not plural or _TIME_UNITS.fullmatch(plural[0])):
+        return ""
+    return (tokenize(plural[0] if plural_only else plural[-1] if plural else span) or [""])[-1]
 
 
 def is_projection(text: str) -> bool:

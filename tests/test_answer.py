@@ -444,6 +444,10 @@ def test_the_day_of_a_date_is_not_a_figure(text, figure):
 @pytest.mark.parametrize("question, counted", [
     ("DeepSeek有多少员工？", "员工"), ("南京的人口是多少？", "人口"), ("武汉光谷坚守光纤通信多少年？", ""),
     ("How many Macao residents work in Hengqin?", "resident"),
+    # the noun a verb follows ("How many people attended ...?"), but not a span of time
+    ("How many people attended Guangdong's high-quality development conference?", "people"),
+    ("How many Jueying X30 robot dogs are working in Singapore's power tunnels?", "dog"),
+    ("How many years passed between the first fibre and the name 'Optics Valley'?", ""),
 ])
 def test_what_a_how_many_question_counts(question, counted):
     assert analyse(question).counted == counted
