@@ -78,7 +78,15 @@ def _holds_the_event(question, sentence) -> bool:
         return True
     event = chinese_event(question)
     context = with_previous(sentence)
-    return event is None or _in_chinese(event, context) or written_otherwise(event, context)
+    return event is None or _in_chinese(event, context) or written_otherwise(event, context) or any(
+        re.search(chinese, context) for chinese in _usual_event_forms(event, english=False))
+
+
+def _usual_event_forms(event: str, english: bool) -> list[str]:
+    """The forms of the usual events (:data:`_EVENTS`) that a Chinese question's event is one of
+    (推出 and 发布 for 发出, "ground-breaking" for 奠基): Chinese ones, or the English ones a
+    question names it by ("founded", not "launched": 成立 is no launch of a model)."""
+    return [asked if english else chinese for asked, _, chinese in _EVENTS if re.search(chinese, event)]
 
 
 def _names_the_holder_across(question, sentence) -> bool:
@@ -764,7 +772,14 @@ class Gate:
         event = chinese_event(question)
         if event is None:
             return None
-        return self._word_close_across(event, with_previous(sentence))
+        context = with_previous(sentence)
+        # one of the usual events in the words a question names it by, said of everything the
+        # question names ("Game Science was founded in 2014" does not say when DeepSeek was founded;
+        # "the founding of Zhejiang Lab ... an AI industrial park" not when Suzhou Industrial Park was)
+        names = set(question.names) | set(question.other_terms)
+        said_of = names <= set(tokenize(with_previous_if_leaning(sentence)))
+        return said_of and any(re.search(forms, context, re.I) for forms in _usual_event_forms(event, english=True)) \
+            or self._word_close_across(event, context)
 
     def says_what_happened(self, question, sentence) -> bool:
         """Does a sentence say what an English "when" question asks happened?
@@ -959,7 +974,11 @@ _EVENTS = (
      r"成立|创办|创立|创建|组建|设立|注册|起步|诞生"),
     (r"\b(?:releas\w*|launch\w*|unveil\w*)\b",
      r"\b(?:releas\w*|launch\w*|unveil\w*|publish\w*|open-sourc\w*|introduc\w*|debut\w*|announc\w*)\b",
-     r"发布|推出|上线|开源|亮相|问世|首发|公布"),
+     r"发布|推出|上线|开源|亮相|问世|首发|公布|发出|发表|刊发|刊出"),
+    (r"\bissu(?:e|ed|es|ing)\b", r"\bissu(?:e|ed|es|ing)\b|\bpublish\w*|\breleas\w*|\bannounc\w*", r"印发|出台|发布|公布"),
+    (r"\bbr(?:eak|oke|oken) ground\b|\bground-?breaking\b",
+     r"\bground-?breaking\b|\bbr(?:eak|oke|oken) ground\b|\bconstruction\b", r"奠基|开工|动工|破土"),
+    (r"\bapprov\w*", r"\bapprov\w*|\bendors\w*", r"获批|批准|获准|批复"),
     (r"\b(?:open|opened|opens)\b(?!-)", r"\bopen(?:ed|s|ing)?\b|\binaugurat\w*|\bbegan operat\w*", r"开通|开业|开幕|启用|揭牌|落成|投用"),
     (r"\bjoin(?:ed|s)?\b", r"\bjoin(?:ed|s|ing)?\b|\bhired\b|\brecruit\w*", r"加入|加盟|入职|参加|参与"),
     (r"\bborn\b|\bbirth\b", r"\bborn\b|\bbirth\w*", r"出生|生于"),

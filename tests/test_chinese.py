@@ -612,3 +612,21 @@ def test_an_english_when_question_needs_a_chinese_sentence_to_say_its_event(assi
     # the Chinese sentence on Game Science's founding says 创办
     answer = assistant.answer("In which year was the studio Game Science founded?", mode="extractive")
     assert not answer.refused and "2014" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("交汇点的三篇专稿是哪天发表的？", "2月7日"),  # the Chinese sentence says 推出
+    ("松山湖材料实验室永久基地一期是哪天动工的？", "2018"),  # the English one, "ground-breaking ceremony"
+    ("中关村示范区的发展规划是哪一年获准的？", "2011"),  # the English one, "approved"
+])
+def test_a_chinese_when_question_hears_its_event_in_the_usual_other_words(assistant, question, expected):
+    # A usual event (publishing, breaking ground, approval ...) is said many ways: a sentence saying
+    # it in another of its Chinese words, or in the English words a question would name it by, says it.
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and expected in answer.text, answer.text
+
+
+def test_an_english_sentence_says_a_chinese_questions_event_only_of_what_it_names(assistant):
+    # "Game Science was founded in 2014" says founding, but not DeepSeek's.
+    answer = assistant.answer("DeepSeek到底是哪年成立的？", mode="extractive")
+    assert "2014" not in answer.text, answer.text
