@@ -61,13 +61,25 @@ _CHINESE_EVENT_OPENING = re.compile(r"(?:哪一?年|何时|什么时候|哪个�
                                     r"(?![从在把被由向跟和与到给对于将让为是的])([\u4e00-\u9fff]{2})[\u4e00-\u9fff]{1,12}的?[？?]?\s*$")
 
 
+# ... or any question word of time followed by what happened, up to the end of the question
+_CHINESE_EVENT_ANYWHERE = re.compile(r"(?:哪一?年|何时|什么时候|哪个月|哪一天|哪天)([^？?，,。]{2,20}?)的?[？?]?\s*$")
+
+
 def chinese_event(question) -> str | None:
     """The event a Chinese "when did it happen" question asks about (成立, 出任), or None. A longer
     event is read only in a question of one part: "到哪一年增加值突破多少？" asks for a year and a sum."""
     event = _CHINESE_EVENT.search(question.text) or \
         (None if question.parts else _CHINESE_EVENT_OPENING.search(question.text))
     # "分别是哪年哪月？" asks for a month too, not when 哪月 happened
-    return event.group(1) if event and not re.search(r"[哪几谁]|什么|多少", event.group(1)) else None
+    if event and not re.search(r"[哪几谁]|什么|多少", event.group(1)):
+        return event.group(1)
+    # "是哪一年从哈佛大学博士毕业的？": a usual event (:data:`_EVENTS`) said after a place or a time,
+    # in a question asking nothing more ("到哪一年增加值突破多少？" asks for a sum too)
+    asked = None if question.parts else _CHINESE_EVENT_ANYWHERE.search(question.text)
+    if asked and re.search(r"[哪几谁]|什么|多少", asked.group(1)):
+        return None
+    usual = re.search("|".join(chinese for _, _, chinese in _EVENTS), asked.group(1)) if asked else None
+    return usual.group(0) if usual else None
 
 
 def _holds_the_event(question, sentence) -> bool:
@@ -979,6 +991,7 @@ _EVENTS = (
     (r"\bbr(?:eak|oke|oken) ground\b|\bground-?breaking\b",
      r"\bground-?breaking\b|\bbr(?:eak|oke|oken) ground\b|\bconstruction\b", r"奠基|开工|动工|破土"),
     (r"\bapprov\w*", r"\bapprov\w*|\bendors\w*", r"获批|批准|获准|批复"),
+    (r"\bmov(?:e|ed|es|ing)\b|\brelocat\w*", r"\bmov(?:e|ed|es|ing)\b|\brelocat\w*|\bshift\w*", r"搬到|搬迁|迁到|迁往|迁至|迁入|迁来"),
     (r"\b(?:open|opened|opens)\b(?!-)", r"\bopen(?:ed|s|ing)?\b|\binaugurat\w*|\bbegan operat\w*", r"开通|开业|开幕|启用|揭牌|落成|投用"),
     (r"\bjoin(?:ed|s)?\b", r"\bjoin(?:ed|s|ing)?\b|\bhired\b|\brecruit\w*", r"加入|加盟|入职|参加|参与"),
     (r"\bborn\b|\bbirth\b", r"\bborn\b|\bbirth\w*", r"出生|生于"),

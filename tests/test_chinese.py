@@ -630,3 +630,20 @@ def test_an_english_sentence_says_a_chinese_questions_event_only_of_what_it_name
     # "Game Science was founded in 2014" says founding, but not DeepSeek's.
     answer = assistant.answer("DeepSeek到底是哪年成立的？", mode="extractive")
     assert "2014" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, event", [
+    ("强脑科技创始人韩璧丞是哪一年从哈佛大学博士毕业的？", "毕业"),  # after a preposition and a place
+    ("游戏科学是哪一年把公司从深圳搬到杭州的？", "搬到"),
+    ("浙江首份数字经济白皮书定下的目标是：到哪一年增加值突破多少？", None),  # asks for a sum too
+])
+def test_a_usual_event_is_read_wherever_a_chinese_when_question_says_it(question, event):
+    from rag.gate import chinese_event
+
+    assert chinese_event(analyse(question)) == event
+
+
+def test_a_chinese_when_question_is_not_answered_with_the_date_of_another_event(assistant):
+    # BrainCo moved its headquarters in 2018; no document says when its founder graduated
+    answer = assistant.answer("韩璧丞是哪一年从哈佛毕业的？", mode="extractive")
+    assert answer.refused, answer.text
