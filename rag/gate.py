@@ -651,7 +651,7 @@ class Gate:
             # answered by the GPL's "The Free Software Foundation may publish revised versions
             # of the GNU General Public License": the sentence must be about what the question names.
             if not question.is_explanation and question.names and not any(
-                    passage_names_the_question(question, s) and not names_another_of_its_kind(question.text, _titled(s))
+                    passage_names_the_question(question, s) and not names_another_of_its_kind(question.text, _titled(s), _named_in(s))
                     for s in sentences[:c.type_check_sentences]):
                 return GateDecision(False, "no passage says that of " + ", ".join(question.names))
             return GateDecision(True)
@@ -741,7 +741,7 @@ class Gate:
                 and self.says_what_was_done(question, s)
                 and gives_the_figure_of_what_is_named(question, s.text)
                 and _names_the_holder_across(question, s)
-                and not names_another_of_its_kind(question.text, _titled(s)))
+                and not names_another_of_its_kind(question.text, _titled(s), _named_in(s)))
 
     def _close_across(self, question, sentence, same: bool) -> bool:
         """A sentence in the other language is close in meaning (``cross_similarity``), or names the
@@ -1138,7 +1138,15 @@ def _titled(sentence) -> str:
     return f"{sentence.metadata.get('title', '')}. {with_previous(sentence)}"
 
 
-def names_another_of_its_kind(question_text: str, text: str) -> bool:
+def _named_in(sentence) -> str:
+    """Where a sentence may name what a question names: its document's title and the sentence (with
+    the one before only when it points back). "The Hetao zone covers ... a Hong Kong Park ... and a
+    Shenzhen Park" before "... issued a development plan for the Shenzhen Park" does not make that
+    plan the Hong Kong Park's."""
+    return f"{sentence.metadata.get('title', '')}. {with_previous_if_leaning(sentence)}"
+
+
+def names_another_of_its_kind(question_text: str, text: str, named_in: str | None = None) -> bool:
     """Does the sentence name another thing of the kind the question names, and not the question's?
 
     "The Free Software Foundation may publish revised versions of the GNU General Public License"
@@ -1148,13 +1156,14 @@ def names_another_of_its_kind(question_text: str, text: str) -> bool:
     Args:
         question_text: the question.
         text: the sentence (with the one before it, when it leans on it).
+        named_in: where the question's own name is looked for (``text`` when None).
     """
     for run in _NAME_RUN.findall(question_text):
         words = [w for w in run.split() if w not in _QUESTION_OPENERS]
         if len(words) < 2:
             continue
         head, modifiers = words[-1], [w.split("\u2019")[0].split("'")[0] for w in words[:-1]]
-        if any(m in text for m in modifiers):
+        if any(m in (text if named_in is None else named_in) for m in modifiers):
             continue
         if re.search(rf"\b[A-Z][A-Za-z0-9\u2019'-]*\s+{re.escape(head)}\b", text):
             return True

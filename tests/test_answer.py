@@ -998,6 +998,20 @@ def test_a_sentence_naming_another_thing_of_the_kind_asked_about(question, other
     assert names_another_of_its_kind(question, other) is found
 
 
+def test_the_sentence_before_does_not_lend_its_name_to_a_sentence_naming_another_of_the_kind(assistant):
+    # "... a Hong Kong Park on the southern bank and a Shenzhen Park on the northern bank" comes just
+    # before "In August 2023 the State Council issued a development plan for the Shenzhen Park".
+    from rag.gate import names_another_of_its_kind
+
+    before = "The Hetao zone covers a Hong Kong Park and a Shenzhen Park."
+    plan = "In August 2023 the State Council issued a development plan for the Shenzhen Park of the Hetao zone."
+    question = "When did the State Council issue a plan for the Hong Kong Park of the Hetao zone?"
+    assert names_another_of_its_kind(question, f"{before} {plan}", f"Greater Bay Area. {plan}")
+    assert not names_another_of_its_kind(question, f"{before} {plan}")  # named in the sentence before
+    answer = assistant.answer(question, mode="extractive")
+    assert answer.refused, answer.text
+
+
 def test_an_untyped_question_is_not_answered_from_a_passage_about_another_thing(make_settings, embedder, tmp_path):
     # Two licences; the GPL's sentence on who publishes new versions does not say who publishes
     # the Apache License's, though it shares every other word of the question.
