@@ -1173,7 +1173,11 @@ def names_another_of_its_kind(question_text: str, text: str, named_in: str | Non
         if own and not re.search(rf"\b{re.escape(own[-1])}(?:['\u2019]s)?\s+{kind}\b", text) \
                 and re.search(rf"\b[A-Z][A-Za-z0-9-]*\s+{kind}\b", text):
             return True
-    for base, version in _VERSIONED.findall(question_text):
-        if f"{base}-{version}" not in text and re.search(rf"\b{re.escape(base)}-[A-Z]?\d", text):
+    # a question naming two versions ("How many more parameters does DeepSeek-V3 switch on than
+    # DeepSeek-V2?") is answered by a sentence on either
+    versions = _VERSIONED.findall(question_text)
+    own = [f"{base}-{version}" for base, version in versions]
+    for base, version in versions:
+        if not any(name in text for name in own) and re.search(rf"\b{re.escape(base)}-[A-Z]?\d", text):
             return True
     return False

@@ -983,6 +983,9 @@ def test_an_answer_to_a_question_naming_a_year_quotes_a_sentence_naming_that_yea
      "The Free Software Foundation may publish revised versions of the GNU General Public License.", True),
     ("How many tokens was DeepSeek-V2 trained on?", "DeepSeek-V3 was trained on 14.8 trillion tokens.", True),
     ("How many tokens was DeepSeek-V2 trained on?", "DeepSeek-V2, like DeepSeek-V3, was trained on many tokens.", False),
+    # a question naming two versions is answered by a sentence on either
+    ("How many more parameters does DeepSeek-V3 switch on than DeepSeek-V2?",
+     "DeepSeek-V3 activates 37 billion parameters per token.", False),
     ("What is the budget of the Songshan Lake Materials Laboratory?",
      "The Songshan Lake Materials Laboratory has a budget of 12 billion yuan.", False),
     ("How long does the licence granted under the Apache License last?",
