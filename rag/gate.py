@@ -149,9 +149,20 @@ def _in_chinese(term: str, text: str) -> bool:
 
 
 def _matches(term: str, present: set[str], stems: set[str]) -> bool:
-    """Exact token, its other spelling ("fiber" meets "fibre", "color" "colour"), or the same first
-    five letters ("emerge" meets "emergence")."""
-    return term in present or _spelled_otherwise(term) in present or (len(term) >= 5 and term[:5] in stems)
+    """Exact token, its other spelling ("fiber" meets "fibre", "color" "colour"), the same first
+    five letters ("emerge" meets "emergence"), or the verb of a word in -ing either way ("costing"
+    meets "cost", "fund" meets "funding": the lemmatiser keeps such words, which are nouns too)."""
+    return term in present or _spelled_otherwise(term) in present or (len(term) >= 5 and term[:5] in stems) \
+        or any(form in present for form in _ing_forms(term))
+
+
+def _ing_forms(term: str) -> tuple[str, ...]:
+    """The verb of a word in -ing ("costing" -> "cost", "making" -> "make", "planning" -> "plan"),
+    or the -ing word of a verb ("fund" -> "funding")."""
+    if term.endswith("ing") and len(term) >= 6:
+        base = term[:-3]
+        return (base, base + "e") + ((base[:-1],) if base[-1] == base[-2] else ())
+    return (term + "ing",) if len(term) >= 3 and term.isalpha() else ()
 
 
 _OTHER_SPELLING = re.compile(r"(?<=[a-z]{2})(er|re|our|or)$")

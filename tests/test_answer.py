@@ -1354,3 +1354,19 @@ def test_a_readers_own_word_weighs_less_than_the_collections(assistant):
     assert_answered(assistant, "Which part of Guangzhou lets business leaders weigh in on tech decisions?", "Huangpu")
     # a word no chunk holds still counts: the documents name no mayor
     assert_refused(assistant, "Who is the mayor of Hangzhou?")
+
+
+@pytest.mark.parametrize("term, text, found", [
+    ("costing", "The laboratory will cost about 12 billion yuan.", True),  # the lemmatiser keeps "costing"
+    ("fund", "Its funding came from the city government.", True),
+    ("listing", "About one-fifth of the companies listed on the STAR Market.", True),
+    ("planning", "The city plans a new park.", True),  # a doubled consonant
+    ("thing", "The things they sell.", True),  # its lemma ("thing") is there as it is
+    ("building", "They build robots.", True),
+    ("meeting", "The ministers met in March.", True),  # "met" is read as "meet"
+    ("costing", "The coast is near.", False),
+])
+def test_a_word_in_ing_meets_its_verb(term, text, found):
+    from rag.gate import found_terms
+
+    assert bool(found_terms([term], text)) is found
