@@ -15,7 +15,9 @@ from rag.text import is_cjk_text, tokenize
 # Phrases that link a question's parts, or frame it ("what should a reader keep in mind"), and say
 # nothing of its topic.
 _LINKING_PHRASE = re.compile(r"\b(?:in order|so as) (?:to|that)\b|\bin terms of\b|\bwith (?:regard|respect) to\b|"
-                             r"\b(?:keep|bear) in mind\b", re.I)
+                             r"\b(?:keep|bear) in mind\b|"
+                             # "Why was Black Myth: Wukong such a big deal?" asks why it mattered
+                             r"\b(?:such|so) (?:a )?big (?:a )?deal\b", re.I)
 
 # Words that say how a question is asked rather than what it is about.
 QUESTION_FRAME = frozenset(tokenize(

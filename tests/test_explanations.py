@@ -497,3 +497,12 @@ def test_points_a_little_further_below_the_best_still_count(assistant):
                               "reasoning model?", mode="extractive")
     assert answer.kind == "explanation" and len(answer.sentences) >= 4, answer.text
     assert "MIT licence" in answer.text and "six smaller dense models" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["Why was DeepSeek-R1 such a big deal?", "Why was Black Myth so big a deal?"])
+def test_asking_why_something_was_such_a_big_deal_asks_why_it_mattered(assistant, question):
+    # "such a big deal" is how a reader asks why it mattered: no passage need say "big" or "deal"
+    assert not {"big", "deal"} & set(analyse(question).terms)
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and answer.kind == "explanation", answer.text
+    assert analyse("What was the big deal Hefei signed with NIO?").terms[:2] == ("big", "deal")  # a deal
