@@ -207,6 +207,7 @@ class ExtractiveComposer:
         # A Chinese sentence writing none of the names a Chinese question writes (梁文锋) is about
         # something else (赵梓森's university for 梁文锋毕业于哪所大学？): the others come first.
         usable.sort(key=lambda s: not names_any_a_chinese_question_names(question, s))
+        usable = _chinese_by_names_written(question, usable)
         if not usable:
             return []
         best = usable[0]
@@ -370,6 +371,26 @@ class ExtractiveComposer:
                 break
             chosen.append(best_i)
         return chosen
+
+
+def _chinese_by_names_written(question: Question, sentences: list[Sentence]) -> list[Sentence]:
+    """An English question's Chinese sentences reordered among themselves, those writing more of
+    the Chinese forms of its names first (南京 and 周红波 before 南京 alone for "... Nanjing's party
+    secretary Zhou Hongbo ..."); English sentences keep their places."""
+    chinese = [t for t in question.other_terms if is_cjk_text(t) and t not in CHINESE_COUNTRIES]
+    if question.language != "en" or len(chinese) < 2:
+        return sentences
+    slots = [i for i, s in enumerate(sentences) if is_cjk_text(s.text)]
+
+    def written(s):
+        context = f"{s.metadata.get('title', '')} {s.metadata.get('section', '')} {s.text}"
+        return sum(name in context for name in chinese)
+
+    ordered = sorted((sentences[i] for i in slots), key=lambda s: -written(s))
+    reordered = list(sentences)
+    for i, s in zip(slots, ordered):
+        reordered[i] = s
+    return reordered
 
 
 def _subsumed(candidates: list[Sentence]) -> list[Sentence]:

@@ -647,3 +647,10 @@ def test_a_chinese_when_question_is_not_answered_with_the_date_of_another_event(
     # BrainCo moved its headquarters in 2018; no document says when its founder graduated
     answer = assistant.answer("韩璧丞是哪一年从哈佛毕业的？", mode="extractive")
     assert answer.refused, answer.text
+
+
+def test_an_english_questions_chinese_sentences_writing_more_of_its_names_come_first(assistant):
+    # Both sentences write 南京; only the one giving the reasons also writes 周红波 (Zhou Hongbo).
+    answer = assistant.answer("What did Zhou Hongbo, Nanjing's party chief, credit for the rise of the Six Little Dragons?",
+                              mode="extractive")
+    assert not answer.refused and "营商环境" in answer.text, answer.text
