@@ -843,7 +843,9 @@ class Gate:
             # the question's other words are there: a question naming one of the usual events
             # (:data:`_EVENTS`) needs that event said, in one of its forms, in the sentence itself (or
             # the one before when it points back: the one before may say another company listed)
-            return any(re.search(forms, with_previous_if_leaning(sentence), re.I) for forms in asked)
+            told = with_previous_if_leaning(sentence)
+            return any(re.search(forms, told, re.I) and not _happened_to_another(question, forms, told)
+                       for forms in asked)
         if not events or coverage(events, context, lambda t: 1.0) > 0 \
                 or sentence.similarity >= self.config.described_similarity or self.multilingual is None:
             return True
@@ -1020,6 +1022,16 @@ _EVENTS = (
 
 # An English question asking why something happened or was done: it takes the event as given.
 _WHY_DID = re.compile(r"^\W*why\s+(?:did|was|were|has|had|have|does|do|is|are)\b", re.I)
+
+
+def _happened_to_another(question, forms: str, text: str) -> bool:
+    """Is the usual event (``forms``) said in ``text`` only of names the question does not name?
+    "Most accounts say DeepSeek was founded in 2023 as an offshoot of the hedge fund High-Flyer"
+    tells when DeepSeek was founded, not High-Flyer: the name before "was founded" is its subject."""
+    subjects = re.findall(rf"\b((?:[A-Z][\w\u2019'-]*\s+){{0,4}}[A-Z][\w\u2019'-]*)\s+(?:was|were|had been|has been)\s+"
+                          rf"(?:\w+\s+)?(?i:{forms})", text)
+    own = set(question.names)
+    return bool(subjects) and not any(set(tokenize(subject)) & own for subject in subjects)
 
 
 def _names_all_and_one(names, words, text: str) -> bool:

@@ -1370,3 +1370,17 @@ def test_a_word_in_ing_meets_its_verb(term, text, found):
     from rag.gate import found_terms
 
     assert bool(found_terms([term], text)) is found
+
+
+def test_an_event_said_of_another_name_does_not_date_the_one_asked_about(assistant):
+    # "DeepSeek was founded in 2023 as an offshoot of ... High-Flyer" dates DeepSeek, not High-Flyer
+    import re
+
+    from rag.gate import _EVENTS, _happened_to_another
+
+    founded = next(forms for asked, forms, _ in _EVENTS if re.search(asked, "founded"))
+    text = "Most accounts say DeepSeek was founded in 2023 as an offshoot of the quantitative hedge fund High-Flyer."
+    assert _happened_to_another(analyse("When was the High-Flyer fund founded?"), founded, text)
+    assert not _happened_to_another(analyse("When was DeepSeek founded?"), founded, text)
+    answer = assistant.answer("When was the High-Flyer fund founded?", mode="extractive")
+    assert not answer.text.startswith("Most accounts say DeepSeek was founded"), answer.text
