@@ -78,7 +78,7 @@ def chinese_event(question) -> str | None:
     asked = None if question.parts else _CHINESE_EVENT_ANYWHERE.search(question.text)
     if asked and re.search(r"[哪几谁]|什么|多少", asked.group(1)):
         return None
-    usual = re.search("|".join(chinese for _, _, chinese in _EVENTS), asked.group(1)) if asked else None
+    usual = _USUAL_EVENTS_ZH.search(asked.group(1)) if asked else None
     return usual.group(0) if usual else None
 
 
@@ -1018,6 +1018,9 @@ _EVENTS = (
      r"\bovert(?:ake|akes|aken|ook)\b|\bsurpass\w*|\boutstrip\w*|\boutgr[eo]w\w*|\bexceed\w*|\bpass(?:ed|es)?\b|\bahead of\b|\bbehind\b",
      r"超过|超越|反超|赶超|跃居|突破"),
 )
+
+
+_USUAL_EVENTS_ZH = re.compile("|".join(chinese for _, _, chinese in _EVENTS))  # any usual event, in Chinese
 
 
 # An English question asking why something happened or was done: it takes the event as given.

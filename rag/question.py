@@ -521,7 +521,8 @@ _MEASURED_NOUN = re.compile(r"\bwhat(?:['\u2019]s|\s+is|\s+was|\s+are|\s+were)\s
 
 def _counted_noun(span: str, plural_only: bool = False) -> str:
     """The noun a "how many" span counts, as a keyword token: its plural noun ("Macao residents
-    work" -> "resident"), else its last word (or nothing, with ``plural_only``)."""
+    work" -> "resident"), else its last word; with ``plural_only`` (a span running on into its
+    verb: "people attended Guangdong's"), its first plural noun, else nothing."""
     words = span.split()
     plural = [w for w in words if re.fullmatch(r"[A-Za-z-]{3,}s|people|staff|children|personnel|men|women", w, re.I)
               and not re.fullmatch(r"\w+(?:ss|us|is)", w, re.I)]
