@@ -20,8 +20,11 @@ _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|a
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z0-9\u2019'-]+(?:\s+[A-Z][a-zA-Z0-9\u2019'-]+)*)")
 
 
+# pronouns standing for what was asked about before ("it", "its", "he", "they"), not "that" or "there"
+_SUBJECT_PRONOUNS = frozenset("it its they them their he his she her".split())
 _QUESTION_WORDS = {"and", "what", "how", "why", "who", "when", "where", "which", "did", "does", "do", "is", "was",
-                   "are", "were", "can", "could", "but", "so", "also", "then", "tell"}
+                   "are", "were", "can", "could", "but", "so", "also", "then", "tell", "has", "have", "had", "will",
+                   "would", "should", "may", "might", "must", "shall", "whose", "whom"}
 
 
 def user_turns(history) -> list[str]:
@@ -191,7 +194,14 @@ def condense_rule(question: str, history) -> str:
     first = re.sub(r"\W", "", re.sub(r"[\u2019']\w*$", "", q.split()[0])) if q.split() else ""
     own_names = _proper_nouns(q) or ([first] if first[:1].isupper() and first.lower() not in _QUESTION_WORDS else [])
     names = _proper_nouns(last) or tokenize(last)[:4]
-    if _PRONOUNS.search(q) and not own_names:
+    pronoun = _PRONOUNS.search(q)
+    if pronoun and own_names and pronoun.group(1).lower() in _SUBJECT_PRONOUNS \
+            and pronoun.start() < q.find(own_names[0]):
+        # "And when did it move to Hangzhou?" after "Who started BrainCo?": "it" comes before the
+        # follow-up's own name, so it points back at the last question's
+        names = [n for n in names if n.lower() not in q.lower()]
+        return f"{q} ({', '.join(names)})" if names else question
+    if pronoun and not own_names:
         pointer = _POINTS_BACK.search(q)
         which = _ASKS_WHICH.match(last)
         said = last_answer(history)

@@ -1384,3 +1384,16 @@ def test_an_event_said_of_another_name_does_not_date_the_one_asked_about(assista
     assert not _happened_to_another(analyse("When was DeepSeek founded?"), founded, text)
     answer = assistant.answer("When was the High-Flyer fund founded?", mode="extractive")
     assert not answer.text.startswith("Most accounts say DeepSeek was founded"), answer.text
+
+
+@pytest.mark.parametrize("last, follow_up, standalone", [
+    # "it" comes before the follow-up's own name: it points back at the last question's
+    ("Who started BrainCo?", "And when did it move to Hangzhou?", "And when did it move to Hangzhou? (BrainCo)"),
+    # the follow-up's own name comes first: "its" is Hefei's
+    ("Why did DeepSeek appear in Hangzhou?", "How did Hefei fund its bets?", "How did Hefei fund its bets?"),
+    # "Has" opens a question; it is no name of the follow-up's own
+    ("Why did Unitree become famous?", "Has it made anything besides robot dogs?",
+     "Has it made anything besides robot dogs? (Unitree)"),
+])
+def test_a_pronoun_before_the_follow_ups_own_name_points_back(last, follow_up, standalone):
+    assert condense_rule(follow_up, [[last, ""]]) == standalone
