@@ -195,13 +195,11 @@ def condense_rule(question: str, history) -> str:
     own_names = _proper_nouns(q) or ([first] if first[:1].isupper() and first.lower() not in _QUESTION_WORDS else [])
     names = _proper_nouns(last) or tokenize(last)[:4]
     pronoun = _PRONOUNS.search(q)
-    if pronoun and own_names and pronoun.group(1).lower() in _SUBJECT_PRONOUNS \
-            and pronoun.start() < q.find(own_names[0]):
-        # "And when did it move to Hangzhou?" after "Who started BrainCo?": "it" comes before the
-        # follow-up's own name, so it points back at the last question's
-        names = [n for n in names if n.lower() not in q.lower()]
-        return f"{q} ({', '.join(names)})" if names else question
-    if pronoun and not own_names:
+    # "And when did it move to Hangzhou?" after "Who started BrainCo?": "it" comes before the
+    # follow-up's own name, so it points back at the last question's
+    points_back = bool(pronoun and own_names and pronoun.group(1).lower() in _SUBJECT_PRONOUNS
+                       and pronoun.start() < q.find(own_names[0]))
+    if pronoun and (not own_names or points_back):
         pointer = _POINTS_BACK.search(q)
         which = _ASKS_WHICH.match(last)
         said = last_answer(history)
@@ -216,7 +214,8 @@ def condense_rule(question: str, history) -> str:
             # "When did that scheme get started?" asks about what the last answer named
             noun = re.match(r"[a-z]+", q[pointer.end() - 1:], re.I).group(0)
             names = list(dict.fromkeys(_answer_names(said, last, noun)[:2] + names))
-        return f"{q} ({', '.join(names)})"
+        names = [n for n in names if n.lower() not in q.lower()] if points_back else names
+        return f"{q} ({', '.join(names)})" if names else question
     if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:
         return f"{q} ({last})"
     if _GOES_ON.search(q) and not own_names:
