@@ -1184,12 +1184,13 @@ def names_another_of_its_kind(question_text: str, text: str, named_in: str | Non
         text: the sentence (with the one before it, when it leans on it).
         named_in: where the question's own name is looked for (``text`` when None).
     """
+    named_in = text if named_in is None else named_in
     for run in _NAME_RUN.findall(question_text):
         words = [w for w in run.split() if w not in _QUESTION_OPENERS]
         if len(words) < 2:
             continue
         head, modifiers = words[-1], [w.split("\u2019")[0].split("'")[0] for w in words[:-1]]
-        if any(m in (text if named_in is None else named_in) for m in modifiers):
+        if any(m in named_in for m in modifiers):
             continue
         if re.search(rf"\b[A-Z][A-Za-z0-9\u2019'-]*\s+{re.escape(head)}\b", text):
             return True
@@ -1202,8 +1203,6 @@ def names_another_of_its_kind(question_text: str, text: str, named_in: str | Non
     # a question naming two versions ("How many more parameters does DeepSeek-V3 switch on than
     # DeepSeek-V2?") is answered by a sentence on either
     versions = _VERSIONED.findall(question_text)
-    own = [f"{base}-{version}" for base, version in versions]
-    for base, version in versions:
-        if not any(name in text for name in own) and re.search(rf"\b{re.escape(base)}-[A-Z]?\d", text):
-            return True
-    return False
+    if any(f"{base}-{version}" in text for base, version in versions):
+        return False
+    return any(re.search(rf"\b{re.escape(base)}-[A-Z]?\d", text) for base, _ in versions)
