@@ -55,12 +55,13 @@ _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bnet worth\b|身家|多有钱|"
                       # "What valuation was it seeking?", "What was the film's box office take?"
                       r"\bwhat (?:valuation|price|budget|revenue|salary|fee)\b|\bbox[- ]office\b|票房|估值|"
-                      r"\bhow much (?:did|does|do|will|would)\b.{0,80}\b(?:cost|spend|invest|pay|raise|receive|earn|charge|"
-                      r"sell for|go for)\b|"
+                      r"\bhow much (?:did|does|do|will|would|is|are|was|were|has|have|had)\b.{0,80}\b(?:cost|spend|spent|spending|"
+                      r"invest|invested|investing|pay|paid|raise|raised|receive|earn|charge|sell for|go for|put|putting|"
+                      r"pour|poured|pouring|inject|injected|injecting|lose|lost|losing)\b|"
                       r"\bwhat (?:did|does|do|will)\b.{0,80}\b(?:cost|charge|sell for|go for)\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment|"
                       r"added value|value added|market value|turnover|profits?)\b|"
-                      r"多少(?:钱|资金|美元|元|亿元|万元)|投资了?(?:大约|约)?多少|营业收入是多少|预算是多少|花了多少|"
+                      r"多少(?:钱|资金|美元|元|亿元|万元)|(?:投资|投入|出资)了?(?:大约|约)?多少|注册资本|营业收入是多少|预算是多少|花了多少|"
                       # "……增加值是多少？", "GDP有多少？" (not "占GDP多少", a share)
                       r"(?<!占)(?:增加值|产值|营收|营业额|收入|利润|市值|估值|GDP|经济总量|生产总值|总投资|投资额|融资额)"
                       r"(?:是|为|有|达到?|共|一共|总共)?(?:大约|大概|约)?多少", re.I)

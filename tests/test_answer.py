@@ -901,6 +901,19 @@ def test_what_did_it_charge_asks_for_a_sum(assistant):
     assert not answered.refused and "99,000 yuan" in answered.text, answered.text
 
 
+def test_how_much_put_in_asks_for_a_sum(assistant):
+    # "How much is X putting into Y?" asks for money, as "How much did X invest?" does: the sentence
+    # planning Yuhang's "1,000-mu" AI park holds an area, not a sum.
+    assert analyse("How much is Hangzhou pouring into its AI park?").wants == "money"
+    assert analyse("How much did the city put into the carmaker?").wants == "money"
+    assert analyse("宇树科技的注册资本是多少？").wants == "money"
+    refused = assistant.answer("How much is Hangzhou putting into the AI industrial park in Yuhang?",
+                               mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("How much did the Hefei government put into NIO in 2020?", mode="extractive")
+    assert not answered.refused and "787" in answered.text, answered.text
+
+
 def test_added_value_asks_for_a_sum(assistant):
     # "What was the added value of ... in 2023?" asks for a sum for 2023: a 2023 sentence on the
     # "No. 1 development project" holds a number, not a sum; the 2021 figure answers 2021.
