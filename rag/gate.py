@@ -631,6 +631,10 @@ class Gate:
             # "What's the name of Origin Quantum's quantum computer?": a sentence on the company names
             # no computer
             return GateDecision(False, f"no passage gives the name of a {thing}")
+        speaker = None if question.is_explanation else _WHAT_DID_THEY_SAY.match(question.text)
+        if speaker and not any(gives_the_words_of(speaker.group(1), with_previous_if_leaning(s))
+                               for s in sentences[:c.type_check_sentences]):
+            return GateDecision(False, f"no passage gives what {speaker.group(1).strip()} said")
         most = _PICKS_THE_MOST.search(question.text)
         if most and not any(ranks_by(most.group(1), with_previous(s)) for s in sentences[:c.type_check_sentences]):
             # "Which of the nine G60 cities has the largest GDP?": a list of the nine, or one city's
@@ -1052,6 +1056,29 @@ _WHO_DID = re.compile(r"^\W*who\s+(\w+(?:ed|s))\b", re.I)
 # verbs of being, and of holding a role ("Who runs Manycore?" is answered by its CEO)
 _NOT_DONE = frozenset("was is has does says runs leads heads chairs manages directs owns controls".split())
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,?]+,")
+
+
+# "What did Liang Wenfeng say at the symposium?" asks for a named person's words: a sentence saying
+# only that he attended does not give them, nor one in which a newspaper "reported that" he did.
+_WHAT_DID_THEY_SAY = re.compile(r"^\W*(?i:(?:and\s+)?what\s+(?:did|does|do|has|have|had))\s+"
+                                r"((?:[A-Z][\w\u2019'-]*\s+){1,3}?)(?:say|said|tell|told)\b")
+_SPEECH = r"(?:said|says|saying|told|tells|stated|noted|argued|recalled|remarked|explained|added|called|described|" \
+          r"wrote|writes|asked|replied|answered|declared|warned|urged|insisted|admitted|credited|praised|put it)"
+_CHINESE_SPEECH = re.compile(r"说|表示|称|认为|指出|回忆|坦言|强调|提到|\u201c|\u300c")
+
+
+def gives_the_words_of(speaker: str, text: str) -> bool:
+    """Does ``text`` give what ``speaker`` ("Liang Wenfeng") said: one of the speaker's names followed
+    within a few words by a verb of saying ("Liang Wenfeng said", "Liang, the founder, told"), or a
+    quotation attributed to them ("... ," Liang said)? A Chinese text is judged only by its marks of
+    speech (说, 表示, quotation marks): it writes the name in its own script."""
+    if is_cjk_text(text):
+        return bool(_CHINESE_SPEECH.search(text))
+    names = "|".join(re.escape(w) for w in re.findall(r"[A-Z][\w-]+", speaker) if len(w) > 1)
+    if not names:
+        return True
+    return re.search(rf"\b(?:{names})(?:[\u2019']s)?\b(?:\W+\w+){{0,6}}?\W+{_SPEECH}\b|"
+                     rf"\b{_SPEECH}\s+(?:\w+\s+){{0,2}}(?:{names})\b", text) is not None
 
 
 def ranks_by(measure: str, text: str) -> bool:

@@ -6,7 +6,7 @@ import pytest
 
 from helpers import assert_answered, assert_refused
 from rag.condense import condense_rule
-from rag.gate import Gate, coverage, names_or_refers_to
+from rag.gate import Gate, coverage, gives_the_words_of, names_or_refers_to
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
@@ -912,6 +912,18 @@ def test_how_much_put_in_asks_for_a_sum(assistant):
     assert refused.refused, refused.text
     answered = assistant.answer("How much did the Hefei government put into NIO in 2020?", mode="extractive")
     assert not answered.refused and "787" in answered.text, answered.text
+
+
+def test_what_did_someone_say_needs_their_words(assistant):
+    # "What did Wang Xingxing say ...?" asks for his words: a sentence saying he was invited to a
+    # symposium does not give them, nor one in which a newspaper "reported that" he attended.
+    assert not gives_the_words_of("Liang Wenfeng", "People's Daily Online reported that Liang Wenfeng "
+                                                    "of DeepSeek attended a Beijing symposium.")
+    assert gives_the_words_of("Liang Wenfeng", "Liang, who founded High-Flyer, said the company would stay small.")
+    refused = assistant.answer("What did Wang Xingxing say about his robots?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("What did Yu Aihua say about making money for the government?", mode="extractive")
+    assert not answered.refused and "making money for the people" in answered.text, answered.text
 
 
 def test_added_value_asks_for_a_sum(assistant):
