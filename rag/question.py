@@ -401,7 +401,10 @@ _INTERVAL_Q = (
     re.compile(r"\bhow long (?:after|before) (?P<a>[^?]+) (?:did|was|were|had|could) (?P<b>[^?]+)", re.I),
     re.compile(r"从(?P<a>[^，。？?]{2,40}?)[，,]?(?:算起)?[，,]?(?:一直)?到(?P<b>[^？?]{2,60}?)[，,]?"
                r"(?:中间|前后|一共|总共|共)?(?:隔了|相隔|用了|花了|过了|经过了|历时)?(?:大概|大约)?(?:(?:几|多少)个?(?:年|天|月|周)|多长时间|多久)"),
-    re.compile(r"(?P<a>[^，。？?]{2,40}?)(?:以后|之后|后)[，,]?(?:又|再)?(?:过了|隔了)(?:几|多少)(?:年|天|个月)?(?P<b>[^？?]{2,60})"),
+    re.compile(r"(?P<a>[^，。？?]{2,40}?)(?:以后|之后|后)[，,]?(?:又|再)?(?:过了|隔了|等了)(?:几|多少)(?:年|天|个月)?(?P<b>[^？?]{2,60})"),
+    # "游戏科学比宇树早成立几年？": the same event ("成立") of two things
+    re.compile(r"(?P<a>[^，。？?比]{2,20}?)比(?P<b>[^，。？?]{2,20}?)(?:早|晚)(?P<event>[^，。？?几多]{0,6}?)(?:了)?"
+               r"(?:几|多少)个?(?:年|天|月|周)"),
     re.compile(r"(?P<a>[^，。？?]{2,40}?)和(?P<b>[^，。？?]{2,60}?)[，,]?(?:这两件事)?(?:前后|中间)?(?:隔了|相隔|相差)(?:(?:几|多少)个?(?:年|天|月|周)|多长时间|多久)"),
 )
 
@@ -413,7 +416,8 @@ def interval_sides(text: str) -> tuple[str, str] | tuple[()]:
     for pattern in _INTERVAL_Q:
         found = pattern.search(text)
         if found:
-            return found.group("a").strip(), found.group("b").strip()
+            event = found.groupdict().get("event") or ""
+            return found.group("a").strip() + event, found.group("b").strip() + event
     return ()
 
 

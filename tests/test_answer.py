@@ -394,6 +394,9 @@ def test_a_chinese_age_question_asked_with_duoda(assistant):
      ("the first fibre", "the State Council approval")),
     ("东湖开发区从成立到获批国家光电子产业基地，用了几年？", ("成立", "获批国家光电子产业基地")),
     ("中国科大搬到合肥以后，又过了多少年合肥才拿到批复？", ("中国科大搬到合肥", "合肥才拿到批复")),
+    ("中国科大搬到合肥以后，又等了多少年合肥才拿到批复？", ("中国科大搬到合肥", "合肥才拿到批复")),
+    # the same event of two things: "A比B早成立几年？"
+    ("长飞比光谷早成立几年？", ("长飞成立", "光谷成立")),
     ("合肥的GDP从2012年到2024年涨了几倍？", ()),  # a ratio, not a time apart
     ("How long did Optics Valley stick to fibre?", ()),
 ])
@@ -408,6 +411,8 @@ def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant
     answer = assistant.answer("光谷从诞生第一根光纤到获批国家自主创新示范区，用了多少年？", mode="extractive")
     assert "1976" in answer.text and "2009" in answer.text, answer.text
     assert side_questions(analyse("东湖开发区从成立到获批国家光电子产业基地，用了几年？"))[0] == "东湖开发区成立是哪一年？"
+    answer = assistant.answer("游戏科学比宇树早成立几年？", mode="extractive")
+    assert "2014" in answer.text and "2016" in answer.text, answer.text
 
 
 def test_a_question_asking_the_name_of_a_thing_needs_a_sentence_naming_one(assistant):
