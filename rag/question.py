@@ -438,6 +438,51 @@ def side_questions(question: Question) -> list[str]:
     return [f"{subject}{side}是哪一年？" if question.language == "zh" else f"When {side}?" for side in question.sides]
 
 
+# Provincial capitals, for questions that name a city by its province ("Anhui's capital", "the Jiangsu
+# capital", 江苏那座省会): a gazetteer, not the documents, says which city that is.
+PROVINCIAL_CAPITALS = {
+    "Anhui": ("Hefei", "安徽", "合肥"), "Fujian": ("Fuzhou", "福建", "福州"), "Gansu": ("Lanzhou", "甘肃", "兰州"),
+    "Guangdong": ("Guangzhou", "广东", "广州"), "Guizhou": ("Guiyang", "贵州", "贵阳"), "Hainan": ("Haikou", "海南", "海口"),
+    "Hebei": ("Shijiazhuang", "河北", "石家庄"), "Heilongjiang": ("Harbin", "黑龙江", "哈尔滨"),
+    "Henan": ("Zhengzhou", "河南", "郑州"), "Hubei": ("Wuhan", "湖北", "武汉"), "Hunan": ("Changsha", "湖南", "长沙"),
+    "Jiangsu": ("Nanjing", "江苏", "南京"), "Jiangxi": ("Nanchang", "江西", "南昌"), "Jilin": ("Changchun", "吉林", "长春"),
+    "Liaoning": ("Shenyang", "辽宁", "沈阳"), "Qinghai": ("Xining", "青海", "西宁"), "Shaanxi": ("Xi'an", "陕西", "西安"),
+    "Shandong": ("Jinan", "山东", "济南"), "Shanxi": ("Taiyuan", "山西", "太原"), "Sichuan": ("Chengdu", "四川", "成都"),
+    "Yunnan": ("Kunming", "云南", "昆明"), "Zhejiang": ("Hangzhou", "浙江", "杭州"),
+}
+_PROVINCE = "|".join(PROVINCIAL_CAPITALS)
+_CAPITAL_OF = re.compile(rf"\b(?:capital(?:\s+city)?\s+of\s+(?:the\s+)?({_PROVINCE})\b|({_PROVINCE})(?:[\u2019']s)?"
+                         rf"(?:\s+province[\u2019']s)?\s+(?:provincial\s+)?capital\b)", re.I)
+_CHINESE_PROVINCE = {chinese: city for city, chinese, _ in PROVINCIAL_CAPITALS.values()}
+_CHINESE_CAPITAL_OF = re.compile("(" + "|".join(_CHINESE_PROVINCE) + ")省?(?:的|那座|这座|那个|这个)?省会")
+_CHINESE_CITY = {chinese: city for _, chinese, city in PROVINCIAL_CAPITALS.values()}
+
+
+def with_capitals_named(text: str) -> str:
+    """The question with the city it names only as a province's capital added in brackets ("How did
+    the top official in Anhui's capital ...?" -> "... (Hefei)", "江苏那座省会……" -> "……（南京）"), so
+    that retrieval and the checks see the name; the question itself when it names none so or
+    already names the city.
+
+    Args:
+        text: the standalone question.
+
+    Returns:
+        The question, with the capitals' names added.
+    """
+    cities = []
+    for found in _CAPITAL_OF.finditer(text):
+        province = (found.group(1) or found.group(2)).capitalize()
+        cities.append(PROVINCIAL_CAPITALS.get(province, ("",))[0])
+    english = [city for city in dict.fromkeys(cities) if city and city.lower() not in text.lower()]
+    chinese = [_CHINESE_CITY[p] for p in dict.fromkeys(_CHINESE_CAPITAL_OF.findall(text)) if _CHINESE_CITY[p] not in text]
+    if english:
+        text = f"{text} ({', '.join(english)})"
+    if chinese:
+        text = f"{text}（{'、'.join(chinese)}）"
+    return text
+
+
 def analyse(text: str) -> Question:
     """Analyse a standalone question.
 

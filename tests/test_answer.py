@@ -12,7 +12,7 @@ from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
 from rag.question import (a_figure_of_the_year, analyse, days_in, gives_a_name_for, has_money, has_quantity, has_time,
                           holds_answer_type, holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
-                          thing_named_asked, without_figures_of)
+                          thing_named_asked, with_capitals_named, without_figures_of)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -929,6 +929,15 @@ def test_what_did_someone_say_needs_their_words(assistant):
     assert refused.refused, refused.text
     answered = assistant.answer("What did Yu Aihua say about making money for the government?", mode="extractive")
     assert not answered.refused and "making money for the people" in answered.text, answered.text
+
+
+def test_a_city_named_as_its_province_capital_is_looked_for_by_name(assistant):
+    # "the Jiangsu capital" is Nanjing: the question is searched and checked with the city's name
+    assert with_capitals_named("Which fast rail line runs through the Jiangsu capital?").endswith("(Nanjing)")
+    assert with_capitals_named("安徽的省会靠什么起家？").endswith("（合肥）")
+    assert with_capitals_named("Why Nanjing, the capital of Jiangsu?") == "Why Nanjing, the capital of Jiangsu?"
+    answer = assistant.answer("Which fast rail line goes through the Jiangsu capital?", mode="extractive")
+    assert not answer.refused and "Nanjing" in answer.text, answer.text
 
 
 def test_added_value_asks_for_a_sum(assistant):
