@@ -483,6 +483,28 @@ def with_capitals_named(text: str) -> str:
     return text
 
 
+# "Besides optoelectronics, what other national base did the zone become?", "光谷除了做光纤，……":
+# what the question sets aside is not what it asks about
+_SET_ASIDE = re.compile(r"^\W*(?:besides|apart from|aside from|other than|except for)\s+[^,?]{1,80},\s*|"
+                        r"除了[^，,？?。]{1,30}?(?:之外|以外)?[，,]", re.I)
+
+
+def without_what_is_set_aside(text: str) -> str:
+    """The question without the clause naming what it sets aside ("Besides being an academician, what
+    post did Wang Jian hold ...?" -> "what post did Wang Jian hold ...?"), so that sentences about
+    that are not taken for its answer; the question itself when it sets nothing aside or when
+    nothing would be left.
+
+    Args:
+        text: the standalone question.
+
+    Returns:
+        The question to search and check with.
+    """
+    rest = _SET_ASIDE.sub("", text, count=1)
+    return rest if len(tokenize(rest)) >= 2 else text
+
+
 def analyse(text: str) -> Question:
     """Analyse a standalone question.
 

@@ -12,7 +12,7 @@ from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
 from rag.question import (a_figure_of_the_year, analyse, days_in, gives_a_name_for, has_money, has_quantity, has_time,
                           holds_answer_type, holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
-                          thing_named_asked, with_capitals_named, without_figures_of)
+                          thing_named_asked, with_capitals_named, without_figures_of, without_what_is_set_aside)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -938,6 +938,17 @@ def test_a_city_named_as_its_province_capital_is_looked_for_by_name(assistant):
     assert with_capitals_named("Why Nanjing, the capital of Jiangsu?") == "Why Nanjing, the capital of Jiangsu?"
     answer = assistant.answer("Which fast rail line goes through the Jiangsu capital?", mode="extractive")
     assert not answer.refused and "Nanjing" in answer.text, answer.text
+
+
+def test_what_a_question_sets_aside_is_not_what_it_asks(assistant):
+    # "除了高校多，南京在交通上……" asks about transport: the sentences on universities match its words
+    # best, and the clause naming them is left out of the search
+    assert without_what_is_set_aside("Besides being an academician, what post did Wang Jian hold?") \
+        == "what post did Wang Jian hold?"
+    assert without_what_is_set_aside("光谷除了做光纤，还怎么往外拓展？") == "光谷还怎么往外拓展？"
+    assert without_what_is_set_aside("Besides that?") == "Besides that?"
+    answer = assistant.answer("除了高校多，南京在交通上是个什么样的地位？", mode="extractive")
+    assert not answer.refused and "transport hub" in answer.text.split("[1]")[0], answer.text
 
 
 def test_added_value_asks_for_a_sum(assistant):
