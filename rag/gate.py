@@ -34,8 +34,8 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
-from rag.question import (COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, a_figure_of_the_year, analyse, answer_starts,
-                          asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near,
+from rag.question import (AND_INSIDE_A_NAME, COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, a_figure_of_the_year, analyse,
+                          answer_starts, asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near,
                           gives_a_name_for, has_quantity, has_time, holds_answer_type, holds_the_role,
                           holds_the_role_in_english, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection,
                           named_kind_asked, question_pieces, role_holder, side_questions, thing_named_asked,
@@ -959,7 +959,7 @@ _RANKS_OR_LEADS = re.compile(_RANKS.pattern + r"|\b(?:first|top|leading|leads)\b
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
-_NAME_RUN = re.compile(r"\b(?:[A-Z][A-Za-z0-9\u2019'-]*\s+){1,5}[A-Z][A-Za-z0-9\u2019'-]*")
+_NAME_RUN = re.compile(r"\b(?:[A-Z][A-Za-z0-9\u2019'-]*\s+){1,9}[A-Z][A-Za-z0-9\u2019'-]*")
 # A name and the plain noun of the kind it qualifies ("Hong Kong residents"; a capitalised kind, as in
 # "Shenzhen Park", makes a name run of its own).
 _NAMED_KIND = re.compile(r"\b((?:[A-Z][A-Za-z0-9-]*\s+){0,3}[A-Z][A-Za-z0-9-]*)\s+([a-z]{4,})\b")
@@ -1212,8 +1212,10 @@ def names_another_of_its_kind(question_text: str, text: str, named_in: str | Non
         named_in: where the question's own name is looked for (``text`` when None).
     """
     named_in = text if named_in is None else named_in
-    for run in _NAME_RUN.findall(question_text):
-        words = [w for w in run.split() if w not in _QUESTION_OPENERS]
+    # one name with "and" inside ("the Hetao ... Science and Technology Innovation Cooperation Zone")
+    joined = AND_INSIDE_A_NAME.sub(lambda m: m.group(0).replace(" and ", " And "), question_text)
+    for run in _NAME_RUN.findall(joined):
+        words = [w for w in run.split() if w not in _QUESTION_OPENERS and w != "And"]
         if len(words) < 2:
             continue
         head, modifiers = words[-1], [w.split("\u2019")[0].split("'")[0] for w in words[:-1]]

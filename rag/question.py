@@ -242,6 +242,15 @@ DEMONYMS = frozenset(word for words, _ in COUNTRIES.values() for word in words) 
 _CLASSIFIERS = "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台"
 _COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
                           r"\b[A-Z][\w\u2019']*(?:'s|\u2019s)? and [A-Z]|比较|区别|不同|相比", re.I)
+# "the G60 Science and Innovation Corridor": "and" between two runs of capitalised words inside one
+# name compares nothing
+AND_INSIDE_A_NAME = re.compile(r"\b[A-Z][\w-]*\s+[A-Z][\w-]*\s+and\s+[A-Z][\w-]*\s+[A-Z][\w-]*")
+
+
+def compares(text: str) -> bool:
+    """Does the question compare things ("How do Shenzhen and Hangzhou differ?"), beyond an "and"
+    inside one name?"""
+    return bool(_COMPARATIVE.search(AND_INSIDE_A_NAME.sub("the name", text)))
 
 
 @dataclass(frozen=True)
@@ -574,7 +583,7 @@ def analyse(text: str) -> Question:
         focus = tuple(dict.fromkeys(t for t in (*tokenize(asking.group(1)), *names) if t not in QUESTION_FRAME))
         focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
     sides = interval_sides(text)
-    return Question(text, language, kind, wants, terms, names, bool(_COMPARATIVE.search(text)) or bool(sides), years,
+    return Question(text, language, kind, wants, terms, names, compares(text) or bool(sides), years,
                     question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus,
                     part_words=part_terms(text), ordinals=tuple(dict.fromkeys(_ORDINAL.findall(text))),
                     periods=periods_in(text), sides=sides)

@@ -951,6 +951,26 @@ def test_what_a_question_sets_aside_is_not_what_it_asks(assistant):
     assert not answer.refused and "transport hub" in answer.text.split("[1]")[0], answer.text
 
 
+def test_and_inside_one_name_compares_nothing(assistant):
+    # "the G60 Science and Innovation Corridor" is one name: "Why was Hefei dropped from it?" is no
+    # comparison, and is checked as a "why did it happen" question (no passage says Hefei left)
+    from rag.question import compares
+
+    assert not compares("Why was Hefei dropped from the G60 Science and Innovation Corridor in 2021?")
+    assert compares("How do Shenzhen and Hangzhou differ?")
+    assert compares("Why did Nanjing and Hefei react so differently?")
+    # ... and a sentence naming it by a short form, after the sentence naming it in full, names no
+    # other zone
+    from rag.gate import names_another_of_its_kind
+
+    full = "The Hetao Shenzhen-Hong Kong Science and Technology Innovation Cooperation Zone lies on the river."
+    short = "The Hetao zone covers 3.89 square kilometres."
+    assert not names_another_of_its_kind("How large is the Hetao Shenzhen-Hong Kong Science and Technology "
+                                         "Innovation Cooperation Zone?", f"{full} {short}", short)
+    answer = assistant.answer("Why did the G60 Science and Innovation Corridor expel Hefei in 2022?", mode="extractive")
+    assert answer.refused, answer.text
+
+
 def test_added_value_asks_for_a_sum(assistant):
     # "What was the added value of ... in 2023?" asks for a sum for 2023: a 2023 sentence on the
     # "No. 1 development project" holds a number, not a sum; the 2021 figure answers 2021.
