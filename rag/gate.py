@@ -618,6 +618,12 @@ class Gate:
                     _same_language(question, s.text) and _names_all_and_one(rare, said, _in_context(s, leaning_only=True))
                     for s in sentences):
                 return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + " mentions " + ", ".join(said[:4]))
+            # "Why did output at Zhongguancun's parks fall in 2024?": a fall is said in some word of
+            # falling, not by a sentence giving the parks' output
+            if rare and _WHY_DID.search(question.text) and _FELL_Q.search(question.text) and not any(
+                    _same_language(question, s.text) and len(found_terms(rare, _in_context(s, leaning_only=True))) == len(rare)
+                    and _FELL.search(with_previous_if_leaning(s)) for s in sentences):
+                return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + " says it fell")
         kind = None if question.is_explanation else named_kind_asked(question.text)
         if kind and not any(re.search(kind[1], with_previous_if_leaning(s)) and passage_names_the_question(question, s)
                             and names_what_a_chinese_question_names(question, s) and _passage_names_across(question, s)
@@ -1039,6 +1045,14 @@ def _happened_to_another(question, forms: str, text: str) -> bool:
                           rf"(?:\w+\s+)?(?i:{forms})", text)
     own = set(question.names)
     return bool(subjects) and not any(set(tokenize(subject)) & own for subject in subjects)
+
+
+# A question asking why something fell, and the words a sentence says a fall with.
+_FELL_Q = re.compile(r"\b(?:fall|fell|drop|dropped|decline|declined|slip|slipped|shrink|shrank|plunge|plunged|"
+                     r"plummet|plummeted|slump|slumped|decrease|decreased|sink|sank)\b", re.I)
+_FELL = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drops?|dropped|dropping|declin\w*|slip\w*|shr[iau]nk\w*|"
+                   r"plung\w*|plummet\w*|slump\w*|lower|down|decreas\w*|loss|losses|lost|below|slow\w*|contract\w*|"
+                   r"sank|sunk|sinking|worse|weaker|behind)\b|下降|下滑|减少|跌|回落|萎缩|放缓", re.I)
 
 
 def _names_all_and_one(names, words, text: str) -> bool:

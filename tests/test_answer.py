@@ -971,6 +971,15 @@ def test_and_inside_one_name_compares_nothing(assistant):
     assert answer.refused, answer.text
 
 
+def test_why_did_it_fall_needs_a_fall(assistant):
+    # "Why did ... fall?" is answered by a sentence saying a fall, not by one giving the figure
+    refused = assistant.answer("Why did output at Zhongguancun's distinctive industrial parks drop in 2024?",
+                               mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("Why did Nvidia's shares fall in January 2025?", mode="extractive")
+    assert not answered.refused and "17 percent" in answered.text, answered.text
+
+
 def test_added_value_asks_for_a_sum(assistant):
     # "What was the added value of ... in 2023?" asks for a sum for 2023: a 2023 sentence on the
     # "No. 1 development project" holds a number, not a sum; the 2021 figure answers 2021.
