@@ -20,9 +20,9 @@ from rag.evidence import Selection, addresses_assistant, asks, explains, leans_o
 from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_chinese_question_names, names_ordinals,
                       names_years)
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
-                         LANGUAGE_NAMES)
+                         INTERVAL_LEAD, INTERVAL_UNITS, LANGUAGE_NAMES)
 from rag.question import (DEMONYMS, Question, holds_answer_type, holds_type, names_a_place_asked_for,
-                          without_figures_of)
+                          without_figures_of, years_in)
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 from rag.verify import normalize_markers
@@ -191,8 +191,11 @@ class ExtractiveComposer:
                 evidence = to_evidence(points)
                 lead = explanation_lead(selection.question, len(evidence))
                 return Composition(evidence, _quoted_text(evidence, lead), _quoted(evidence), lead, "explanation")
-        evidence = to_evidence(self.factoid(selection))
-        return Composition(evidence, _quoted_text(evidence), _quoted(evidence))
+        sentences = self.factoid(selection)
+        evidence = to_evidence(sentences)
+        lead = interval_lead(selection.question, sentences, selection.idf)
+        text = f"{lead} {_quoted_text(evidence)}" if lead else _quoted_text(evidence)
+        return Composition(evidence, text, _quoted(evidence), lead)
 
     def factoid(self, selection: Selection) -> list[Sentence]:
         """The best sentence, then up to two more that score within ``extractive_margin`` of it and do
@@ -434,6 +437,86 @@ def explanation_lead(question: Question, n: int) -> str:
     key = "why" if _WHY.search(question.text) else "should" if _SHOULD.search(question.text) else \
         "how" if re.search(r"\bhow\b|怎样|怎么|如何", question.text, re.I) else ""
     return EXPLANATION_LEAD[(question.language if question.language in ("en", "zh") else "en", key)].format(n=n)
+
+
+_MONTH_NAMES = "january february march april may june july august september october november december".split()
+_MONTH = "|".join(_MONTH_NAMES)
+_DAY_DATES = (re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I),  # month, day, year
+              re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})\b", re.I))  # day, month, year
+_CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?")
+_MONTH_DATE = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.I)
+
+
+def _date_of(text: str, unit: str) -> tuple[int, int, int] | None:
+    """The one date ``text`` gives to the precision ``unit`` needs ("day": year, month and day;
+    "month": year and month; "year": the year), as (year, month, day) with 0 for what is not
+    needed; None when it gives none, or more than one."""
+    found = set()
+    for m in _CHINESE_DATE.finditer(text):
+        if unit == "year" or (unit == "month" or m.group(3)):
+            found.add((int(m.group(1)), int(m.group(2)) if unit != "year" else 0,
+                       int(m.group(3)) if unit == "day" else 0))
+    if unit == "day":
+        found |= {(int(y), _MONTH_NAMES.index(mo.lower()) + 1, int(d)) for mo, d, y in _DAY_DATES[0].findall(text)}
+        found |= {(int(y), _MONTH_NAMES.index(mo.lower()) + 1, int(d)) for d, mo, y in _DAY_DATES[1].findall(text)}
+    elif unit == "month":
+        found |= {(int(y), _MONTH_NAMES.index(mo.lower()) + 1, 0) for mo, y in _MONTH_DATE.findall(text)}
+    else:
+        found |= {(int(y), 0, 0) for y in years_in(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _written_date(date: tuple[int, int, int], unit: str, language: str) -> str:
+    year, month, day = date
+    if language == "zh":
+        return f"{year}年" + (f"{month}月" if unit != "year" else "") + (f"{day}日" if unit == "day" else "")
+    name = _MONTH_NAMES[month - 1].capitalize() if month else ""
+    return {"day": f"{name} {day}, {year}", "month": f"{name} {year}", "year": str(year)}[unit]
+
+
+def interval_lead(question: Question, sentences: list[Sentence], idf) -> str:
+    """For a question asking the time between two events, a line working it out from the two dates
+    quoted ("By the dates quoted: 1976 to 1988, 12 years."); empty unless the answer quotes one
+    sentence dating each event, each giving one date to the precision asked (days, months or years).
+
+    Args:
+        question: the analysed question.
+        sentences: the sentences the answer quotes.
+        idf: term weights.
+
+    Returns:
+        The line, in the question's language, or "".
+    """
+    if len(question.sides) != 2:
+        return ""
+    dated = dates_of_the_sides(question, sentences, idf)
+    if len(dated) != 2 or dated[0] is dated[1]:
+        return ""
+    asked = "day" if re.search(r"\bdays?\b|天|几日", question.text, re.I) else \
+        "month" if re.search(r"\bmonths?\b|个月", question.text, re.I) else \
+        "year" if re.search(r"\byears?\b|年", question.text, re.I) else ""
+    # "How long ...?", "多长时间": the finest unit both dates give
+    unit = asked or next((u for u in ("day", "month") if all(_date_of(s.text, u) for s in dated)), "year")
+    dates = [_date_of(s.text, unit) for s in dated]
+    if None in dates or dates[0] == dates[1]:
+        return ""
+    start, end = sorted(dates)
+    if unit == "day":
+        from datetime import date
+
+        try:
+            n = (date(*end) - date(*start)).days
+        except ValueError:
+            return ""
+    elif unit == "month":
+        n = (end[0] - start[0]) * 12 + end[1] - start[1]
+    else:
+        n = end[0] - start[0]
+    language = question.language if question.language in INTERVAL_LEAD else "en"
+    singular, plural = INTERVAL_UNITS[language][unit]
+    return INTERVAL_LEAD[language].format(start=_written_date(start, unit, language),
+                                          end=_written_date(end, unit, language), n=n,
+                                          unit=singular if n == 1 else plural)
 
 
 def _quoted(evidence) -> tuple[AnswerSentence, ...]:

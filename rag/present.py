@@ -46,6 +46,11 @@ def present(asked: str, standalone: str, mode: str, composition: Composition, se
     explanation = composition.kind == "explanation" and len(shown) >= 2
     lead = (composition.lead or explanation_lead(selection.question, len(shown))) if explanation else ""
     text = lead + "\n" + "\n".join(f"- {line}" for line in shown) if explanation else " ".join(shown)
+    if not explanation and composition.lead and len(shown) == len(composition.sentences):
+        # a line worked out from the quotes (the time between two dated events), shown above them
+        # only when every quote it was worked out from is shown
+        lead = composition.lead
+        text = f"{lead} {text}"
     language = selection.question.language
     # A reader is told when quotes are in the other language (all of them, or some).
     other = [e for e in citations if is_cjk_text(e.quote) != (language == "zh")]

@@ -51,6 +51,11 @@ EXPLANATION_LEAD = {
     ("zh", "should"): "文档提出了{n}点建议：",
     ("zh", ""): "文档给出了{n}点说明：",
 }
+# The time between two dated events, worked out from the dates quoted below it.
+INTERVAL_LEAD = {"en": "By the dates quoted: {start} to {end}, {n} {unit}.",
+                 "zh": "按引文中的日期推算：{start}到{end}，相隔{n}{unit}。"}
+INTERVAL_UNITS = {"en": {"year": ("year", "years"), "month": ("month", "months"), "day": ("day", "days")},
+                  "zh": {"year": ("年", "年"), "month": ("个月", "个月"), "day": ("天", "天")}}
 SOURCES_IN_OTHER_LANGUAGE = {"zh": "来源为英文，下面引用原文。", "en": "The sources are in Chinese; they are quoted as written."}
 SOME_SOURCES_IN_OTHER_LANGUAGE = {"zh": "部分来源为英文，下面引用原文。",
                                   "en": "Some sources are in Chinese; they are quoted as written."}

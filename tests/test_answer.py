@@ -413,6 +413,15 @@ def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant
     assert side_questions(analyse("东湖开发区从成立到获批国家光电子产业基地，用了几年？"))[0] == "东湖开发区成立是哪一年？"
     answer = assistant.answer("游戏科学比宇树早成立几年？", mode="extractive")
     assert "2014" in answer.text and "2016" in answer.text, answer.text
+    # the time between them is worked out from the two dates quoted, and said above them
+    answer = assistant.answer("How many days passed between the release of DeepSeek-V3 and the release of "
+                              "DeepSeek-R1?", mode="extractive")
+    assert answer.lead == "By the dates quoted: December 26, 2024 to January 20, 2025, 25 days.", answer.text
+    assert answer.text.startswith(answer.lead)
+    answer = assistant.answer("中国第一根光纤做出来以后，又等了多少年东湖开发区才成立？", mode="extractive")
+    assert answer.lead == "按引文中的日期推算：1976年到1988年，相隔12年。", answer.text
+    answer = assistant.answer("习近平考察光谷和湖北印发“世界光谷”行动计划，这两件事前后隔了多长时间？", mode="extractive")
+    assert "相隔450天" in answer.lead, answer.text  # "how long": the finest unit both dates give
 
 
 def test_a_question_asking_the_name_of_a_thing_needs_a_sentence_naming_one(assistant):

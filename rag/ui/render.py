@@ -293,7 +293,8 @@ def answer_html(answer, turn: int) -> str:
         points = "".join(f"<li>{_sentence_html(s, turn)}</li>" for s in answer.sentences)
         body = f'{lead}<ul class="rag-points">{points}</ul>'
     else:
-        body = " ".join(_sentence_html(s, turn) for s in answer.sentences)
+        lead = f'<div class="rag-lead">{esc(answer.lead)}</div>' if answer.lead else ""
+        body = lead + " ".join(_sentence_html(s, turn) for s in answer.sentences)
     hidden = sum(1 for s in answer.sentences if not s.verified)
     legend = ""
     if hidden:
