@@ -252,8 +252,10 @@ class EvidenceSelector:
         own_tokens = tokenize(question.text)
         all_tokens = own_tokens + list(question.other_terms)
         bridged_tokens = list(question.other_terms) + list(question.other_words)
+        latin = [t for t in question.names if re.fullmatch(r"[a-z0-9-]+", t)]
+        event_tokens = list(dict.fromkeys(list(question.other_terms) + latin + list(question.event_words)))
         # looked up once per sentence below
-        weight = {t: idf(t) for t in set(all_tokens) | set(bridged_tokens)}.__getitem__
+        weight = {t: idf(t) for t in set(all_tokens) | set(bridged_tokens) | set(event_tokens)}.__getitem__
         sentences = []
         for (text, passage, rank, start, end, before), sim in zip(units, similarities):
             # An English explanation's English sentence is matched on the question's own words: one
@@ -275,6 +277,10 @@ class EvidenceSelector:
                 if question.other_words and not is_cjk_text(text):
                     # ... or from the English words nearest the Chinese question's own (交通: "transport")
                     overlap = max(overlap, keyword_overlap(bridged_tokens, text, weight))
+                if question.event_words and not is_cjk_text(text) and all(t in token_set(text) for t in latin):
+                    # ... or, in a sentence writing its Latin names, from those and the event it asks
+                    # the date of ("DeepSeek", "founded" for DeepSeek是哪年成立的？)
+                    overlap = max(overlap, keyword_overlap(event_tokens, text, weight))
             score = c.semantic_weight * float(sim) + (1 - c.semantic_weight) * overlap
             if asks(text):  # a sentence that asks rarely answers (a quoted question inside one may)
                 score -= c.question_penalty

@@ -1055,6 +1055,23 @@ _FELL = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drops?|dropped|dropping
                    r"sank|sunk|sinking|worse|weaker|behind)\b|下降|下滑|减少|跌|回落|萎缩|放缓", re.I)
 
 
+# The usual events (:data:`_EVENTS`, in order) in plain English words, for ranking the English
+# sentences of a Chinese question that names one (成立: "founded", "established").
+_EVENT_WORDS = ("listed public", "died", "graduated", "founded established", "released launched",
+                "issued published", "groundbreaking", "approved", "moved relocated", "opened", "joined", "born",
+                "production operation", "resigned", "acquired", "overtook surpassed")
+
+
+def english_event_words(question) -> tuple[str, ...]:
+    """The English words (as tokens) of the usual event a Chinese "when" question asks about
+    (:func:`chinese_event`), or none."""
+    event = chinese_event(question) if question.language == "zh" and question.wants == "time" else None
+    if not event:
+        return ()
+    words = [w for (_, _, chinese), w in zip(_EVENTS, _EVENT_WORDS) if re.search(chinese, event)]
+    return tuple(dict.fromkeys(t for w in words for t in tokenize(w)))
+
+
 def _names_all_and_one(names, words, text: str) -> bool:
     """Does ``text`` name all of ``names`` and one of ``words`` (:func:`found_terms`)?"""
     return len(found_terms(names, text)) == len(names) and bool(found_terms(words, text))

@@ -144,6 +144,11 @@ class Assistant:
             # the English words the retriever's word bridge found for a Chinese question's own words
             analysed = replace(analysed, other_words=tuple(t for t in found.bridged_words
                                                            if t not in analysed.other_terms))
+        if c.rank_by_bridged_words:
+            # ... and the English words of the usual event it asks the date of (成立: "founded")
+            from rag.gate import english_event_words
+
+            analysed = replace(analysed, event_words=english_event_words(analysed))
         return self.selector().run(analysed, found.passages, keep, found.idf)
 
     def _with_narrowed_search(self, question: Question, found: Retrieval, depth: int) -> Retrieval:

@@ -654,3 +654,15 @@ def test_an_english_questions_chinese_sentences_writing_more_of_its_names_come_f
     answer = assistant.answer("What did Zhou Hongbo, Nanjing's party chief, credit for the rise of the Six Little Dragons?",
                               mode="extractive")
     assert not answer.refused and "营商环境" in answer.text, answer.text
+
+
+def test_a_chinese_when_question_ranks_english_sentences_by_its_event(assistant):
+    # DeepSeek究竟是哪一年成立的？: the English sentence writing "DeepSeek" and "founded" answers it;
+    # across languages the multilingual cosine alone ranked it below sentences on other things
+    from rag.gate import english_event_words
+    from rag.question import analyse
+
+    assert english_event_words(analyse("DeepSeek究竟是哪一年成立的？")) == ("found", "establish")
+    assert english_event_words(analyse("DeepSeek总部在哪个城市？")) == ()
+    answer = assistant.answer("DeepSeek究竟是哪一年成立的？", mode="extractive")
+    assert not answer.refused and "founded in 2023" in answer.text, answer.text
