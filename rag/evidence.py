@@ -265,6 +265,9 @@ class EvidenceSelector:
             english = question.is_explanation and question.language == "en" and not is_cjk_text(text)
             q_tokens = own_tokens if english else all_tokens
             overlap = keyword_overlap(q_tokens, text, weight)
+            if latin and question.language == "zh" and is_cjk_text(text) and \
+                    not any(t in token_set(passage.text) for t in latin):
+                overlap *= c.unnamed_overlap_factor
             if before and leans_on_previous(text) and not re.search(r"[?\uff1f]", before):
                 # "The group became famous in early 2025, when ...": the group is named in the
                 # sentence before, and the answer quotes the two together (compose.with_context);

@@ -666,3 +666,10 @@ def test_a_chinese_when_question_ranks_english_sentences_by_its_event(assistant)
     assert english_event_words(analyse("DeepSeek总部在哪个城市？")) == ()
     answer = assistant.answer("DeepSeek究竟是哪一年成立的？", mode="extractive")
     assert not answer.refused and "founded in 2023" in answer.text, answer.text
+
+
+def test_a_chinese_sentence_on_something_else_does_not_outrank_one_naming_the_latin_name(assistant):
+    # DeepSeek是哪年成立的？: "武汉东湖新技术开发区成立于1988年" holds the rare word 成立 but its passage
+    # never writes DeepSeek; it must not crowd out the English sentence on DeepSeek's founding
+    answer = assistant.answer("DeepSeek是哪年成立的？", mode="extractive")
+    assert not answer.refused and "founded in 2023" in answer.text, answer.text
