@@ -23,7 +23,8 @@ from rag.errors import LLMUnavailableError, RagError
 from rag.evidence import EvidenceSelector, Selection
 from rag.gate import Gate
 from rag.modes import language_model, resolve_mode
-from rag.question import Question, analyse, with_capitals_named, without_what_is_set_aside
+from rag.question import (Question, analyse, with_capitals_named, with_short_forms_written_out,
+                          without_what_is_set_aside)
 from rag.retrieve import Retrieval, Retriever
 from rag.settings import Settings
 from rag.present import present, refusal
@@ -122,7 +123,7 @@ class Assistant:
         Returns:
             A :class:`rag.evidence.Selection`.
         """
-        question = without_what_is_set_aside(with_capitals_named(question))
+        question = with_short_forms_written_out(without_what_is_set_aside(with_capitals_named(question)))
         analysed = analyse(question)
         c = self.config
         k = self.settings.k if k is None else k

@@ -517,6 +517,26 @@ def without_what_is_set_aside(text: str) -> str:
     return rest if len(tokenize(rest)) >= 2 else text
 
 
+# A reader's short forms, written in lower case (a name's own word, "Zhejiang Lab", is kept).
+_SHORT_FORMS = ((re.compile(r"(?<![\w-])labs\b"), "laboratories"), (re.compile(r"(?<![\w-])lab\b"), "laboratory"),
+                (re.compile(r"(?<![\w-])govt\b"), "government"), (re.compile(r"(?<![\w-])HQ\b"), "headquarters"))
+
+
+def with_short_forms_written_out(text: str) -> str:
+    """The question with a reader's lower-case short forms written out ("the Dongguan materials lab"
+    -> "... laboratory"), as the documents write them.
+
+    Args:
+        text: the standalone question.
+
+    Returns:
+        The question.
+    """
+    for pattern, long in _SHORT_FORMS:
+        text = pattern.sub(long, text)
+    return text
+
+
 def analyse(text: str) -> Question:
     """Analyse a standalone question.
 

@@ -12,7 +12,8 @@ from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
 from rag.question import (a_figure_of_the_year, analyse, days_in, gives_a_name_for, has_money, has_quantity, has_time,
                           holds_answer_type, holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
-                          thing_named_asked, with_capitals_named, without_figures_of, without_what_is_set_aside)
+                          thing_named_asked, with_capitals_named, with_short_forms_written_out, without_figures_of,
+                          without_what_is_set_aside)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -987,6 +988,16 @@ def test_why_did_it_fall_needs_a_fall(assistant):
     assert refused.refused, refused.text
     answered = assistant.answer("Why did Nvidia's shares fall in January 2025?", mode="extractive")
     assert not answered.refused and "17 percent" in answered.text, answered.text
+
+
+def test_a_readers_short_form_is_written_out(assistant):
+    # "the Dongguan materials lab" is the Songshan Lake Materials Laboratory; "Zhejiang Lab" is a name
+    assert with_short_forms_written_out("How big is the Dongguan materials lab?") \
+        == "How big is the Dongguan materials laboratory?"
+    assert with_short_forms_written_out("When was Zhejiang Lab founded?") == "When was Zhejiang Lab founded?"
+    answer = assistant.answer("By 2020, how many firms had the Dongguan materials lab spun off to commercialise "
+                              "its research?", mode="extractive")
+    assert not answer.refused and "15 industrialisation companies" in answer.text, answer.text
 
 
 def test_added_value_asks_for_a_sum(assistant):
