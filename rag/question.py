@@ -35,7 +35,10 @@ QUESTION_FRAME = frozenset(tokenize(
     # hedges: "roughly how many", "reportedly stockpiled"
     "roughly approximately approximate around nearly almost reportedly apparently supposedly suppose supposed "
     # a chat's fillers: "ok, and how many ...?"
-    "ok okay thanks please hmm"
+    "ok okay thanks please hmm "
+    # a reader's words for the documents' account and its parts ("in the G60 story", "how do they
+    # fit together", "the big provinces")
+    "story stories big along together among fit"
 )) | frozenset(
     # "who's", "where's": the possessive rule turns these into "who", "where", which are stopwords
     # only as written

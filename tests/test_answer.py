@@ -1000,6 +1000,17 @@ def test_a_readers_short_form_is_written_out(assistant):
     assert not answer.refused and "15 industrialisation companies" in answer.text, answer.text
 
 
+def test_a_readers_words_for_the_account_are_no_topic(assistant):
+    # "Zhejiang's story ... how do they fit together?": "story", "fit" and "together" say how the
+    # reader asks, and no passage needs to hold them
+    from rag.question import QUESTION_FRAME
+
+    assert {"story", "together", "fit", "big"} <= QUESTION_FRAME
+    answer = assistant.answer("Zhejiang's story has lots of 'No. 1 Projects'. Which ones, and how do they fit "
+                              "together?", mode="extractive")
+    assert not answer.refused and "No. 1" in answer.text, answer.text
+
+
 def test_added_value_asks_for_a_sum(assistant):
     # "What was the added value of ... in 2023?" asks for a sum for 2023: a 2023 sentence on the
     # "No. 1 development project" holds a number, not a sum; the 2021 figure answers 2021.
