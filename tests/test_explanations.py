@@ -505,4 +505,4 @@ def test_asking_why_something_was_such_a_big_deal_asks_why_it_mattered(assistant
     assert not {"big", "deal"} & set(analyse(question).terms)
     answer = assistant.answer(question, mode="extractive")
     assert not answer.refused and answer.kind == "explanation", answer.text
-    assert analyse("What was the big deal Hefei signed with NIO?").terms[:2] == ("big", "deal")  # a deal
+    assert analyse("What was the big deal Hefei signed with NIO?").terms[0] == "deal"  # a deal ("big" is no topic)
