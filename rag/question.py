@@ -764,6 +764,12 @@ _NO_CHARGE = re.compile(r"\b(?:free of charge|(?:at\s+)?no (?:further |additiona
                         r"without (?:any )?(?:charge|cost|fee)|royalty-free|for free)\b|免费", re.I)
 
 
+# A question asking a price, and the words a sentence giving one uses.
+_ASKS_A_PRICE = re.compile(r"\bprices?\b|价格|股价|售价|价钱|定价|票价", re.I)
+_SAYS_A_PRICE = re.compile(r"\bpric\w*|\bcosts?\b|\bcosting\b|\bsells?\b|\bsold\b|\bselling\b|\bcharg\w*|"
+                           r"\bfees?\b|价|售|卖|费", re.I)
+
+
 def has_money(text: str) -> bool:
     """An amount of money (or of land, for budgets given in area): "5.6 million dollars", "70亿元",
     or none ("at no further charge")."""
@@ -893,7 +899,8 @@ def holds_answer_type(question: Question, text: str) -> bool:
     if question.wants == "quote":
         return holds_type("quote", text)
     if question.wants == "money":
-        return has_money(text)
+        # "What was Nvidia's closing share price?" asks a price: a sum lost in market value is none
+        return has_money(text) and (not _ASKS_A_PRICE.search(question.text) or bool(_SAYS_A_PRICE.search(text)))
     if question.wants == "quantity":
         if _IN_A_ROW_Q.search(question.text) and _HAS_RANK.search(text):
             return True  # "how many years running": "its third consecutive conference"

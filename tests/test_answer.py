@@ -1011,6 +1011,15 @@ def test_a_readers_words_for_the_account_are_no_topic(assistant):
     assert not answer.refused and "No. 1" in answer.text, answer.text
 
 
+def test_a_price_question_needs_a_price(assistant):
+    # "What was Nvidia's share price at the close ...?": a one-day loss in market value is a sum but
+    # no price; Unitree's G1 has a starting price
+    refused = assistant.answer("What was Nvidia's share price at the close on January 27, 2025?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("What is the starting price of Unitree's G1 humanoid?", mode="extractive")
+    assert not answered.refused and "99,000 yuan" in answered.text, answered.text
+
+
 def test_added_value_asks_for_a_sum(assistant):
     # "What was the added value of ... in 2023?" asks for a sum for 2023: a 2023 sentence on the
     # "No. 1 development project" holds a number, not a sum; the 2021 figure answers 2021.
