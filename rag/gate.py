@@ -650,6 +650,16 @@ class Gate:
                 _RANKS_OR_LEADS.search(with_previous(s)) for s in sentences[:c.type_check_sentences]):
             # "G60科创走廊九座城市里，哪一座的高新技术企业数量最多？": the nine cities' total does not say
             return GateDecision(False, "no passage ranks them")
+        where = None if question.parts or question.is_explanation else _WHERE_DID.match(question.text)
+        usual = [event for event in _EVENTS if re.search(event[0], question.text, re.I)] if where else []
+        if usual and not any(
+                passage_names_the_question(question, s) and any(
+                    re.search(chinese if is_cjk_text(s.text) else forms, with_previous_if_leaning(s), re.I)
+                    for _, forms, chinese in usual)
+                for s in sentences[:c.type_check_sentences]):
+            # "Where was Wang Xingxing born?": a sentence saying where he founded Unitree names a
+            # place, not where he was born
+            return GateDecision(False, "no passage says where that happened")
         if question.wants in ("", "quote"):  # a title may be written without quotation marks
             if question.years and not question.is_explanation and not any(
                     names_years(question, s) for s in sentences[:c.type_check_sentences]):
@@ -1070,6 +1080,10 @@ def english_event_words(question) -> tuple[str, ...]:
         return ()
     words = [w for (_, _, chinese), w in zip(_EVENTS, _EVENT_WORDS) if re.search(chinese, event)]
     return tuple(dict.fromkeys(t for w in words for t in tokenize(w)))
+
+
+# A question asking where something happened.
+_WHERE_DID = re.compile(r"^\W*(?:and\s+)?(?:where|in (?:which|what) (?:city|town|place|province|country|district))\b", re.I)
 
 
 def _names_all_and_one(names, words, text: str) -> bool:

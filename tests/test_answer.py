@@ -1020,6 +1020,15 @@ def test_a_price_question_needs_a_price(assistant):
     assert not answered.refused and "99,000 yuan" in answered.text, answered.text
 
 
+def test_where_did_it_happen_needs_the_event(assistant):
+    # "Where was Wang Xingxing born?": the sentence saying he founded Unitree in Hangzhou names a
+    # place, but not where he was born; Liang Wenfeng's birthplace is given
+    refused = assistant.answer("Where was the Unitree founder Wang Xingxing born?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("Where was Liang Wenfeng born?", mode="extractive")
+    assert not answered.refused and "Zhanjiang" in answered.text, answered.text
+
+
 def test_added_value_asks_for_a_sum(assistant):
     # "What was the added value of ... in 2023?" asks for a sum for 2023: a 2023 sentence on the
     # "No. 1 development project" holds a number, not a sum; the 2021 figure answers 2021.
