@@ -650,10 +650,13 @@ class Gate:
                 _RANKS_OR_LEADS.search(with_previous(s)) for s in sentences[:c.type_check_sentences]):
             # "G60科创走廊九座城市里，哪一座的高新技术企业数量最多？": the nine cities' total does not say
             return GateDecision(False, "no passage ranks them")
-        where = None if question.parts or question.is_explanation else _WHERE_DID.match(question.text)
-        usual = [event for event in _EVENTS if re.search(event[0], question.text, re.I)] if where else []
+        where = None if question.parts or question.is_explanation else \
+            (_WHERE_DID.match(question.text) or _WHERE_DID_ZH.search(question.text))
+        usual = [event for event in _EVENTS if re.search(event[2] if question.language == "zh" else event[0],
+                                                          question.text, re.I)] if where else []
         if usual and not any(
-                passage_names_the_question(question, s) and any(
+                passage_names_the_question(question, s) and names_what_a_chinese_question_names(question, s)
+                and _passage_names_across(question, s) and any(
                     re.search(chinese if is_cjk_text(s.text) else forms, with_previous_if_leaning(s), re.I)
                     for _, forms, chinese in usual)
                 for s in sentences[:c.type_check_sentences]):
@@ -1084,6 +1087,7 @@ def english_event_words(question) -> tuple[str, ...]:
 
 # A question asking where something happened.
 _WHERE_DID = re.compile(r"^\W*(?:and\s+)?(?:where|in (?:which|what) (?:city|town|place|province|country|district))\b", re.I)
+_WHERE_DID_ZH = re.compile(r"哪里|哪儿|什么地方|何地|哪(?:座|个)(?:城市|省|国家|地方)")
 
 
 def _names_all_and_one(names, words, text: str) -> bool:

@@ -673,3 +673,12 @@ def test_a_chinese_sentence_on_something_else_does_not_outrank_one_naming_the_la
     # never writes DeepSeek; it must not crowd out the English sentence on DeepSeek's founding
     answer = assistant.answer("DeepSeek是哪年成立的？", mode="extractive")
     assert not answer.refused and "founded in 2023" in answer.text, answer.text
+
+
+def test_a_chinese_where_question_needs_the_event(assistant):
+    # 王兴兴出生在哪里？ as "Where was Wang Xingxing born?": the sentence saying he founded Unitree in
+    # Hangzhou names a place, not his birthplace; 梁文锋's is given (in English)
+    refused = assistant.answer("王兴兴是在哪儿出生的？", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("梁文锋出生在哪里？", mode="extractive")
+    assert not answered.refused and "Zhanjiang" in answered.text, answered.text
