@@ -1077,7 +1077,14 @@ _EVENT_WORDS = ("listed public", "died", "graduated", "founded established", "re
 
 def english_event_words(question) -> tuple[str, ...]:
     """The English words (as tokens) of the usual event a Chinese "when" question asks about
-    (:func:`chinese_event`), or none."""
+    (:func:`chinese_event`).
+
+    Args:
+        question: the analysed question.
+
+    Returns:
+        The tokens ("found", "establish" for 成立), or none for another question.
+    """
     event = chinese_event(question) if question.language == "zh" and question.wants == "time" else None
     if not event:
         return ()
@@ -1120,7 +1127,15 @@ def gives_the_words_of(speaker: str, text: str) -> bool:
     """Does ``text`` give what ``speaker`` ("Liang Wenfeng") said: one of the speaker's names followed
     within a few words by a verb of saying ("Liang Wenfeng said", "Liang, the founder, told"), or a
     quotation attributed to them ("... ," Liang said)? A Chinese text is judged only by its marks of
-    speech (说, 表示, quotation marks): it writes the name in its own script."""
+    speech (说, 表示, quotation marks): it writes the name in its own script.
+
+    Args:
+        speaker: the person's name as the question writes it.
+        text: a sentence (with the one before it when it leans on it).
+
+    Returns:
+        True when the text gives that person's words.
+    """
     if is_cjk_text(text):
         return bool(_CHINESE_SPEECH.search(text))
     names = "|".join(re.escape(w) for w in re.findall(r"[A-Z][\w-]+", speaker) if len(w) > 1)

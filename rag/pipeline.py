@@ -21,7 +21,7 @@ from rag.compose import Composition, ExtractiveComposer, LLMComposer
 from rag.config import AnswerConfig
 from rag.errors import LLMUnavailableError, RagError
 from rag.evidence import EvidenceSelector, Selection
-from rag.gate import Gate
+from rag.gate import Gate, english_event_words
 from rag.modes import language_model, resolve_mode
 from rag.question import (Question, analyse, with_capitals_named, with_short_forms_written_out,
                           without_what_is_set_aside)
@@ -147,8 +147,6 @@ class Assistant:
                                                            if t not in analysed.other_terms))
         if c.rank_by_bridged_words:
             # ... and the English words of the usual event it asks the date of (成立: "founded")
-            from rag.gate import english_event_words
-
             analysed = replace(analysed, event_words=english_event_words(analysed))
         return self.selector().run(analysed, found.passages, keep, found.idf)
 

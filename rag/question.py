@@ -252,7 +252,14 @@ AND_INSIDE_A_NAME = re.compile(r"\b[A-Z][\w-]*\s+[A-Z][\w-]*\s+and\s+[A-Z][\w-]*
 
 def compares(text: str) -> bool:
     """Does the question compare things ("How do Shenzhen and Hangzhou differ?"), beyond an "and"
-    inside one name?"""
+    inside one name?
+
+    Args:
+        text: the question.
+
+    Returns:
+        True for a comparison.
+    """
     return bool(_COMPARATIVE.search(AND_INSIDE_A_NAME.sub("the name", text)))
 
 
