@@ -453,7 +453,7 @@ def _date_of(text: str, unit: str) -> tuple[int, int, int] | None:
     needed; None when it gives none, or more than one."""
     found = set()
     for m in _CHINESE_DATE.finditer(text):
-        if unit == "year" or (unit == "month" or m.group(3)):
+        if unit != "day" or m.group(3):
             found.add((int(m.group(1)), int(m.group(2)) if unit != "year" else 0,
                        int(m.group(3)) if unit == "day" else 0))
     if unit == "day":
@@ -496,8 +496,10 @@ def interval_lead(question: Question, sentences: list[Sentence], idf) -> str:
         "month" if re.search(r"\bmonths?\b|个月", question.text, re.I) else \
         "year" if re.search(r"\byears?\b|年", question.text, re.I) else ""
     # "How long ...?", "多长时间": the finest unit both dates give
-    unit = asked or next((u for u in ("day", "month") if all(_date_of(s.text, u) for s in dated)), "year")
-    dates = [_date_of(s.text, unit) for s in dated]
+    for unit in [asked] if asked else ["day", "month", "year"]:
+        dates = [_date_of(s.text, unit) for s in dated]
+        if None not in dates:
+            break
     if None in dates or dates[0] == dates[1]:
         return ""
     start, end = sorted(dates)

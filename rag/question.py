@@ -475,9 +475,8 @@ PROVINCIAL_CAPITALS = {
 _PROVINCE = "|".join(PROVINCIAL_CAPITALS)
 _CAPITAL_OF = re.compile(rf"\b(?:capital(?:\s+city)?\s+of\s+(?:the\s+)?({_PROVINCE})\b|({_PROVINCE})(?:[\u2019']s)?"
                          rf"(?:\s+province[\u2019']s)?\s+(?:provincial\s+)?capital\b)", re.I)
-_CHINESE_PROVINCE = {chinese: city for city, chinese, _ in PROVINCIAL_CAPITALS.values()}
-_CHINESE_CAPITAL_OF = re.compile("(" + "|".join(_CHINESE_PROVINCE) + ")省?(?:的|那座|这座|那个|这个)?省会")
 _CHINESE_CITY = {chinese: city for _, chinese, city in PROVINCIAL_CAPITALS.values()}
+_CHINESE_CAPITAL_OF = re.compile("(" + "|".join(_CHINESE_CITY) + ")省?(?:的|那座|这座|那个|这个)?省会")
 
 
 def with_capitals_named(text: str) -> str:
@@ -492,11 +491,9 @@ def with_capitals_named(text: str) -> str:
     Returns:
         The question, with the capitals' names added.
     """
-    cities = []
-    for found in _CAPITAL_OF.finditer(text):
-        province = (found.group(1) or found.group(2)).capitalize()
-        cities.append(PROVINCIAL_CAPITALS.get(province, ("",))[0])
-    english = [city for city in dict.fromkeys(cities) if city and city.lower() not in text.lower()]
+    cities = [PROVINCIAL_CAPITALS[(found.group(1) or found.group(2)).capitalize()][0]
+              for found in _CAPITAL_OF.finditer(text)]
+    english = [city for city in dict.fromkeys(cities) if city.lower() not in text.lower()]
     chinese = [_CHINESE_CITY[p] for p in dict.fromkeys(_CHINESE_CAPITAL_OF.findall(text)) if _CHINESE_CITY[p] not in text]
     if english:
         text = f"{text} ({', '.join(english)})"
