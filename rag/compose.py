@@ -487,7 +487,7 @@ def interval_lead(question: Question, sentences: list[Sentence], idf) -> str:
     Returns:
         The line, in the question's language, or "".
     """
-    if len(question.sides) != 2:
+    if len(question.sides) != 2 or question.side_wants != "time":
         return ""
     dated = dates_of_the_sides(question, sentences, idf)
     if len(dated) != 2 or dated[0] is dated[1]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.config import AnswerConfig
-from rag.question import DEMONYMS, Question, holds_answer_type, years_in
+from rag.question import DEMONYMS, Question, holds_answer_type, own_words_of_the_sides, years_in
 from rag.text import is_cjk_text, split_sentences, token_set, tokenize
 from rag.types import Passage, Sentence
 
@@ -219,6 +219,16 @@ class EvidenceSelector:
         dated = [i for i in order if all(y in passages[i].text for y in years)] if years else []
         if dated and not set(dated) & set(order[:k - len(kept_anyway)] + kept_anyway):
             kept_anyway.append(dated[0])
+        # A question setting two things or events side by side keeps, for each, the passage saying
+        # most of its own words: "China's first private high-tech enterprise" is in a passage on
+        # Zhongguancun that ranks below five on the first optical fibre for "Which came first:
+        # China's first optical fibre or China's first private high-tech company?".
+        for words in own_words_of_the_sides(question) if k > 2 else []:
+            said = {i: keyword_overlap(words, passages[i].text, idf) for i in order}
+            holding = max(order, key=lambda i: said[i], default=None)
+            if holding is not None and said[holding] > 0 and holding not in kept_anyway and \
+                    max(said[i] for i in order[:k - len(kept_anyway) - 1] + kept_anyway) < said[holding]:
+                kept_anyway.append(holding)
         ranked = [i for i in order if i not in kept_anyway][:k - len(kept_anyway)]
         kept = tuple(passages[i] for i in ranked + kept_anyway)
         ids = {p.chunk_id for p in kept}

@@ -36,10 +36,10 @@ from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
 from rag.question import (AND_INSIDE_A_NAME, COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, a_figure_of_the_year, analyse,
                           answer_starts, asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near,
-                          gives_a_name_for, has_quantity, has_time, holds_answer_type, holds_the_role,
+                          gives_a_name_for, has_figure, has_quantity, has_time, holds_answer_type, holds_the_role,
                           holds_the_role_in_english, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection,
-                          named_kind_asked, question_pieces, role_holder, side_questions, thing_named_asked,
-                          written_otherwise, years_in)
+                          named_kind_asked, own_words_of_the_sides, question_pieces, role_holder, side_questions,
+                          thing_named_asked, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -377,7 +377,8 @@ def names_ordinals(question, sentence) -> bool:
 
 def dates_of_the_sides(question, sentences, idf) -> list:
     """For a question asking the time between two events (``question.sides``), the dated sentence
-    that says most of each event's own words, then least of the other's ("DeepSeek-V3 was released
+    (for an either-or question by size, the sentence giving a figure) that says most of each event's
+    own words, then least of the other's ("DeepSeek-V3 was released
     on December 26, 2024." for "How many days after DeepSeek-V3 came out did R1 follow?", not the
     sentence on R1 that names V3 as its base), for the events that have one (one sentence may
     date both).
@@ -392,8 +393,7 @@ def dates_of_the_sides(question, sentences, idf) -> list:
     """
     if not question.sides:
         return []
-    words = [[t for t in dict.fromkeys(tokenize(side)) if t not in QUESTION_FRAME] for side in question.sides]
-    own = [[t for t in mine if t not in other] for mine, other in (words, words[::-1])]
+    own = own_words_of_the_sides(question)
     # the names said outside both events are what both are about (蔚来 in 蔚来从落户合肥到第一次盈利……):
     # a date of another's first time is no date of this one's; an event may be worded otherwise
     # (科大 for 中国科学技术大学), so one of its own words is enough
@@ -401,12 +401,17 @@ def dates_of_the_sides(question, sentences, idf) -> list:
     for side in question.sides:
         rest = rest.replace(side, " ")
     subject = [t for t in tokenize(rest) if t in question.names or t in question.chinese_names]
-    dated = [s for s in sentences if has_time(s.text) and (not subject or found_terms(subject, _in_context(s)))]
+    typed = has_figure if question.side_wants == "quantity" else has_time
+    dated = [s for s in sentences if typed(s.text) and (not subject or found_terms(subject, _in_context(s)))]
     found = []
-    for mine, other in (own, own[::-1]):
+    for side, mine, other in zip(question.sides, own, own[::-1]):
         if not mine:
             continue
-        said = {id(s): (keyword_overlap(mine, s.text, idf), -keyword_overlap(other, s.text, idf)) for s in dated}
+        # a sentence writing the side as the question does breaks a tie ("... 1976, when China's first
+        # optical fibre was produced", not "... the world's largest optical fibre ... base" of 2023)
+        written = re.sub(r"^(?:the|a|an)\s+", "", side.strip(), flags=re.I).lower()
+        said = {id(s): (keyword_overlap(mine, s.text, idf), written in s.text.lower(),
+                        -keyword_overlap(other, s.text, idf)) for s in dated}
         best = max((s for s in dated if said[id(s)][0] > 0), key=lambda s: (*said[id(s)], s.score), default=None)
         if best is not None:
             found.append(best)

@@ -214,6 +214,14 @@ _EXPLANATION_Q = re.compile(
     # what several things share, or where one does better than another, is told in several points
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么", re.I)
+# An open question for several things of a kind ("What tools do ... use ...?", "What sorts of industries is
+# ... meant to grow?") is answered in points, as an explanation is; a counted one ("What two ...") is a list,
+# and "What dates / years ...?" asks when.
+_OPEN_LIST_Q = re.compile(
+    r"^\s*" + _SCENE + r"(?:and\s+|so\s+)?what\s+(?:(?:sorts?|kinds?|types?)\s+of\s+)?"
+    r"(?!(?:two|three|four|five|six|seven|eight|nine|ten|\d+|dates|years|months|days|times)\b)"
+    r"(?:[a-z-]+\s+){0,2}?[a-z-]+(?<!ss)(?<!us)(?<!is)s"
+    r"(?:\s+(?:of|in|and)\s+[a-z-]+)?\s+(?:are|were|do|did|does|has|have|had|is|was)\b", re.I)
 # A question about the present ("How many ... currently work there?"): a plan or a forecast does not answer it.
 _PRESENT_Q = re.compile(r"\b(?:currently|now|today|at present|presently|these days|so far|to date|as of(?: now)?)\b|"
                         r"目前|现在|当前|如今|至今|迄今", re.I)
@@ -292,7 +300,10 @@ class Question:
         chinese_names: the names a Chinese question writes that the bridge knows (南京, 光谷).
         paired_names: tokens of the names an English question writes that the bridge knows a
             Chinese form of ("nio" for 蔚来): a Chinese passage writes those in Chinese.
-        sides: the two events whose time apart it asks (:func:`interval_sides`).
+        sides: the two events whose time apart it asks (:func:`interval_sides`), or the two things an
+            either-or question compares (:func:`either_sides`).
+        side_wants: what the sides are asked for: "time" (the time between them), "order" (which
+            came first: the date of each) or "quantity" (which is bigger: the size of each).
         other_words: English words of the collection nearest a Chinese question's other words (交通 ->
             "transport"), which rank English sentences (see :class:`rag.multilingual.WordBridge`).
         event_words: the English words of the usual event a Chinese "when" question asks about (成立:
@@ -322,6 +333,7 @@ class Question:
     chinese_names: tuple[str, ...] = ()
     paired_names: tuple[str, ...] = ()
     sides: tuple[str, ...] = ()
+    side_wants: str = ""
     other_words: tuple[str, ...] = ()
     event_words: tuple[str, ...] = ()
     present: bool = False
@@ -443,6 +455,37 @@ def interval_sides(text: str) -> tuple[str, str] | tuple[()]:
     return ()
 
 
+# "Which came first: China's first optical fibre or China's first private high-tech company?", "Which
+# covers more ground, the Hengqin zone or the Qianhai zone?", "Bigger on paper: A, or B?": two things
+# set side by side, by their dates or by their size. Group "a" and "b" are the two things.
+_EITHER_Q = re.compile(r"^\W*(?P<ask>(?:which|who|what)\b[^:?]{0,80}?|[^:?,]{0,40}?\b(?:bigger|larger|smaller|older|"
+                       r"newer|earlier|later|more|less)\b[^:?,]{0,20}?)[:,]\s*(?P<a>[^?]+?),?\s+or\s+(?P<b>[^?]+?)\s*\?\s*$",
+                       re.I)
+_EARLIER = re.compile(r"\b(?:first|earlier|earliest|older|oldest|younger|youngest|newer|newest|later|sooner)\b", re.I)
+_GREATER = re.compile(r"\b(?:bigger|biggest|larger|largest|smaller|smallest|more|less|fewer|higher|lower|longer|"
+                      r"shorter|greater|wider)\b", re.I)
+
+
+def either_sides(text: str) -> tuple[tuple[str, ...], str]:
+    """The two things an either-or question sets side by side, and what tells them apart: "order" for
+    which came first (older, earlier: their dates), "quantity" for which is bigger (more, larger);
+    ((), "") for any other question ("Which city, Hangzhou or Nanjing, ...?" asks neither)."""
+    found = _EITHER_Q.search(text)
+    if not found:
+        return (), ""
+    ask = found.group("ask")
+    wants = "order" if _EARLIER.search(ask) else "quantity" if _GREATER.search(ask) else ""
+    return ((found.group("a").strip(), found.group("b").strip()), wants) if wants else ((), "")
+
+
+def own_words_of_the_sides(question: Question) -> list[list[str]]:
+    """Each side's topic words that the other side does not have ("private", "high", "tech",
+    "company" for the second side of "Which came first: China's first optical fibre or China's
+    first private high-tech company?"); empty for a question without sides."""
+    words = [[t for t in dict.fromkeys(tokenize(side)) if t not in QUESTION_FRAME] for side in question.sides]
+    return [[t for t in mine if t not in other] for mine, other in zip(words, words[::-1])]
+
+
 # what a Chinese interval question says before its first event: its subject (东湖开发区从成立到……)
 _SUBJECT_BEFORE = re.compile(r"[^从，,？?\s]{2,20}?(?=从)")
 
@@ -451,12 +494,15 @@ def side_questions(question: Question) -> list[str]:
     """Each event of a question asking the time between two (:attr:`Question.sides`) as a question
     asking its date, about what the question says before the events ("东湖开发区从成立到……用了几年？"
     -> "东湖开发区成立是哪一年？"; "How many days after V3 came out did R1 follow?" -> "When V3 came
-    out?")."""
+    out?"); each thing an either-or question compares by size as a question asking its size ("How
+    big is the Hetao zone?")."""
     rest = question.text
     for side in question.sides:
         rest = rest.replace(side, " ")
     subject = _SUBJECT_BEFORE.match(rest)
     subject = subject.group(0) if subject else ""
+    if question.side_wants == "quantity":  # an English either-or question
+        return [f"How big is {side}?" for side in question.sides]
     return [f"{subject}{side}是哪一年？" if question.language == "zh" else f"When {side}?" for side in question.sides]
 
 
@@ -524,14 +570,17 @@ def without_what_is_set_aside(text: str) -> str:
     return rest if len(tokenize(rest)) >= 2 else text
 
 
-# A reader's short forms, written in lower case (a name's own word, "Zhejiang Lab", is kept).
+# A reader's short forms, written in lower case (a name's own word, "Zhejiang Lab", is kept), and the
+# spoken Chinese question words (啥 for 什么, 咋 for 怎么, 排老几 for 排第几).
 _SHORT_FORMS = ((re.compile(r"(?<![\w-])labs\b"), "laboratories"), (re.compile(r"(?<![\w-])lab\b"), "laboratory"),
-                (re.compile(r"(?<![\w-])govt\b"), "government"), (re.compile(r"(?<![\w-])HQ\b"), "headquarters"))
+                (re.compile(r"(?<![\w-])govt\b"), "government"), (re.compile(r"(?<![\w-])HQ\b"), "headquarters"),
+                (re.compile("啥"), "什么"), (re.compile("咋"), "怎么"), (re.compile("老几"), "第几"))
 
 
 def with_short_forms_written_out(text: str) -> str:
     """The question with a reader's lower-case short forms written out ("the Dongguan materials lab"
-    -> "... laboratory"), as the documents write them.
+    -> "... laboratory"), as the documents write them, and spoken Chinese question words in their
+    written form ("是啥时候成立的" -> "是什么时候成立的").
 
     Args:
         text: the standalone question.
@@ -566,7 +615,7 @@ def analyse(text: str) -> Question:
         wants = "institution"
     if not wants and _MEASURE_Q.search(text):
         wants = "quantity"
-    kind = "explanation" if _EXPLANATION_Q.search(text) and wants == "" else "factoid"
+    kind = "explanation" if (_EXPLANATION_Q.search(text) or _OPEN_LIST_Q.search(text)) and wants == "" else "factoid"
     worded = _LINKING_PHRASE.sub(" ", text)  # "in order to rebuild" is about rebuilding, not order
     terms = tuple(t for t in dict.fromkeys(tokenize(worded)) if t not in QUESTION_FRAME)
     # "apache-licensed" is checked through its parts, which are terms too ("apache", "license").
@@ -612,11 +661,14 @@ def analyse(text: str) -> Question:
     if asking and asking.start(1) > 0 and not worded[:asking.start(1)].rstrip().endswith(("?", "\uff1f")):
         focus = tuple(dict.fromkeys(t for t in (*tokenize(asking.group(1)), *names) if t not in QUESTION_FRAME))
         focus = focus if set(focus) - set(names) else terms  # "... . Why?" names no topic of its own
-    sides = interval_sides(text)
+    sides, side_wants = interval_sides(text), "time"
+    if not sides:
+        sides, side_wants = either_sides(text)
+        wants = "" if sides else wants  # the answer is one of the two things it names
     return Question(text, language, kind, wants, terms, names, compares(text) or bool(sides), years,
                     question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus,
                     part_words=part_terms(text), ordinals=tuple(dict.fromkeys(_ORDINAL.findall(text))),
-                    periods=periods_in(text), sides=sides)
+                    periods=periods_in(text), sides=sides, side_wants=side_wants if sides else "")
 
 
 # "How many <up to four words>" whatever follows (a verb: "How many people attended ..."), and the
@@ -750,6 +802,12 @@ def _without_dates_and_numbered_names(text: str) -> str:
 def has_quantity(text: str) -> bool:
     """A number or number word other than a bare year, the day of a date or a numbered name."""
     return bool(_HAS_QUANTITY.search(_without_dates_and_numbered_names(text)))
+
+
+def has_figure(text: str) -> bool:
+    """A number written in digits other than a bare year, the day of a date or a numbered name ("3.89
+    square kilometres", not "the two parks")."""
+    return bool(re.search(r"(?<![A-Za-z\d.,])(?!0\d)\d", _without_dates_and_numbered_names(text)))
 
 
 def has_time(text: str) -> bool:

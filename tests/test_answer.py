@@ -10,7 +10,8 @@ from rag.gate import Gate, coverage, gives_the_words_of, names_or_refers_to
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
-from rag.question import (a_figure_of_the_year, analyse, days_in, gives_a_name_for, has_money, has_quantity, has_time,
+from rag.question import (a_figure_of_the_year, analyse, days_in, either_sides, gives_a_name_for, has_money, has_quantity,
+                          has_time,
                           holds_answer_type, holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
                           thing_named_asked, with_capitals_named, with_short_forms_written_out, without_figures_of,
                           without_what_is_set_aside)
@@ -423,6 +424,33 @@ def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant
     assert answer.lead == "按引文中的日期推算：1976年到1988年，相隔12年。", answer.text
     answer = assistant.answer("习近平考察光谷和湖北印发“世界光谷”行动计划，这两件事前后隔了多长时间？", mode="extractive")
     assert "相隔450天" in answer.lead, answer.text  # "how long": the finest unit both dates give
+
+
+@pytest.mark.parametrize("question, sides", [
+    ("Which came first: China's first optical fibre or China's first private high-tech company?",
+     (("China's first optical fibre", "China's first private high-tech company"), "order")),
+    ("Which covers more ground, the Hengqin zone or the Qianhai zone?", (("the Hengqin zone", "the Qianhai zone"),
+                                                                          "quantity")),
+    ("Bigger on paper: the Songshan Lake lab site, or the Yuhang AI park?",
+     (("the Songshan Lake lab site", "the Yuhang AI park"), "quantity")),
+    ("Which city, Hangzhou or Nanjing, has more universities?", ((), "")),  # one city asked for, by a count
+    ("Which company did Hefei back, NIO or BOE?", ((), "")),
+])
+def test_the_two_things_an_either_or_question_sets_side_by_side(question, sides):
+    assert either_sides(question) == sides
+
+
+def test_an_either_or_question_gets_a_sentence_for_each_side(assistant):
+    # the first private high-tech enterprise is in a passage on Zhongguancun, below five on optical fibre
+    answer = assistant.answer("Which is older: China's first optical fibre or Zhongguancun's first private "
+                              "high-tech enterprise?", mode="extractive")
+    assert not answer.refused and "1976" in answer.text and "1980" in answer.text, answer.text
+    # by size: a figure for each, not a sentence on the Hetao zone's policies
+    answer = assistant.answer("Which is larger: the Hetao zone or the start-up area of Suzhou Industrial Park?",
+                              mode="extractive")
+    assert "3.89 square kilometres" in answer.text and "8 square kilometres" in answer.text, answer.text
+    assert not answer.lead  # no time between them is asked
+    assert assistant.answer("Which is bigger: the Hetao zone or Lujiazui?", mode="extractive").refused
 
 
 def test_a_question_asking_the_name_of_a_thing_needs_a_sentence_naming_one(assistant):

@@ -9,7 +9,7 @@ from rag.gate import Gate
 from rag.loaders import LoadError, load
 from rag.multilingual import NameBridge
 from rag.pipeline import Assistant
-from rag.question import analyse, years_in
+from rag.question import analyse, with_short_forms_written_out, years_in
 from rag.text import split_sentences, tokenize
 
 DATA = Path(__file__).parent / "data"
@@ -682,3 +682,12 @@ def test_a_chinese_where_question_needs_the_event(assistant):
     assert refused.refused, refused.text
     answered = assistant.answer("梁文锋出生在哪里？", mode="extractive")
     assert not answered.refused and "Zhanjiang" in answered.text, answered.text
+
+
+def test_spoken_question_words_are_read_as_the_written_ones(assistant):
+    assert with_short_forms_written_out("宇树是啥时候成立的？") == "宇树是什么时候成立的？"
+    assert with_short_forms_written_out("杭州排老几？咋回事？") == "杭州排第几？怎么回事？"
+    # 啥时候 asks a date: a sentence on what the company does, or on its co-founder, is no answer
+    assert_refused(assistant, "酷家乐背后的群核科技是啥时候成立的？")
+    answer = assistant.answer("宇树是啥时候成立的？", mode="extractive")
+    assert "2016" in answer.text, answer.text

@@ -166,6 +166,12 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("What is Project Eagle, and how did it help Hangzhou's start-ups?", "explanation"),
     ("What is the Hetao zone, and how large is it?", "factoid"),
     ("What is the G60 corridor, and how many cities does it join?", "factoid"),
+    # an open question for several things of a kind is told in points; a counted one, or one asking
+    # when ("What dates ...?"), is not
+    ("What tools does the G60 corridor use to work across city lines?", "explanation"),
+    ("What kinds of facilities has Guangming Science City opened?", "explanation"),
+    ("What two prizes did Black Myth: Wukong win?", "factoid"),
+    ("What dates was the optoelectronics fair set for?", "factoid"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
