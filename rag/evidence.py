@@ -179,8 +179,8 @@ class EvidenceSelector:
 
     def run(self, question: Question, passages, k: int, idf) -> Selection:
         """Score every sentence, rerank passages by their best sentence, keep ``k`` of them (the
-        first in fused order always among them, and for a factoid naming years the best passage
-        naming them).
+        first in fused order always among them, for a factoid naming years the best passage
+        naming them, and for a question with two sides the passage saying most of each side).
 
         Args:
             question: the analysed standalone question.
@@ -226,8 +226,8 @@ class EvidenceSelector:
         for words in own_words_of_the_sides(question) if k > 2 else []:
             said = {i: keyword_overlap(words, passages[i].text, idf) for i in order}
             holding = max(order, key=lambda i: said[i], default=None)
-            if holding is not None and said[holding] > 0 and holding not in kept_anyway and \
-                    max(said[i] for i in order[:k - len(kept_anyway) - 1] + kept_anyway) < said[holding]:
+            kept_best = max((said[i] for i in order[:k - len(kept_anyway) - 1] + kept_anyway), default=0.0)
+            if holding is not None and holding not in kept_anyway and said[holding] > max(kept_best, 0.0):
                 kept_anyway.append(holding)
         ranked = [i for i in order if i not in kept_anyway][:k - len(kept_anyway)]
         kept = tuple(passages[i] for i in ranked + kept_anyway)
