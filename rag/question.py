@@ -168,8 +168,11 @@ _NOT_A_PERSON = frozenset("""institute institutes academy sciences science unive
     boulevard campus electronics semiconductor semiconductors motors motor pharmaceutical pharmaceuticals""".split())
 # "At which university ...?": in English an institution's name, or its description, says what it is
 # ("Zhejiang University", "the Institute of Physics", "a makeshift laboratory"): the answer holds that word.
-_INSTITUTION_Q = re.compile(r"\b(?:which|what) (?:[\w-]+ )?(university|institute|college|school|laboratory|lab|hospital|"
-                            r"museum|observatory|academy)\b", re.I)
+# "Which Hong Kong universities ...?": up to two words before the kind, none of them a verb ("What role
+# have universities played ...?" asks no name)
+_INSTITUTION_Q = re.compile(r"\b(?:which|what) (?:(?!(?:is|are|was|were|has|have|had|do|does|did)\b)[\w-]+ ){0,2}?"
+                            r"(universit(?:y|ies)|institutes?|colleges?|schools?|laborator(?:y|ies)|labs?|hospitals?|"
+                            r"museums?|observator(?:y|ies)|academ(?:y|ies))\b", re.I)
 _INSTITUTION_WORDS = {"university": r"University", "institute": r"Institutes?", "college": r"College",
                       "school": r"School", "laboratory": r"Lab(?:oratory)?", "lab": r"Lab(?:oratory)?",
                       "hospital": r"Hospital", "museum": r"Museum", "observatory": r"Observatory",
@@ -204,7 +207,7 @@ _EXPLANATION_Q = re.compile(
     r",?\s+and how (?:does|did|do|has|have|is|was|are|were) (?:it|they|this|that)\b(?!.*\bhow (?:many|much|long|large|big|old|far)\b)|"
     r"\bwhat\b.{0,60}\b(?:should|must|can|could|ought to|need to|needs to)\b.{0,40}\b(?:do|learn|change|take|try)\b|"
     r"\bwhat (?:are|were|was|is) the (?:main )?(?:reasons?|lessons?|causes?|factors?|arguments?|"
-    r"explanations?|advantages?|strengths?|drivers?|ingredients?|secrets?|keys?)\b|"
+    r"explanations?|advantages?|strengths?|drivers?|ingredients?|secrets?|keys?|differences?|similarities)\b|"
     r"\bwhat (?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped)\b|"
     # what something takes, and the examples or steps that show it, are told in several points
     r"\bwhat (?:does|did|will|would) it take\b|\bwhat (?:examples?|evidence|steps)\b|"
@@ -213,7 +216,9 @@ _EXPLANATION_Q = re.compile(
     r"\bwhat (?:\w+ )?(?:role|part)\b.{0,80}\bplay(?:s|ed|ing)?\b|\bhow (?:important|significant|central|crucial|vital)\b|"
     # what several things share, or where one does better than another, is told in several points
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
-    r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么", re.I)
+    r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
+    # how two things differ is told in several points
+    r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪", re.I)
 # An open question for several things of a kind ("What tools do ... use ...?", "What sorts of industries is
 # ... meant to grow?") is answered in points, as an explanation is; a counted one ("What two ...") is a list,
 # and "What dates / years ...?" asks when.
@@ -574,7 +579,9 @@ def without_what_is_set_aside(text: str) -> str:
 # spoken Chinese question words (啥 for 什么, 咋 for 怎么, 排老几 for 排第几).
 _SHORT_FORMS = ((re.compile(r"(?<![\w-])labs\b"), "laboratories"), (re.compile(r"(?<![\w-])lab\b"), "laboratory"),
                 (re.compile(r"(?<![\w-])govt\b"), "government"), (re.compile(r"(?<![\w-])HQ\b"), "headquarters"),
-                (re.compile("啥"), "什么"), (re.compile("咋"), "怎么"), (re.compile("老几"), "第几"))
+                (re.compile("啥"), "什么"), (re.compile("咋"), "怎么"), (re.compile("老几"), "第几"),
+                # "What's the budget ...?" asks as "What is the budget ...?" does
+                (re.compile(r"\b(what|who|where|when|how|which|why)['\u2019]s\b", re.I), r"\1 is"))
 
 
 def with_short_forms_written_out(text: str) -> str:
@@ -989,11 +996,16 @@ def holds_answer_type(question: Question, text: str) -> bool:
             return False  # "谁写的？": a sentence quoting the commentary does not say who wrote it
         return names_someone_new(question, text)
     if question.wants == "institution":
-        kind = _INSTITUTION_Q.search(question.text).group(1).lower()
+        kind = _singular(_INSTITUTION_Q.search(question.text).group(1).lower())
         if is_cjk_text(text):
             return re.search(_CHINESE_INSTITUTION_WORDS[kind], text) is not None
         return re.search(r"\b" + _INSTITUTION_WORDS[kind] + r"\b", text, re.I) is not None
     return True
+
+
+def _singular(noun: str) -> str:
+    """"universities" -> "university", "labs" -> "lab" (the kinds of :data:`_INSTITUTION_WORDS`)."""
+    return re.sub(r"ies$", "y", noun) if noun.endswith("ies") else re.sub(r"s$", "", noun)
 
 
 def a_figure_of_the_year(question: Question, text: str) -> bool:

@@ -453,6 +453,24 @@ def test_an_either_or_question_gets_a_sentence_for_each_side(assistant):
     assert assistant.answer("Which is bigger: the Hetao zone or Lujiazui?", mode="extractive").refused
 
 
+def test_a_contracted_question_word_asks_as_the_full_one(assistant):
+    assert with_short_forms_written_out("What's the budget of Project Eagle?") == "What is the budget of Project Eagle?"
+    assert with_short_forms_written_out("Who\u2019s Yu Aihua?") == "Who is Yu Aihua?"
+    # a sum is asked: the year Project Eagle started is none
+    assert assistant.answer("What's the budget of Project Eagle?", mode="extractive").refused
+
+
+def test_a_question_for_institutions_in_the_plural_needs_one_named(assistant):
+    assert analyse("Which Hong Kong universities have set up labs in Hetao?").wants == "institution"
+    assert analyse("What role have universities played in China's innovation hubs?").wants == ""
+    # the Hetao passages name parks and land ports, no university
+    answer = assistant.answer("Which universities have opened labs in the Hetao zone's Hong Kong Park?",
+                              mode="extractive")
+    assert answer.refused, answer.text
+    answer = assistant.answer("Which universities did Liang Wenfeng study at?", mode="extractive")
+    assert "Zhejiang University" in answer.text, answer.text
+
+
 def test_a_question_asking_the_name_of_a_thing_needs_a_sentence_naming_one(assistant):
     # a sentence on Origin Quantum names no computer of it
     assert assistant.answer("What's the name of the quantum computer Origin Quantum built?", mode="extractive").refused
