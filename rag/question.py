@@ -962,6 +962,16 @@ def has_a_rate(text: str) -> bool:
                for m in _HAS_RATE.finditer(text))
 
 
+# A date something was so by ("by December 2025", "as of 2024", 截至2025年底), and a question asking
+# when something began (started operating, opened, was founded): "By December 2025 ... in operation"
+# does not say when it began, while "By 2024 ... described" may be all there is on when it was said.
+_BY_A_DATE = re.compile(rf"\b(?:[Bb]y|[Aa]s of)\s+(?:the end of\s+|early\s+|mid-|late\s+)?(?:(?:{_MONTH_NAMES})\s+)?"
+                        r"(?:\d{1,2},?\s+)?(?:1[89]\d\d|20\d\d)\b|截至\d{4}年(?:\d{1,2}月)?(?:底|末)?")
+_WHEN_BEGAN_Q = re.compile(r"^\W*when (?:did|was|were|had)\b.*\b(?:start\w*|beg[ai]n\w*|open\w*|launch\w*|found(?:ed)?|"
+                         r"establish\w*|set up|operat\w*|come into|went into|go into)\b|"
+                         r"(?:什么时候|哪一?年|何时).*(?:开始|成立|开业|开通|启用|投用|运营|投入使用|落成)", re.I)
+
+
 def holds_answer_type(question: Question, text: str) -> bool:
     """Does ``text`` hold the kind of answer the question asks for (always True when it asks for
     no particular kind)?"""
@@ -987,6 +997,7 @@ def holds_answer_type(question: Question, text: str) -> bool:
             return holds_type("duration", text) or bool(_HAS_LENGTH.search(text))
         return has_quantity(text) or bool(_DURATION_Q.search(question.text) and _OPEN_DURATION.search(text))
     if question.wants == "time":
+        text = _BY_A_DATE.sub(" ", text) if _WHEN_BEGAN_Q.search(question.text) else text
         if _DAY_Q.search(question.text):
             return bool(_HAS_DAY.search(text))
         return bool(_HAS_MONTH.search(text)) if _MONTH_Q.search(question.text) else has_time(text)

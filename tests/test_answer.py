@@ -471,6 +471,16 @@ def test_a_question_for_institutions_in_the_plural_needs_one_named(assistant):
     assert "Zhejiang University" in answer.text, answer.text
 
 
+def test_a_date_something_was_so_by_does_not_say_when_it_began(assistant):
+    # "By December 2025, the completed facilities in operation also included ..." is no opening date
+    answer = assistant.answer("When was the Guangming Life Science Big Data Center put into operation?",
+                              mode="extractive")
+    assert answer.refused, answer.text
+    # ... while for something said or done, "By 2024 ... described" is what the documents give
+    answer = assistant.answer("When did Chen Dongmin describe the Songshan Lake model?", mode="extractive")
+    assert not answer.refused and "By 2024" in answer.text, answer.text
+
+
 def test_a_question_asking_the_name_of_a_thing_needs_a_sentence_naming_one(assistant):
     # a sentence on Origin Quantum names no computer of it
     assert assistant.answer("What's the name of the quantum computer Origin Quantum built?", mode="extractive").refused
