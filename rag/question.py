@@ -968,8 +968,8 @@ def has_a_rate(text: str) -> bool:
 _BY_A_DATE = re.compile(rf"\b(?:[Bb]y|[Aa]s of)\s+(?:the end of\s+|early\s+|mid-|late\s+)?(?:(?:{_MONTH_NAMES})\s+)?"
                         r"(?:\d{1,2},?\s+)?(?:1[89]\d\d|20\d\d)\b|截至\d{4}年(?:\d{1,2}月)?(?:底|末)?")
 _WHEN_BEGAN_Q = re.compile(r"^\W*when (?:did|was|were|had)\b.*\b(?:start\w*|beg[ai]n\w*|open\w*|launch\w*|found(?:ed)?|"
-                         r"establish\w*|set up|operat\w*|come into|went into|go into)\b|"
-                         r"(?:什么时候|哪一?年|何时).*(?:开始|成立|开业|开通|启用|投用|运营|投入使用|落成)", re.I)
+                           r"establish\w*|set up|operat\w*|come into|went into|go into)\b|"
+                           r"(?:什么时候|哪一?年|何时).*(?:开始|成立|开业|开通|启用|投用|运营|投入使用|落成)", re.I)
 
 
 def holds_answer_type(question: Question, text: str) -> bool:
