@@ -221,9 +221,9 @@ _EXPLANATION_Q = re.compile(
     r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪", re.I)
 # An open question for several things of a kind ("What tools do ... use ...?", "What sorts of industries is
 # ... meant to grow?") is answered in points, as an explanation is; a counted one ("What two ...") is a list,
-# and "What dates / years ...?" asks when.
+# "What dates / years ...?" asks when, and "What kind of ...?" asks for one kind.
 _OPEN_LIST_Q = re.compile(
-    r"^\s*" + _SCENE + r"(?:and\s+|so\s+)?what\s+(?:(?:sorts?|kinds?|types?)\s+of\s+)?"
+    r"^\s*" + _SCENE + r"(?:and\s+|so\s+)?what\s+(?!(?:sort|kind|type)\s+of\b)(?:(?:sorts|kinds|types)\s+of\s+)?"
     r"(?!(?:two|three|four|five|six|seven|eight|nine|ten|\d+|dates|years|months|days|times)\b)"
     r"(?:[a-z-]+\s+){0,2}?[a-z-]+(?<!ss)(?<!us)(?<!is)s"
     r"(?:\s+(?:of|in|and)\s+[a-z-]+)?\s+(?:are|were|do|did|does|has|have|had|is|was)\b", re.I)

@@ -172,6 +172,7 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("What kinds of facilities has Guangming Science City opened?", "explanation"),
     ("What two prizes did Black Myth: Wukong win?", "factoid"),
     ("What dates was the optoelectronics fair set for?", "factoid"),
+    ("What kind of ratings did the gala's robot dance get?", "factoid"),  # one kind asked for
     # how two things differ is told in several points
     ("横琴和前海两个合作区的定位有什么不同？", "explanation"),
     ("What are the differences between Hefei's and Hangzhou's approaches?", "explanation"),
