@@ -782,7 +782,8 @@ _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|tw
 # the outlet HK01); English number words ("one" mostly means "a"; a capitalised number word inside a
 # sentence is part of a name, as in "Four Great Ancient Capitals"); Chinese numerals of two or
 # more characters or with a measure word ("一篇" is "an article", not a figure).
-_HAS_QUANTITY = re.compile(r"(?<![A-Za-z\d.,])(?!0\d)\d|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
+_A_DIGIT = r"(?<![A-Za-z\d.,])(?!0\d)\d"
+_HAS_QUANTITY = re.compile(_A_DIGIT + r"|\b(?:" + _NUMBER_WORDS + r")\b|^\W*(?:" + _NUMBER_WORDS.title() + r")\b|"
                            r"[一二两三四五六七八九十百千万亿]{2,}|[二三四五六七八九十百千万亿]"
                            rf"[{_CLASSIFIERS}年次台人倍成款批届轮句段章节场期米克吨亩岁天周]")
 # Month names are capitalised ("may publish" is not a date), seasons need not be.
@@ -814,7 +815,7 @@ def has_quantity(text: str) -> bool:
 def has_figure(text: str) -> bool:
     """A number written in digits other than a bare year, the day of a date or a numbered name ("3.89
     square kilometres", not "the two parks")."""
-    return bool(re.search(r"(?<![A-Za-z\d.,])(?!0\d)\d", _without_dates_and_numbered_names(text)))
+    return bool(re.search(_A_DIGIT, _without_dates_and_numbered_names(text)))
 
 
 def has_time(text: str) -> bool:

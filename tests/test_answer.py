@@ -442,43 +442,35 @@ def test_the_two_things_an_either_or_question_sets_side_by_side(question, sides)
 
 def test_an_either_or_question_gets_a_sentence_for_each_side(assistant):
     # the first private high-tech enterprise is in a passage on Zhongguancun, below five on optical fibre
-    answer = assistant.answer("Which is older: China's first optical fibre or Zhongguancun's first private "
-                              "high-tech enterprise?", mode="extractive")
-    assert not answer.refused and "1976" in answer.text and "1980" in answer.text, answer.text
+    assert_answered(assistant, "Which is older: China's first optical fibre or Zhongguancun's first private "
+                    "high-tech enterprise?", "1976", "1980")
     # by size: a figure for each, not a sentence on the Hetao zone's policies
-    answer = assistant.answer("Which is larger: the Hetao zone or the start-up area of Suzhou Industrial Park?",
-                              mode="extractive")
-    assert "3.89 square kilometres" in answer.text and "8 square kilometres" in answer.text, answer.text
+    answer = assert_answered(assistant, "Which is larger: the Hetao zone or the start-up area of Suzhou Industrial "
+                             "Park?", "3.89 square kilometres", "8 square kilometres")
     assert not answer.lead  # no time between them is asked
-    assert assistant.answer("Which is bigger: the Hetao zone or Lujiazui?", mode="extractive").refused
+    assert_refused(assistant, "Which is bigger: the Hetao zone or Lujiazui?")
 
 
 def test_a_contracted_question_word_asks_as_the_full_one(assistant):
     assert with_short_forms_written_out("What's the budget of Project Eagle?") == "What is the budget of Project Eagle?"
     assert with_short_forms_written_out("Who\u2019s Yu Aihua?") == "Who is Yu Aihua?"
     # a sum is asked: the year Project Eagle started is none
-    assert assistant.answer("What's the budget of Project Eagle?", mode="extractive").refused
+    assert_refused(assistant, "What's the budget of Project Eagle?")
 
 
 def test_a_question_for_institutions_in_the_plural_needs_one_named(assistant):
     assert analyse("Which Hong Kong universities have set up labs in Hetao?").wants == "institution"
     assert analyse("What role have universities played in China's innovation hubs?").wants == ""
     # the Hetao passages name parks and land ports, no university
-    answer = assistant.answer("Which universities have opened labs in the Hetao zone's Hong Kong Park?",
-                              mode="extractive")
-    assert answer.refused, answer.text
-    answer = assistant.answer("Which universities did Liang Wenfeng study at?", mode="extractive")
-    assert "Zhejiang University" in answer.text, answer.text
+    assert_refused(assistant, "Which universities have opened labs in the Hetao zone's Hong Kong Park?")
+    assert_answered(assistant, "Which universities did Liang Wenfeng study at?", "Zhejiang University")
 
 
 def test_a_date_something_was_so_by_does_not_say_when_it_began(assistant):
     # "By December 2025, the completed facilities in operation also included ..." is no opening date
-    answer = assistant.answer("When was the Guangming Life Science Big Data Center put into operation?",
-                              mode="extractive")
-    assert answer.refused, answer.text
+    assert_refused(assistant, "When was the Guangming Life Science Big Data Center put into operation?")
     # ... while for something said or done, "By 2024 ... described" is what the documents give
-    answer = assistant.answer("When did Chen Dongmin describe the Songshan Lake model?", mode="extractive")
-    assert not answer.refused and "By 2024" in answer.text, answer.text
+    assert_answered(assistant, "When did Chen Dongmin describe the Songshan Lake model?", "By 2024")
 
 
 def test_a_question_asking_the_name_of_a_thing_needs_a_sentence_naming_one(assistant):
@@ -608,10 +600,8 @@ def test_a_figure_belongs_to_the_code_name_before_it(question, text, gives):
 
 
 def test_the_price_of_one_model_is_not_the_price_of_its_sibling(assistant):
-    refused = assistant.answer("What is the price of Unitree's H1 robot?", mode="extractive")
-    assert refused.refused, refused.text
-    answered = assistant.answer("What is the price of Unitree's G1 robot?", mode="extractive")
-    assert not answered.refused and "99,000 yuan" in answered.text, answered.text
+    assert_refused(assistant, "What is the price of Unitree's H1 robot?")
+    assert_answered(assistant, "What is the price of Unitree's G1 robot?", "99,000 yuan")
 
 
 def test_which_has_the_most_needs_a_sentence_ranking_by_that_measure(assistant):
@@ -1070,19 +1060,15 @@ def test_a_readers_words_for_the_account_are_no_topic(assistant):
 def test_a_price_question_needs_a_price(assistant):
     # "What was Nvidia's share price at the close ...?": a one-day loss in market value is a sum but
     # no price; Unitree's G1 has a starting price
-    refused = assistant.answer("What was Nvidia's share price at the close on January 27, 2025?", mode="extractive")
-    assert refused.refused, refused.text
-    answered = assistant.answer("What is the starting price of Unitree's G1 humanoid?", mode="extractive")
-    assert not answered.refused and "99,000 yuan" in answered.text, answered.text
+    assert_refused(assistant, "What was Nvidia's share price at the close on January 27, 2025?")
+    assert_answered(assistant, "What is the starting price of Unitree's G1 humanoid?", "99,000 yuan")
 
 
 def test_where_did_it_happen_needs_the_event(assistant):
     # "Where was Wang Xingxing born?": the sentence saying he founded Unitree in Hangzhou names a
     # place, but not where he was born; Liang Wenfeng's birthplace is given
-    refused = assistant.answer("Where was the Unitree founder Wang Xingxing born?", mode="extractive")
-    assert refused.refused, refused.text
-    answered = assistant.answer("Where was Liang Wenfeng born?", mode="extractive")
-    assert not answered.refused and "Zhanjiang" in answered.text, answered.text
+    assert_refused(assistant, "Where was the Unitree founder Wang Xingxing born?")
+    assert_answered(assistant, "Where was Liang Wenfeng born?", "Zhanjiang")
 
 
 def test_added_value_asks_for_a_sum(assistant):

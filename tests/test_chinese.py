@@ -671,17 +671,14 @@ def test_a_chinese_when_question_ranks_english_sentences_by_its_event(assistant)
 def test_a_chinese_sentence_on_something_else_does_not_outrank_one_naming_the_latin_name(assistant):
     # DeepSeek是哪年成立的？: "武汉东湖新技术开发区成立于1988年" holds the rare word 成立 but its passage
     # never writes DeepSeek; it must not crowd out the English sentence on DeepSeek's founding
-    answer = assistant.answer("DeepSeek是哪年成立的？", mode="extractive")
-    assert not answer.refused and "founded in 2023" in answer.text, answer.text
+    assert_answered(assistant, "DeepSeek是哪年成立的？", "founded in 2023")
 
 
 def test_a_chinese_where_question_needs_the_event(assistant):
     # 王兴兴出生在哪里？ as "Where was Wang Xingxing born?": the sentence saying he founded Unitree in
     # Hangzhou names a place, not his birthplace; 梁文锋's is given (in English)
-    refused = assistant.answer("王兴兴是在哪儿出生的？", mode="extractive")
-    assert refused.refused, refused.text
-    answered = assistant.answer("梁文锋出生在哪里？", mode="extractive")
-    assert not answered.refused and "Zhanjiang" in answered.text, answered.text
+    assert_refused(assistant, "王兴兴是在哪儿出生的？")
+    assert_answered(assistant, "梁文锋出生在哪里？", "Zhanjiang")
 
 
 def test_spoken_question_words_are_read_as_the_written_ones(assistant):
@@ -689,5 +686,4 @@ def test_spoken_question_words_are_read_as_the_written_ones(assistant):
     assert with_short_forms_written_out("杭州排老几？咋回事？") == "杭州排第几？怎么回事？"
     # 啥时候 asks a date: a sentence on what the company does, or on its co-founder, is no answer
     assert_refused(assistant, "酷家乐背后的群核科技是啥时候成立的？")
-    answer = assistant.answer("宇树是啥时候成立的？", mode="extractive")
-    assert "2016" in answer.text, answer.text
+    assert_answered(assistant, "宇树是啥时候成立的？", "2016")
