@@ -180,7 +180,8 @@ class EvidenceSelector:
     def run(self, question: Question, passages, k: int, idf) -> Selection:
         """Score every sentence, rerank passages by their best sentence, keep ``k`` of them (the
         first in fused order always among them, for a factoid naming years the best passage
-        naming them, and for a question with two sides the passage saying most of each side).
+        naming them, for an English factoid the best Chinese passage that could answer it, and for a
+        question with two sides the passage saying most of each side).
 
         Args:
             question: the analysed standalone question.
@@ -219,6 +220,16 @@ class EvidenceSelector:
         dated = [i for i in order if all(y in passages[i].text for y in years)] if years else []
         if dated and not set(dated) & set(order[:k - len(kept_anyway)] + kept_anyway):
             kept_anyway.append(dated[0])
+        # An English factoid keeps the best Chinese passage with a sentence that could answer it,
+        # when no kept passage is Chinese: "如今光谷的规划面积约为518平方公里" answers "How big is Optics
+        # Valley?" below five English passages on Optics Valley that give no area. Such a sentence
+        # writes every name in the form the name bridge gives (光谷), every year asked, the kind of
+        # figure or date asked, and is as close in meaning as a cross-language figure must be.
+        chinese = [i for i in order if is_cjk_text(passages[i].text)] \
+            if k > 2 and question.language == "en" and not question.is_explanation and question.wants else []
+        if chinese and not set(chinese) & set(order[:k - len(kept_anyway)] + kept_anyway):
+            answering = {s.chunk_id for s in sentences if self.could_answer_across(question, s)}
+            kept_anyway.extend([i for i in chinese if passages[i].chunk_id in answering][:1])
         # A question setting two things or events side by side keeps, for each, the passage saying
         # most of its own words: "China's first private high-tech enterprise" is in a passage on
         # Zhongguancun that ranks below five on the first optical fibre for "Which came first:
@@ -233,6 +244,15 @@ class EvidenceSelector:
         kept = tuple(passages[i] for i in ranked + kept_anyway)
         ids = {p.chunk_id for p in kept}
         return Selection(question, kept, tuple(s for s in sentences if s.chunk_id in ids), idf)
+
+    def could_answer_across(self, question: Question, sentence: Sentence) -> bool:
+        """Could a sentence in the other language answer the factoid: it writes every bridged name
+        (``other_terms``) and year of the question, holds the kind of answer asked, and is at least
+        ``cross_similarity`` close to it."""
+        text = sentence.text.lower()
+        return bool(question.other_terms) and all(t in text for t in question.other_terms) \
+            and all(y in text for y in question.years) and holds_answer_type(question, sentence.text) \
+            and sentence.similarity >= self.config.cross_similarity
 
     def score(self, question: Question, passages, idf) -> list[Sentence]:
         """Split passages into sentences and score each against the question.

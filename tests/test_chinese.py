@@ -687,3 +687,14 @@ def test_spoken_question_words_are_read_as_the_written_ones(assistant):
     # 啥时候 asks a date: a sentence on what the company does, or on its co-founder, is no answer
     assert_refused(assistant, "酷家乐背后的群核科技是啥时候成立的？")
     assert_answered(assistant, "宇树是啥时候成立的？", "2016")
+
+
+def test_an_english_factoid_keeps_a_chinese_passage_that_answers_it(assistant):
+    # Optics Valley's planned area and Hefei's 2024 rank are given only in Chinese, in passages
+    # ranked below English ones on the same places that give neither
+    kept = assistant.select("What is the planned area of Optics Valley today?").passages
+    assert any("518平方公里" in p.text for p in kept), [p.text[:40] for p in kept]
+    assert_answered(assistant, "How big is Optics Valley nowadays?", "518")
+    assert_answered(assistant, "Where did Hefei's GDP rank among Chinese cities in 2024?", "第19位")
+    # a Chinese sentence naming the company and a count of something else does not answer for it
+    assert_refused(assistant, "How big a stake does Manycore Tech's chairman hold?")
