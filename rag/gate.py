@@ -191,6 +191,7 @@ def initialisms(text: str) -> frozenset[str]:
         for i in range(len(initials)):
             for j in range(i + 2, min(len(initials), i + 6) + 1):
                 found.add(initials[i:j])
+        found.add("".join(w[0] for w in run.group(0).split()).lower())  # "Bank of China": "boc"
     # a title or measure in lower case, three or four content words in a row: "chief technology
     # officer" is a reader's "CTO", "gross domestic product" their "GDP"
     for run in _LOWER_RUN.finditer(text):
@@ -199,6 +200,10 @@ def initialisms(text: str) -> frozenset[str]:
             for j in (i + 3, i + 4):
                 if j <= len(words) and not STOPWORDS.intersection(words[i:j]):
                     found.add("".join(w[0] for w in words[i:j]))
+            # "memorandum of understanding" is a reader's "MOU"
+            if i + 2 < len(words) and words[i + 1] in ("of", "and") and \
+                    not STOPWORDS.intersection((words[i], words[i + 2])):
+                found.add("".join(w[0] for w in words[i:i + 3]))
     return frozenset(found)
 
 

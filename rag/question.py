@@ -54,7 +54,7 @@ QUESTION_FRAME = frozenset(tokenize(
     "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍")
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
-                         r"多少|(?<!哪)几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)
+                         r"多少|(?<![哪那这])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bnet worth\b|身家|多有钱|"
                       # "What valuation was it seeking?", "What was the film's box office take?"
                       r"\bwhat (?:valuation|price|budget|revenue|salary|fee)\b|\bbox[- ]office\b|票房|估值|"
@@ -198,10 +198,13 @@ _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|mont
 # A question may open with a clause that sets the scene ("With three legal systems in play, how does
 # ...?"); one that asks something itself ("How many ..., and how did ...?") is no scene.
 _SCENE = r"(?:(?:(?!\b(?:how|what|which|who|whom|whose|when|where|why)\b)[^?,\uff0c]){3,80},\s*)?"
+# A sentence setting the scene before the one that asks ("Shenzhen has two special zones facing Hong
+# Kong, Hetao and Qianhai. How are they different?")
+_LEAD_IN = r"(?:[^?.!\uff1f\u3002]{3,200}[.!]\s+)?"
 _EXPLANATION_Q = re.compile(
-    r"^\s*" + _SCENE + r"(?:and\s+|so\s+|but\s+)?why\b|\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|"
+    r"^\s*" + _LEAD_IN + _SCENE + r"(?:and\s+|so\s+|but\s+)?(?:why|how come)\b|^\s*" + _LEAD_IN + r"how\s*\?\s*$|\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|"
     r"won't|didn't|doesn't|isn't)\b|"
-    r"^\s*" + _SCENE + r"(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
+    r"^\s*" + _LEAD_IN + _SCENE + r"(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
     r"(?:many|much|long|large|big|old|far)\b)(?!.*\brank(?:s|ed)?\b)|"  # "How did it rank?" asks for a place
     # a second part asking how something works or came about ("What is X, and how does it work?")
     r",?\s+and how (?:does|did|do|has|have|is|was|are|were) (?:it|they|this|that)\b(?!.*\bhow (?:many|much|long|large|big|old|far)\b)|"
@@ -215,6 +218,8 @@ _EXPLANATION_Q = re.compile(
     # a part played, or how much something matters, is told in several points
     r"\bwhat (?:\w+ )?(?:role|part)\b.{0,80}\bplay(?:s|ed|ing)?\b|\bhow (?:important|significant|central|crucial|vital)\b|"
     # what several things share, or where one does better than another, is told in several points
+    # what a phrase or a slogan means, or what a named thing is for, is told in several points
+    r"\bwhat (?:does|do|did) .{1,80}\bmean\b|\bsupposed to mean\b|\bwhat(?:'s|\u2019s| is| are) (?:an? |the )?['\u2018\"\u201c][^?]{2,60}['\u2019\"\u201d] for\s*\?|"
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
     # how two things differ is told in several points
@@ -835,7 +840,7 @@ _NO_CHARGE = re.compile(r"\b(?:free of charge|(?:at\s+)?no (?:further |additiona
 
 
 # A question asking a price, and the words a sentence giving one uses.
-_ASKS_A_PRICE = re.compile(r"\bprices?\b|价格|股价|售价|价钱|定价|票价", re.I)
+_ASKS_A_PRICE = re.compile(r"\bprices?\b(?! tags?\b)|价格|股价|售价|价钱|定价|票价", re.I)
 _SAYS_A_PRICE = re.compile(r"\bpric\w*|\bcosts?\b|\bcosting\b|\bsells?\b|\bsold\b|\bselling\b|\bcharg\w*|"
                            r"\bfees?\b|价|售|卖|费", re.I)
 

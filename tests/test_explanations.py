@@ -176,6 +176,19 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     # how two things differ is told in several points
     ("横琴和前海两个合作区的定位有什么不同？", "explanation"),
     ("What are the differences between Hefei's and Hangzhou's approaches?", "explanation"),
+    # a sentence setting the scene before the one asking how or why
+    ("Hefei and Suzhou both grew big industries from little. How did their approaches differ?", "explanation"),
+    ("Guangming and Optics Valley began in different ways. How?", "explanation"),
+    ("Hefei runs a quantum avenue. When did QuantumCTek list?", "factoid"),
+    ("The article praises Hangzhou. How many times did it revise its policies?", "factoid"),
+    # "how come" asks why; what a phrase means, or what a named thing is for, is told in points
+    ("How come Nanjing never produced a DeepSeek?", "explanation"),
+    ("What does the essay mean by the right willow branch?", "explanation"),
+    ("What's the 'No. 1 Project' for?", "explanation"),
+    ("What's Unitree's G1 meant for?", "factoid"),
+    # 那几个 / 这几家 point at things already named; they count nothing
+    ("DeepSeek那几个模型为什么引起这么大的轰动？", "explanation"),
+    ("六小龙里有几家是做机器人的？", "factoid"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
