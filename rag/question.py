@@ -220,6 +220,9 @@ _EXPLANATION_Q = re.compile(
     # what several things share, or where one does better than another, is told in several points
     # what a phrase or a slogan means, or what a named thing is for, is told in several points
     r"\bwhat (?:does|do|did) .{1,80}\bmean\b|\bsupposed to mean\b|\bwhat(?:'s|\u2019s| is| are) (?:an? |the )?['\u2018\"\u201c][^?]{2,60}['\u2019\"\u201d] for\s*\?|"
+    # a yes-no question asking for a judgement ("Is Optics Valley still just about fibre?", "Did the
+    # bet actually pay off?", "Did they agree on why ...?") is answered with the points bearing on it
+    r"^\s*(?:is|are|was|were|did|does|do|has|have)\b.{3,200}?\b(?:still|really|actually|fair|pay(?:s|ed)? off|paid off|agreed?|agrees|the same way|all)\b|"
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
     # how two things differ is told in several points
