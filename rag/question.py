@@ -92,7 +92,8 @@ _HAS_RANK = re.compile(r"(?<!-)(?<!\ba )\b(?:\d+(?:st|nd|rd|th)|first|second|thi
 # "What was the GDP growth rate ...?", "……同比增长了多少？": a rate of change, given as a percentage
 # or a multiple ("3.5 percent", "8.7%", "百分之五", "两倍"), not any figure ("the fastest in five years").
 # ("By how much did it fall?" may be answered by a sum.)
-_RATE_Q = re.compile(r"\bgrowth rate\b|\brate of (?:growth|increase|decline)\b|\bby what percent|\byear[- ]on[- ]year\b|"
+_RATE_Q = re.compile(r"\bgrowth rate\b|\bhow (?:fast|quickly)\b[^?]{0,60}\b(?:grow|grew|grown|growing|expand|expanded|"
+                     r"rise|rose|risen|increase|increased)\b|\brate of (?:growth|increase|decline)\b|\bby what percent|\byear[- ]on[- ]year\b|"
                      r"同比|增速|增长率|增幅|百分之几", re.I)
 _HAS_RATE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b|percentage points?\b|个?百分点|倍)|"
                        r"\b(?:doubled|tripled|halved|(?:two|three|four|five|ten)fold)\b|百分之|[一二两三四五六七八九十]+(?:倍|成)", re.I)

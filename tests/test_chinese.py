@@ -555,6 +555,9 @@ def test_a_growth_rate_is_not_a_share(assistant):
     assert_refused(assistant, "杭州数字经济核心产业增加值2024年同比增长了百分之几？")
     assert_answered(assistant, "杭州数字经济核心产业增加值2024年占GDP的百分之几？", "28.8%")
     assert_answered(assistant, "What was Guangdong's growth rate in 2024?", "3.8 percent")
+    # "how fast did it grow" asks a rate too: Nanjing's 2024 GDP in yuan is no growth figure
+    assert_refused(assistant, "How fast did Nanjing's economy grow in 2024?")
+    assert_answered(assistant, "How fast did Guangdong's economy grow in 2024?", "3.8 percent")
 
 
 def test_a_chinese_question_picking_the_most_needs_a_ranking(assistant):
