@@ -1062,6 +1062,8 @@ def test_a_price_question_needs_a_price(assistant):
     # no price; Unitree's G1 has a starting price
     assert_refused(assistant, "What was Nvidia's share price at the close on January 27, 2025?")
     assert_answered(assistant, "What is the starting price of Unitree's G1 humanoid?", "99,000 yuan")
+    # "What was it worth?" asks a sum: sentences on Zhejiang's digital policies give none for 2023
+    assert_refused(assistant, "What was Zhejiang's digital economy worth in 2023?")
     # a price tag is what something costs, said in any words
     assert_answered(assistant, "What was the price tag of BOE's sixth-generation LCD line?", "17.5 billion")
 
