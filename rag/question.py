@@ -54,7 +54,9 @@ QUESTION_FRAME = frozenset(tokenize(
     "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍")
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
-                         r"多少|(?<![哪那这])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)
+                         # 几个 counts, 那几个 / 这几家 point at things already named
+                         r"多少|(?<![哪那这])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|"
+                         r"几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bnet worth\b|身家|多有钱|"
                       # "What valuation was it seeking?", "What was the film's box office take?"
                       r"\bwhat (?:valuation|price|budget|revenue|salary|fee)\b|\bbox[- ]office\b|票房|估值|"
@@ -94,7 +96,8 @@ _HAS_RANK = re.compile(r"(?<!-)(?<!\ba )\b(?:\d+(?:st|nd|rd|th)|first|second|thi
 # or a multiple ("3.5 percent", "8.7%", "百分之五", "两倍"), not any figure ("the fastest in five years").
 # ("By how much did it fall?" may be answered by a sum.)
 _RATE_Q = re.compile(r"\bgrowth rate\b|\bhow (?:fast|quickly)\b[^?]{0,60}\b(?:grow|grew|grown|growing|expand|expanded|"
-                     r"rise|rose|risen|increase|increased)\b|\brate of (?:growth|increase|decline)\b|\bby what percent|\byear[- ]on[- ]year\b|"
+                     r"rise|rose|risen|increase|increased)\b|\brate of (?:growth|increase|decline)\b|\bby what percent|"
+                     r"\byear[- ]on[- ]year\b|"
                      r"同比|增速|增长率|增幅|百分之几", re.I)
 _HAS_RATE = re.compile(r"\d[\d.,]*\s*(?:%|％|percent\b|per cent\b|percentage points?\b|个?百分点|倍)|"
                        r"\b(?:doubled|tripled|halved|(?:two|three|four|five|ten)fold)\b|百分之|[一二两三四五六七八九十]+(?:倍|成)", re.I)
@@ -204,9 +207,10 @@ _SCENE = r"(?:(?:(?!\b(?:how|what|which|who|whom|whose|when|where|why)\b)[^?,\uf
 # Kong, Hetao and Qianhai. How are they different?")
 _LEAD_IN = r"(?:[^?.!\uff1f\u3002]{3,200}[.!]\s+)?"
 _EXPLANATION_Q = re.compile(
-    r"^\s*" + _LEAD_IN + _SCENE + r"(?:and\s+|so\s+|but\s+)?(?:why|how come)\b|^\s*" + _LEAD_IN + r"how\s*\?\s*$|\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|"
-    r"won't|didn't|doesn't|isn't)\b|"
-    r"^\s*" + _LEAD_IN + _SCENE + r"(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
+    r"^\s*" + _LEAD_IN + _SCENE + r"(?:and\s+|so\s+|but\s+)?(?:why|how come)\b|^\s*" + _LEAD_IN + r"how\s*\?\s*$|"
+    r"\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|won't|didn't|doesn't|isn't)\b|"
+    r"^\s*" + _LEAD_IN + _SCENE
+    + r"(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
     r"(?:many|much|long|large|big|old|far)\b)(?!.*\brank(?:s|ed)?\b)|"  # "How did it rank?" asks for a place
     # a second part asking how something works or came about ("What is X, and how does it work?")
     r",?\s+and how (?:does|did|do|has|have|is|was|are|were) (?:it|they|this|that)\b(?!.*\bhow (?:many|much|long|large|big|old|far)\b)|"
@@ -219,12 +223,14 @@ _EXPLANATION_Q = re.compile(
     r"\bwhat (?:did|does|do|has|have|had) .{1,40}\bdo(?:ne)?\b(?! with)|\bwhat lessons?\b|\bfor what reasons?\b|\bin what ways?\b|\bexplain\b|"
     # a part played, or how much something matters, is told in several points
     r"\bwhat (?:\w+ )?(?:role|part)\b.{0,80}\bplay(?:s|ed|ing)?\b|\bhow (?:important|significant|central|crucial|vital)\b|"
-    # what several things share, or where one does better than another, is told in several points
     # what a phrase or a slogan means, or what a named thing is for, is told in several points
-    r"\bwhat (?:does|do|did) .{1,80}\bmean\b|\bsupposed to mean\b|\bwhat(?:'s|\u2019s| is| are) (?:an? |the )?['\u2018\"\u201c][^?]{2,60}['\u2019\"\u201d] for\s*\?|"
+    r"\bwhat (?:does|do|did) .{1,80}\bmean\b|\bsupposed to mean\b|"
+    r"\bwhat(?:'s|\u2019s| is| are) (?:an? |the )?['\u2018\"\u201c][^?]{2,60}['\u2019\"\u201d] for\s*\?|"
     # a yes-no question asking for a judgement ("Is Optics Valley still just about fibre?", "Did the
     # bet actually pay off?", "Did they agree on why ...?") is answered with the points bearing on it
-    r"^\s*(?:is|are|was|were|did|does|do|has|have)\b.{3,200}?\b(?:still|really|actually|fair|pay(?:s|ed)? off|paid off|agreed?|agrees|the same way|all)\b|"
+    r"^\s*(?:is|are|was|were|did|does|do|has|have)\b.{3,200}?\b(?:still|really|actually|fair|"
+    r"pay(?:s|ed)? off|paid off|agreed?|agrees|the same way|all)\b|"
+    # what several things share, or where one does better than another, is told in several points
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
     # how two things differ is told in several points
