@@ -184,7 +184,8 @@ _VERSION = re.compile(r"(?<=[a-z])(?:v?\d+(?:\.\d+)*)$")
 def initialisms(text: str) -> frozenset[str]:
     """The initials of every run of capitalised words in ``text`` and of each stretch of two to
     six words inside it ("GNU General Public License" -> "ggpl", "gpl", "pl" ...): a reader's
-    "GPLv3"."""
+    "GPLv3". A whole run's initials are also taken with its "of" / "and" ("Institute of Physics" ->
+    "iop"), as are three lower-case words joined so ("memorandum of understanding" -> "mou")."""
     found = set()
     for run in _CAPITALISED_RUN.finditer(text):
         initials = "".join(w[0] for w in run.group(0).split() if w[0].isupper()).lower()
