@@ -210,14 +210,16 @@ _EXPLANATION_Q = re.compile(
     r"^\s*" + _LEAD_IN + _SCENE + r"(?:and\s+|so\s+|but\s+)?(?:why|how come)\b|^\s*" + _LEAD_IN + r"how\s*\?\s*$|"
     r"\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|won't|didn't|doesn't|isn't)\b|"
     r"^\s*" + _LEAD_IN + _SCENE
-    + r"(?:and\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
+    + r"(?:and\s+|so\s+|but\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
     r"(?:many|much|long|large|big|old|far)\b)(?!.*\brank(?:s|ed)?\b)|"  # "How did it rank?" asks for a place
     # a second part asking how something works or came about ("What is X, and how does it work?")
     r",?\s+and how (?:does|did|do|has|have|is|was|are|were) (?:it|they|this|that)\b(?!.*\bhow (?:many|much|long|large|big|old|far)\b)|"
     r"\bwhat\b.{0,60}\b(?:should|must|can|could|ought to|need to|needs to)\b.{0,40}\b(?:do|learn|change|take|try)\b|"
     r"\bwhat (?:are|were|was|is) the (?:main )?(?:reasons?|lessons?|causes?|factors?|arguments?|"
     r"explanations?|advantages?|strengths?|drivers?|ingredients?|secrets?|keys?|differences?|similarities)\b|"
-    r"\bwhat (?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped)\b|"
+    r"\bwhat (?:\w+ly )?(?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped)\b|"
+    # what went wrong (or right), and the thread several things share, are told in several points
+    r"\bwhat went (?:wrong|right)\b|\b(?:common|shared) thread\b|"
     # what something takes, and the examples or steps that show it, are told in several points
     r"\bwhat (?:does|did|will|would) it take\b|\bwhat (?:examples?|evidence|steps)\b|"
     r"\bwhat (?:did|does|do|has|have|had) .{1,40}\bdo(?:ne)?\b(?! with)|\bwhat lessons?\b|\bfor what reasons?\b|\bin what ways?\b|\bexplain\b|"
@@ -232,7 +234,7 @@ _EXPLANATION_Q = re.compile(
     r"pay(?:s|ed)? off|paid off|agreed?|agrees|the same way|all)\b|"
     # what several things share, or where one does better than another, is told in several points
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
-    r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
+    r"什么例子|哪些例子|(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
     # how two things differ is told in several points
     r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪", re.I)
 # An open question for several things of a kind ("What tools do ... use ...?", "What sorts of industries is

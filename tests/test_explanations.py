@@ -194,6 +194,12 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("Is Zhongguancun still about electronics shops?", "explanation"),
     ("Do the commentators agree on why Nanjing fell behind?", "explanation"),
     ("Is DeepSeek based in Hangzhou?", "factoid"),
+    # what went wrong or right, the thread things share, "what really makes ...", "so how does ...?"
+    ("What went wrong for Hangzhou's digital economy in 2022?", "explanation"),
+    ("The provinces all met after the holiday. What was the common thread?", "explanation"),
+    ("What really makes a science city work?", "explanation"),
+    ("So how does the G60 corridor share its facilities?", "explanation"),
+    ("杭州的营商环境有什么例子？", "explanation"),
     ("Did Hefei invest in NIO?", "factoid"),
 ])
 def test_question_kinds(question, kind):
