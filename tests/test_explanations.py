@@ -200,6 +200,10 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("What really makes a science city work?", "explanation"),
     ("So how does the G60 corridor share its facilities?", "explanation"),
     ("杭州的营商环境有什么例子？", "explanation"),
+    # what a thing is for, and what a meeting talked about, are told in points; what one person said is quoted
+    ("光明科学城的大科学装置是干什么的？", "explanation"),
+    ("乌镇那场对话都聊了些什么？", "explanation"),
+    ("陈德里在乌镇说了什么？", "factoid"),
     ("Did Hefei invest in NIO?", "factoid"),
 ])
 def test_question_kinds(question, kind):
