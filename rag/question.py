@@ -234,7 +234,9 @@ _EXPLANATION_Q = re.compile(
     r"pay(?:s|ed)? off|paid off|agreed?|agrees|the same way|all)\b|"
     # what several things share, or where one does better than another, is told in several points
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
-    r"什么例子|哪些例子|干什么的|做什么的|有什么用|聊了些什么|谈了些什么|主要说了什么|主要讲了什么|(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
+    # in Chinese: examples, what a thing is for, what a meeting or a piece talked about, and why / how
+    r"什么例子|哪些例子|干什么的|做什么的|有什么用|聊了些什么|谈了些什么|主要说了什么|主要讲了什么|"
+    r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
     # how two things differ is told in several points
     r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪", re.I)
 # An open question for several things of a kind ("What tools do ... use ...?", "What sorts of industries is

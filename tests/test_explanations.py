@@ -194,6 +194,7 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("Is Zhongguancun still about electronics shops?", "explanation"),
     ("Do the commentators agree on why Nanjing fell behind?", "explanation"),
     ("Is DeepSeek based in Hangzhou?", "factoid"),
+    ("Did Hefei invest in NIO?", "factoid"),
     # what went wrong or right, the thread things share, "what really makes ...", "so how does ...?"
     ("What went wrong for Hangzhou's digital economy in 2022?", "explanation"),
     ("The provinces all met after the holiday. What was the common thread?", "explanation"),
@@ -204,7 +205,6 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("光明科学城的大科学装置是干什么的？", "explanation"),
     ("乌镇那场对话都聊了些什么？", "explanation"),
     ("陈德里在乌镇说了什么？", "factoid"),
-    ("Did Hefei invest in NIO?", "factoid"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
