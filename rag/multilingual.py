@@ -19,6 +19,7 @@ import contextlib
 import re
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 
 CACHE_SIZE = 50_000  # sentence vectors kept (512 float32 each: about 100 MB at most)
@@ -587,6 +588,40 @@ def romanised_names(words) -> dict[str, str]:
         if 2 <= len(word) <= 3 and word[0] in _SURNAMES and all("\u4e00" <= ch <= "\u9fff" for ch in word):
             names.setdefault(romanised(word).lower(), word)
     return names
+
+
+# Last characters of place and body names that jieba's tagger may take for a personal name ("高新区").
+_PLACE_ENDINGS = "区市省县镇村路街港湾园城"
+
+
+@lru_cache(maxsize=4096)
+def chinese_person_names(text: str) -> tuple[str, ...]:
+    """The personal names in a Chinese ``text``: words jieba's part-of-speech tagger marks as names,
+    of two or three characters led by a common surname (:data:`_SURNAMES`), places aside: 赵梓森 in
+    "被誉为“中国光纤之父”的赵梓森1932年出生于上海" (tagged 赵 + 梓森, joined), 张艺谋 in "张艺谋执导的节目";
+    none in "中国光纤通信的故事是从武汉开始的". Loads the tagger (about 0.7 s) on the first call.
+
+    Args:
+        text: a sentence.
+
+    Returns:
+        The names, in order, each once.
+    """
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    tagged = [(pair.word, pair.flag) for pair in jieba.posseg.cut(text)]
+    names = []
+    for i, (word, flag) in enumerate(tagged):
+        if not flag.startswith("nr"):
+            continue
+        if len(word) == 1 and i + 1 < len(tagged) and tagged[i + 1][1].startswith("nr") and len(tagged[i + 1][0]) <= 2:
+            word += tagged[i + 1][0]  # a surname tagged apart from its given name
+        if 2 <= len(word) <= 3 and word[0] in _SURNAMES and word[-1] not in _PLACE_ENDINGS \
+                and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            names.append(word)
+    return tuple(dict.fromkeys(names))
 
 
 class NameBridge:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.multilingual import chinese_person_names
 from rag.text import is_cjk_text, tokenize
 
 # Phrases that link a question's parts, or frame it ("what should a reader keep in mind"), and say
@@ -1064,12 +1065,16 @@ def a_figure_of_the_year(question: Question, text: str) -> bool:
 
 def names_someone_new(question: Question, text: str) -> bool:
     """Does ``text`` hold a name of two or more capitalised words that the question does not
-    already give? A Chinese text cannot be judged by capitals: it passes for a Chinese question,
-    not for an English one ("Who founded YOFC?" is not answered by 中国光纤通信的故事是从武汉开始的).
+    already give? A Chinese text cannot be judged by capitals: it passes for a Chinese question;
+    for an English one it must write every name the question gives in its Chinese form
+    (``other_terms``) and hold a Chinese personal name (:func:`chinese_person_names`: "Who's known
+    as the father of China's optical fibre?" is answered by "被誉为“中国光纤之父”的赵梓森……", "Who founded
+    YOFC?" not by 中国光纤通信的故事是从武汉开始的, nor by that sentence on 赵梓森, which does not write 长飞).
     When the question asks for a role only a person holds (see :func:`asks_for_a_person`), a
     body's or a place's name does not count."""
     if is_cjk_text(text):
-        return question.language == "zh"
+        return question.language == "zh" or (bool(question.other_terms) and all(
+            term in text for term in question.other_terms) and bool(chinese_person_names(text)))
     known = set(question.names) | CALENDAR
     person = asks_for_a_person(question)
     for m in _FULL_NAME.finditer(text):

@@ -1,6 +1,7 @@
 """The answering pipeline in extractive mode over the real corpus index."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -166,6 +167,17 @@ def test_a_question_about_a_measured_quantity_wants_a_figure(question, wants):
 def test_how_long_did_it_take_wants_a_length_of_time(text, holds):
     assert holds_answer_type(analyse("How long does the planet take to complete one orbit?"), text) is holds
     assert holds_answer_type(analyse("How long is the river?"), "It is about 2,000 kilometres long.")
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("被誉为“中国光纤之父”的赵梓森1932年出生于上海。", True),  # a personal name, and the names asked for
+    ("中国光纤通信的故事是从武汉开始的。", False),  # the names, and nobody
+    ("南京市委书记周红波表示，杭州的营商环境是重要原因。", False),  # somebody, not on Chinese optical fibre
+    ("2015年，东湖高新区提出了中国光纤的目标。", False)])  # a district is no person
+def test_an_english_who_question_is_answered_by_a_chinese_sentence_naming_a_person(text, holds):
+    question = replace(analyse("Who is known as the father of China's optical fibre?"), other_terms=("中国", "光纤"))
+    assert holds_answer_type(question, text) is holds
+    assert not holds_answer_type(analyse("Who won the 2024 Nobel Prize in Physics?"), text)  # nothing bridged
 
 
 @pytest.mark.parametrize("text, holds", [("It is about 2,000 kilometres long.", True),

@@ -701,3 +701,8 @@ def test_an_english_factoid_keeps_a_chinese_passage_that_answers_it(assistant):
     assert_answered(assistant, "Where did Hefei's GDP rank among Chinese cities in 2024?", "第19位")
     # a Chinese sentence naming the company and a count of something else does not answer for it
     assert_refused(assistant, "How big a stake does Manycore Tech's chairman hold?")
+
+
+def test_an_english_who_question_is_answered_by_the_chinese_sentence_naming_the_person(assistant):
+    # The documents name the father of China's optical fibre only in Chinese.
+    assert_answered(assistant, "who's known as the father of china's optical fiber?", "赵梓森")
