@@ -1299,9 +1299,11 @@ def names_another_of_its_kind(question_text: str, text: str, named_in: str | Non
         if re.search(rf"\b[A-Z][A-Za-z0-9\u2019'-]*\s+{re.escape(head)}\b", text):
             return True
     for run, kind in _NAMED_KIND.findall(question_text):
-        # "Hong Kong residents" in the question, "Macao residents" and no Hong Kong ones in the text
+        # "Hong Kong residents" in the question, "Macao residents" and no Hong Kong ones in the text;
+        # a capitalised word between them is no other thing ("H800 hours" are "H800 GPU hours")
         own = [w for w in run.split() if w not in _QUESTION_OPENERS]
-        if own and not re.search(rf"\b{re.escape(own[-1])}(?:['\u2019]s)?\s+{kind}\b", text) \
+        if own and not re.search(rf"\b{re.escape(own[-1])}(?:['\u2019]s)?\s+(?:[A-Z][A-Za-z0-9-]*\s+){{0,2}}{kind}\b",
+                                 text) \
                 and re.search(rf"\b[A-Z][A-Za-z0-9-]*\s+{kind}\b", text):
             return True
     # a question naming two versions ("How many more parameters does DeepSeek-V3 switch on than

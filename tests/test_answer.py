@@ -1180,6 +1180,9 @@ def test_an_answer_to_a_question_naming_a_year_quotes_a_sentence_naming_that_yea
      "A later plan expects that by 2035 about 80,000 Macao residents will work in Hengqin.", True),
     ("How many Macao residents are expected to work in Hengqin by 2035?",
      "A later plan expects that by 2035 about 80,000 Macao residents will work in Hengqin.", False),
+    # a capitalised word between the name and the kind: the same thing ("H800 hours")
+    ("How much compute went into V3, in H800 hours?", "Training took about 2.788 million H800 GPU hours.", False),
+    ("How much compute went into V3, in H800 hours?", "Training took about 2.8 million A100 GPU hours.", True),
 ])
 def test_a_sentence_naming_another_thing_of_the_kind_asked_about(question, other, found):
     from rag.gate import names_another_of_its_kind
