@@ -43,6 +43,8 @@ _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not)
 _ANNOUNCES = re.compile(r":\s*$|\b(?:in|into|through|over) (?:two|three|four|five|six|several|\d+) (?:stages|steps|"
                         r"phases|ways|parts|rounds|waves|versions)\s*\.?$|\bas follows\s*[.:]?$", re.I)
 MAX_CONTEXT_WORDS = 90  # a sentence quoted with the one before it stays under this size
+TOPIC_SENTENCE_WORDS = 10  # a paragraph's first sentence this short names its topic, and is quoted with the next ...
+TOPIC_SENTENCE_CHARS = 20  # ... in Chinese too: "DeepSeek走红之后，合肥也加入了城市反思。"
 MIN_POINT_WORDS = 6  # a point carries a claim ...
 MIN_POINT_CHARS = 12  # ... in Chinese too: "第一篇从杭州说起" ("the first began with Hangzhou") does not
 _WHY = re.compile(r"\bwhy\b|为什么|为何|原因|\breasons?\b|\bwhat (?:made|makes|explains|drove|led)", re.I)
@@ -91,6 +93,7 @@ def with_context(sentence: Sentence) -> Sentence | None:
     would be too long to quote. One that only links back ("However, ...", "This wave of ...") is
     widened the same way when it can be, and otherwise quoted as it is; so is one that refers back
     inside itself ("... the main testing ground for that line", "After this experiment, ...").
+    A sentence announcing what follows is quoted with the next.
     """
     if _ANNOUNCES.search(sentence.text):
         return _with_next(sentence)
@@ -105,6 +108,16 @@ def with_context(sentence: Sentence) -> Sentence | None:
             len(text) > MAX_CONTEXT_WORDS * (4 if is_cjk_text(text) else 7):
         return None if needs else sentence
     return replace(sentence, text=text, start=base + before[-1])
+
+
+def _opens_a_paragraph_briefly(sentence: Sentence) -> bool:
+    """Is the sentence a paragraph's short first sentence, naming what the paragraph tells ("Optics
+    Valley has also branched out.", "深圳和广东的反思角度有所不同。")? The sentence after it says it, and an
+    explanation quotes the two together (a factoid's answer is more often the short sentence itself)."""
+    text = sentence.text
+    short = len(text) <= TOPIC_SENTENCE_CHARS if is_cjk_text(text) else size_in_words(text) <= TOPIC_SENTENCE_WORDS
+    before = sentence.passage[:sentence.start - int(sentence.metadata.get("start", 0))]
+    return short and (not before.strip() or before.rstrip(" \t").endswith("\n"))
 
 
 def _with_next(sentence: Sentence) -> Sentence | None:
@@ -331,6 +344,8 @@ class ExtractiveComposer:
                     or _disputes_what_is_not_asked(question, s.text):
                 continue
             s = with_context(s)
+            if s is not None and _opens_a_paragraph_briefly(s):
+                s = _with_next(s) or s  # an explanation's point says what the paragraph's topic is
             if s is None or _too_short(s.text) or not _names_the_subject(question, s, selection.idf, c.subject_idf) \
                     or restates(question, s.text, c.restatement_novelty):
                 continue

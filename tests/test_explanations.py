@@ -545,3 +545,14 @@ def test_asking_why_something_was_such_a_big_deal_asks_why_it_mattered(assistant
     answer = assistant.answer(question, mode="extractive")
     assert not answer.refused and answer.kind == "explanation", answer.text
     assert analyse("What was the big deal Hefei signed with NIO?").terms[0] == "deal"  # a deal ("big" is no topic)
+
+
+@pytest.mark.parametrize("question, topic, told", [
+    ("How has Optics Valley spread beyond fibre?", "Optics Valley has stayed with optical communication for decades.",
+     "55 percent"),
+    ("为什么深圳和广东也被卷进了反思？", "深圳和广东的反思角度有所不同。", "维舟")])
+def test_a_paragraphs_short_first_sentence_is_quoted_with_the_sentence_that_tells_it(assistant, question, topic, told):
+    # "Optics Valley has also branched out [3]." was a whole point, naming what its paragraph tells
+    answer = assistant.answer(question, mode="extractive")
+    points = [s.text for s in answer.sentences if topic in s.text]
+    assert points and all(told in p for p in points), answer.text
