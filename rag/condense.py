@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from rag.prompts import CONDENSE_SYSTEM, CONDENSE_USER, REFUSAL
-from rag.question import CALENDAR
-from rag.text import split_sentences, tokenize
+from rag.multilingual import romanised
+from rag.question import CALENDAR, person_names
+from rag.text import is_cjk_text, split_sentences, tokenize
 
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|there|that|this|these|those|he|she|his|her|the city|the company)\b",
                        re.I)
@@ -102,6 +103,9 @@ def _answer_names(answer: str, last: str, noun: str = "") -> list[str]:
     return [n for n in dict.fromkeys(names) if n.lower() not in asked]
 
 
+# a question asking who ("Who's the boss at Game Science?"): its answer names whom "he" or "she" is
+_ASKS_WHO = re.compile(r"^\W*(?:and\s+|so\s+)?who(?:m|se)?\b|谁", re.I)
+_PERSONAL_PRONOUNS = frozenset("he his she her".split())
 # a question asking which one ("Which Hangzhou studio ...?"): its answer names what the next is about
 _ASKS_WHICH = re.compile(r"^\s*[Ww]hich\s+(?:[A-Z]\w*\s+)*([a-z]+)\b")
 
@@ -138,6 +142,11 @@ def _condense_chinese(question: str, last: str, answer: str = "") -> str | None:
         names = sorted((n for n in KNOWN_NAMES if n in last), key=lambda n: (last.rfind(n), len(n)))
         return last.replace(names[-1], new, 1) if names else f"{last}（{new}）"
     pointer = _ZH_PRONOUN.search(question)
+    if pointer and pointer.group(0) in ("他", "她") and _ASKS_WHO.search(last) and not person_names(last):
+        # "他是哪里人？" after "DeepSeek创始人是谁？": he is the person the last answer gave first
+        given = [n for n in person_names(first_answer_sentence(answer)) if n not in last]
+        if given:
+            return f"{question}（{given[0]}，{last}）"
     if pointer:
         # "那个开发区是哪一年设立的？" after an answer naming 合肥经济技术开发区: the answer's clause
         # that names it says what "that zone" is
@@ -214,6 +223,11 @@ def condense_rule(question: str, history) -> str:
             # "When did that scheme get started?" asks about what the last answer named
             noun = re.match(r"[a-z]+", q[pointer.end() - 1:], re.I).group(0)
             names = list(dict.fromkeys(_answer_names(said, last, noun)[:2] + names))
+        elif _ASKS_WHO.match(last) and pronoun.group(1).lower() in _PERSONAL_PRONOUNS and not person_names(last):
+            # "Why did he quit his old job?" after "Who's the boss at Game Science?": he is the
+            # person the last answer gave first ("... its CEO Feng Ji"; 赵梓森 written in pinyin)
+            given = [romanised(n) if is_cjk_text(n) else n for n in person_names(first_answer_sentence(said))]
+            names = list(dict.fromkeys([n for n in given if n.lower() not in last.lower()][:1] + names))
         names = [n for n in names if n.lower() not in q.lower()] if points_back else names
         return f"{q} ({', '.join(names)})" if names else question
     if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:

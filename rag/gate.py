@@ -38,8 +38,8 @@ from rag.question import (AND_INSIDE_A_NAME, COUNTRIES, PERIOD_WORDS, QUESTION_F
                           answer_starts, asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near,
                           gives_a_name_for, has_figure, has_quantity, has_time, holds_answer_type, holds_the_role,
                           holds_the_role_in_english, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection,
-                          named_kind_asked, own_words_of_the_sides, question_pieces, role_holder, side_questions,
-                          thing_named_asked, written_otherwise, years_in)
+                          named_kind_asked, own_words_of_the_sides, question_pieces, role_holder, role_said_otherwise,
+                          side_questions, thing_named_asked, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -750,7 +750,9 @@ class Gate:
         c = self.config
         s = sentence
         same = _same_language(question, s.text)
-        focused = replace(question, terms=question.focus)  # a lead-in's words are not the topic
+        # a lead-in's words are not the topic, nor a role said in another of its forms ("boss": "CEO")
+        said_otherwise = role_said_otherwise(question, _in_context(s))
+        focused = replace(question, terms=tuple(t for t in question.focus if t not in said_otherwise))
         names = set() if question.comparative else set(question.names)
         context = _in_context(s)
         return (not asks(s.text)

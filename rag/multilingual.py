@@ -624,6 +624,10 @@ def chinese_person_names(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+# British "-bre", "-tre" ("fibre", "centre", "metre"), written "-ber", "-ter" in American spelling
+_BRITISH_RE = re.compile(r"\b([a-z]+)([bt])re\b")
+
+
 class NameBridge:
     """Maps names between Chinese and English.
 
@@ -702,9 +706,15 @@ class NameBridge:
         return list(dict.fromkeys(known + self.persons_in_pinyin(text) + self.words_in_pinyin(text)))
 
     def known_english_names(self, text: str) -> list[str]:
-        """The English names in ``text`` that have a Chinese form the bridge knows ("NIO" for 蔚来)."""
+        """The English names in ``text`` that have a Chinese form the bridge knows ("NIO" for 蔚来), in
+        British or American spelling ("optical fibre" for the pair written "optical fiber")."""
         lowered = text.lower()
-        return [en for en in self.en_to_zh if re.search(r"\b" + re.escape(en) + r"\b", lowered)]
+        spelled = _BRITISH_RE.sub(r"\1\2er", lowered)
+
+        def written(en):
+            return re.search(r"\b" + re.escape(en) + r"\b", lowered) or spelled != lowered and \
+                re.search(r"\b" + re.escape(_BRITISH_RE.sub(r"\1\2er", en)) + r"\b", spelled)
+        return [en for en in self.en_to_zh if written(en)]
 
     def words_in_pinyin(self, text: str) -> list[str]:
         """The Chinese words of the collection that a one-word pinyin name in ``text`` writes

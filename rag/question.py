@@ -1067,14 +1067,16 @@ def names_someone_new(question: Question, text: str) -> bool:
     """Does ``text`` hold a name of two or more capitalised words that the question does not
     already give? A Chinese text cannot be judged by capitals: it passes for a Chinese question;
     for an English one it must write every name the question gives in its Chinese form
-    (``other_terms``) and hold a Chinese personal name (:func:`chinese_person_names`: "Who's known
-    as the father of China's optical fibre?" is answered by "被誉为“中国光纤之父”的赵梓森……", "Who founded
-    YOFC?" not by 中国光纤通信的故事是从武汉开始的, nor by that sentence on 赵梓森, which does not write 长飞).
+    (``other_terms``) and the role asked about (:func:`holds_the_role_in_chinese`), and hold a
+    Chinese personal name (:func:`chinese_person_names`): "Who's known as the father of China's
+    optical fibre?" is answered by "被誉为“中国光纤之父”的赵梓森……"; "Who founded YOFC?" is not, by that
+    sentence nor by 中国光纤通信的故事是从武汉开始的.
     When the question asks for a role only a person holds (see :func:`asks_for_a_person`), a
     body's or a place's name does not count."""
     if is_cjk_text(text):
         return question.language == "zh" or (bool(question.other_terms) and all(
-            term in text for term in question.other_terms) and bool(chinese_person_names(text)))
+            term in text for term in question.other_terms) and holds_the_role_in_chinese(question, text)
+            and bool(chinese_person_names(text)))
     known = set(question.names) | CALENDAR
     person = asks_for_a_person(question)
     for m in _FULL_NAME.finditer(text):
@@ -1084,6 +1086,20 @@ def names_someone_new(question: Question, text: str) -> bool:
         if not person or not (words & _NOT_A_PERSON or words & _PLACES or text[m.end():m.end() + 1] == "-"):
             return True  # a person's name holds no body's or place's word, nor opens a compound ("High-tech")
     return False
+
+
+def person_names(text: str) -> list[str]:
+    """The personal names ``text`` gives: capitalised runs with no body's or place's word ("Feng
+    Ji", not "Game Science" nor "Hangzhou"), or in a Chinese text those of
+    :func:`chinese_person_names`; in order, each once."""
+    if is_cjk_text(text):
+        return list(chinese_person_names(text))
+    names = []
+    for m in _FULL_NAME.finditer(text):
+        words = {w.lower() for w in re.split(r"[ -]", m.group(0))}
+        if not (words & _NOT_A_PERSON or words & _PLACES or words & CALENDAR or text[m.end():m.end() + 1] == "-"):
+            names.append(m.group(0))
+    return list(dict.fromkeys(names))
 
 
 # Kinds of place or body whose name carries the kind's word ("Yuhang District", 余杭区, "Zhejiang
@@ -1183,6 +1199,20 @@ def holds_the_role(question: Question, text: str) -> bool:
     return not found or any(_not_another_role(text, m) for m in found)
 
 
+def role_said_otherwise(question: Question, text: str) -> tuple[str, ...]:
+    """The tokens of the role a person question asks about ("boss") when ``text`` names that role
+    in another of its forms ("its CEO Feng Ji"): the role is then said, though its word is not.
+    Empty otherwise."""
+    role = _PERSON_ROLE_Q.search(question.text) if asks_for_a_person(question) else None
+    if role is None:
+        return ()
+    asked = role.group(0).lower()
+    written = _SAME_ROLE.get("head" if asked.startswith("head") else asked)
+    if written is None or re.search(r"\b" + re.escape(asked) + r"\b", text, re.I):
+        return ()
+    return tuple(tokenize(asked)) if re.search(r"\b(?:" + written + r")\b", text, re.I) else ()
+
+
 def _not_another_role(text: str, match) -> bool:
     """Is the role ``match`` found in ``text`` not a deputy's, a vice- or an assistant's (one of
     :data:`_OTHER_ROLE` in the two words before it)?"""
@@ -1225,6 +1255,24 @@ _ROLE_IN_ENGLISH = {
     # who runs a company, said plainly ("游戏科学的老板是谁？")
     "老板": _RUNS_IT, "老总": _RUNS_IT, "掌门人": _RUNS_IT, "负责人": _RUNS_IT + r"|director|head(?:s|ed)?|leads?|led",
 }
+
+
+# Roles an English "who" question asks about that Chinese writes in words of its own, beyond
+# those of :data:`_ROLE_IN_ENGLISH` ("the father of China's optical fibre": 中国光纤之父).
+_ROLE_IN_CHINESE = {"father": "之父", "mother": "之母", "directed": "执导|导演", "directs": "执导|导演",
+                    "director": "导演|执导", "professor": "教授", "inventor": "发明", "invented": "发明"}
+
+
+def holds_the_role_in_chinese(question: Question, text: str) -> bool:
+    """Does a Chinese text name the role an English person question asks about ("Who founded
+    ...?": 创始人 or 创办人; "the father of ...": 之父)? True when the question asks for no role."""
+    role = _PERSON_ROLE_Q.search(question.text) if asks_for_a_person(question) else None
+    if role is None:
+        return True
+    asked = role.group(0).lower()
+    forms = [zh for zh, en in _ROLE_IN_ENGLISH.items() if re.fullmatch(rf"(?:{en})", asked)]
+    forms += [_ROLE_IN_CHINESE[asked]] if asked in _ROLE_IN_CHINESE else []
+    return bool(forms) and re.search("|".join(forms), text) is not None
 
 
 def holds_the_role_in_english(question: Question, text: str) -> bool:

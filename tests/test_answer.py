@@ -694,6 +694,26 @@ def test_follow_up_is_condensed_and_answered(assistant):
     assert not answer.refused and "Hefei" in answer.text
 
 
+def test_a_follow_up_about_him_after_a_who_question_is_about_the_person_the_answer_gave():
+    answer = "Game Science was founded in 2014 by former Tencent staff including its CEO Feng Ji [1]."
+    history = [{"role": "user", "content": "Who's the boss at Game Science?"},
+               {"role": "assistant", "content": answer}]
+    assert "Feng Ji" in condense_rule("Why did he quit his old job?", history)
+    chinese = [{"role": "user", "content": "谁被称为中国光纤之父？"},
+               {"role": "assistant", "content": "被誉为“中国光纤之父”的赵梓森1932年出生于上海 [1]。"}]
+    assert "赵梓森" in condense_rule("他在哪里教书？", chinese)
+    assert "Zhao Zisen" in condense_rule("Where did he teach?", chinese)  # in the pinyin English writes
+    # a last question naming its person: "his" is that person, not another the answer names first
+    named = [{"role": "user", "content": "Who's Chen Hang?"},
+             {"role": "assistant", "content": "Manycore's co-founders include Huang Xiaohuang and Chen Hang [1]."}]
+    assert "Huang" not in condense_rule("When did his company list?", named)
+
+
+def test_a_who_question_asking_for_a_boss_is_answered_by_the_ceo(assistant):
+    # "its CEO Feng Ji" names the boss of Game Science: "boss" need not be written
+    assert_answered(assistant, "Who's the boss at Game Science?", "Feng Ji")
+
+
 def test_condense_rule():
     history = [("Why did DeepSeek appear in Hangzhou?", "...")]
     assert condense_rule("What about Shenzhen?", history) == "Why did DeepSeek appear in Shenzhen?"

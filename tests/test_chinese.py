@@ -46,6 +46,13 @@ def test_name_bridge_uses_pairs_written_in_the_documents():
     assert bridge.expand("为什么DeepSeek出现在杭州？").endswith("Hangzhou")
 
 
+def test_name_bridge_reads_british_and_american_spellings_alike():
+    bridge = NameBridge(["optical fiber (光纤) carries light", "the Nanjing Center (南京中心)"])
+    assert "光纤" in bridge.chinese_names("Who is the father of Chinese optical fibre?")
+    assert "南京中心" in bridge.chinese_names("Where is the Nanjing Centre?")
+    assert not bridge.chinese_names("What is dietary fibre?")  # a word of the pair alone is not the name
+
+
 @pytest.fixture(scope="module")
 def assistant(corpus_index, embedder):
     return Assistant(corpus_index, embedder=embedder)
@@ -706,3 +713,15 @@ def test_an_english_factoid_keeps_a_chinese_passage_that_answers_it(assistant):
 def test_an_english_who_question_is_answered_by_the_chinese_sentence_naming_the_person(assistant):
     # The documents name the father of China's optical fibre only in Chinese.
     assert_answered(assistant, "who's known as the father of china's optical fiber?", "赵梓森")
+
+
+@pytest.mark.parametrize("question, holds", [("Who is known as the father of China's optical fibre?", True),
+                                             ("Who founded YOFC?", False),  # 之父 is no founder
+                                             ("Who is the CTO of YOFC?", False)])
+def test_a_chinese_sentence_names_a_person_for_an_english_question_only_with_the_role_asked(question, holds):
+    from dataclasses import replace
+
+    from rag.question import holds_answer_type
+
+    text = "被誉为“中国光纤之父”的赵梓森1932年出生于上海。"
+    assert holds_answer_type(replace(analyse(question), other_terms=("光纤",)), text) is holds
