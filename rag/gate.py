@@ -35,11 +35,12 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
 from rag.question import (AND_INSIDE_A_NAME, COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, a_figure_of_the_year, analyse,
-                          answer_starts, asks_for_a_person, counts_an_opening_span, days_in, english_role, figure_near,
-                          gives_a_name_for, has_figure, has_quantity, has_time, holds_answer_type, holds_the_role,
-                          holds_the_role_in_english, holds_the_role_of, is_a_body_word, is_of_the_past, is_projection,
-                          named_kind_asked, own_words_of_the_sides, question_pieces, role_holder, role_said_otherwise,
-                          side_questions, thing_named_asked, written_otherwise, years_in)
+                          answer_starts, asks_for_a_person, counts_an_opening_span, days_in, english_role,
+                          english_role_words, figure_near, gives_a_name_for, has_figure, has_quantity, has_time,
+                          holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
+                          is_a_body_word, is_of_the_past, is_projection, named_kind_asked, own_words_of_the_sides,
+                          question_pieces, role_holder, role_said_otherwise, side_questions, thing_named_asked,
+                          written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -113,6 +114,24 @@ def _names_the_holder_across(question, sentence) -> bool:
     words = set(tokenize(with_previous_if_leaning(sentence)))
     latin = tokenize(holder) if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", holder) else []
     return bool(latin and set(latin) <= words) or bool(question.other_terms and set(question.other_terms) & words)
+
+
+def _holds_the_role_across(question, sentence) -> bool:
+    """Does an English sentence name the role a Chinese "who" question asks about, of what it names
+    ("DeepSeek's founder Liang Wenfeng ..." for deepseek创始人是谁)? Close in meaning, then, whatever
+    the multilingual cosine says."""
+    role = english_role(question)
+    if role is None or not role_holder(question) or _same_language(question, sentence.text) \
+            or not holds_the_role_in_english(question, sentence.text) \
+            or not _names_the_holder_across(question, sentence):
+        return False
+    # ... said of it: the role a few words after its name ("Unitree Robotics was founded in ... by"), or
+    # of it ("founder of DeepSeek"); not "Unitree's robots danced at a symposium ... chaired by Xi Jinping"
+    holder = role_holder(question)
+    forms = tokenize(holder) if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", holder) else list(question.other_terms)
+    text = sentence.text.lower()
+    return any(re.search(rf"\b{re.escape(form)}\w*(?:['\u2019]s)?\W+(?:[\w-]+\W+){{0,5}}?(?:{role})\b", text)
+               or re.search(rf"\b(?:{role})\W+(?:of|at)\W+(?:the\W+)?{re.escape(form)}", text) for form in forms)
 
 
 def _passage_names_across(question, sentence) -> bool:
@@ -797,7 +816,7 @@ class Gate:
         if event is False:
             return False
         return same or sentence.similarity >= self.config.cross_similarity or event is True \
-            or self._close_to_a_part(question, sentence)
+            or self._close_to_a_part(question, sentence) or _holds_the_role_across(question, sentence)
 
     def _close_to_a_part(self, question, sentence) -> bool:
         """A sentence answering one part of a question of several parts is far from the whole
@@ -1098,6 +1117,9 @@ def english_event_words(question) -> tuple[str, ...]:
     Returns:
         The tokens ("found", "establish" for 成立), or none for another question.
     """
+    role = english_role_words(question)
+    if role:
+        return tuple(dict.fromkeys(tokenize(role)))  # a "who" question's role (创始人: "founder", "founded")
     event = chinese_event(question) if question.language == "zh" and question.wants == "time" else None
     if not event:
         return ()

@@ -258,8 +258,9 @@ _LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?\u3002\uff01\uff1f])\s*)([^.!?\u3002\
 # Capitalised Latin words after an English question's first ("Who founded DeepSeek?" names DeepSeek).
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")
 # In Chinese a capital letter opens no sentence, and a Latin name sits between Chinese characters
-# with no word boundary: every capitalised Latin word is a name ("DeepSeek的创始人是谁？").
-_NAME_IN_CHINESE = re.compile(r"(?<![A-Za-z0-9_\u00c0-\u024f\u2019'-])[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")
+# with no word boundary: every Latin word is a name ("DeepSeek的创始人是谁？"), in lower case too
+# ("deepseek创始人是谁").
+_NAME_IN_CHINESE = re.compile(r"(?<![A-Za-z0-9_\u00c0-\u024f\u2019'-])[A-Za-z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")
 # Each country the analysis knows: the words that name it ("dutch"), then other ways a text may write it.
 COUNTRIES = {
     "china": (("chinese",), ()),
@@ -1282,6 +1283,22 @@ def holds_the_role_in_english(question: Question, text: str) -> bool:
     role = english_role(question)
     return role is None or is_cjk_text(text) or any(
         _not_another_role(text, m) for m in re.finditer(rf"\b(?:{role})\b", text, re.I))
+
+
+# The plain English words of those roles, which rank English sentences for a Chinese "who" question.
+_ROLE_WORDS = {"创始人": "founder founded", "创办人": "founder founded", "董事长": "chairman", "总裁": "president ceo",
+               "首席执行官": "ceo", "首席科学家": "chief scientist", "总经理": "ceo manager", "市长": "mayor",
+               "省长": "governor", "书记": "secretary", "院长": "president director", "校长": "president",
+               "主任": "director head", "老板": "ceo founder boss", "老总": "ceo boss", "掌门人": "ceo head",
+               "负责人": "head director ceo"}
+
+
+def english_role_words(question: Question) -> str:
+    """The plain English words of the role a Chinese "who" question asks about (创始人: "founder
+    founded"); "" for other questions and roles."""
+    if question.language != "zh" or question.wants != "person":
+        return ""
+    return next((words for role, words in _ROLE_WORDS.items() if role in question.text), "")
 
 
 def english_role(question: Question) -> str | None:
