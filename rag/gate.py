@@ -120,14 +120,13 @@ def _holds_the_role_across(question, sentence) -> bool:
     """Does an English sentence name the role a Chinese "who" question asks about, of what it names
     ("DeepSeek's founder Liang Wenfeng ..." for deepseek创始人是谁)? Close in meaning, then, whatever
     the multilingual cosine says."""
-    role = english_role(question)
-    if role is None or not role_holder(question) or _same_language(question, sentence.text) \
+    role, holder = english_role(question), role_holder(question)
+    if role is None or not holder or _same_language(question, sentence.text) \
             or not holds_the_role_in_english(question, sentence.text) \
             or not _names_the_holder_across(question, sentence):
         return False
     # ... said of it: the role a few words after its name ("Unitree Robotics was founded in ... by"), or
     # of it ("founder of DeepSeek"); not "Unitree's robots danced at a symposium ... chaired by Xi Jinping"
-    holder = role_holder(question)
     forms = tokenize(holder) if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", holder) else list(question.other_terms)
     text = sentence.text.lower()
     return any(re.search(rf"\b{re.escape(form)}\w*(?:['\u2019]s)?\W+(?:[\w-]+\W+){{0,5}}?(?:{role})\b", text)
@@ -1109,13 +1108,15 @@ _EVENT_WORDS = ("listed public", "died", "graduated", "founded established", "re
 
 def english_event_words(question) -> tuple[str, ...]:
     """The English words (as tokens) of the usual event a Chinese "when" question asks about
-    (:func:`chinese_event`).
+    (:func:`chinese_event`), or of the role a Chinese "who" question asks about
+    (:func:`english_role_words`): they rank English sentences that write the question's Latin names.
 
     Args:
         question: the analysed question.
 
     Returns:
-        The tokens ("found", "establish" for 成立), or none for another question.
+        The tokens ("found", "establish" for 成立; "founder", "found" for 创始人), or none for
+        another question.
     """
     role = english_role_words(question)
     if role:

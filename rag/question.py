@@ -334,7 +334,8 @@ class Question:
         other_words: English words of the collection nearest a Chinese question's other words (交通 ->
             "transport"), which rank English sentences (see :class:`rag.multilingual.WordBridge`).
         event_words: the English words of the usual event a Chinese "when" question asks about (成立:
-            "founded", "established"), which rank English sentences with its Latin names.
+            "founded", "established"), or of the role a "who" question asks about (创始人: "founder"),
+            which rank English sentences with its Latin names.
         present: it asks about the present ("currently", "目前"): a plan or a forecast does not
             answer it.
         focus: the topic words of the sentence that asks, when a lead-in comes before it, plus the
