@@ -1084,10 +1084,16 @@ def names_someone_new(question: Question, text: str) -> bool:
     for m in _FULL_NAME.finditer(text):
         if not set(tokenize(m.group(0))) - known:
             continue
-        words = {w.lower() for w in re.split(r"[ -]", m.group(0))}
-        if not person or not (words & _NOT_A_PERSON or words & _PLACES or text[m.end():m.end() + 1] == "-"):
-            return True  # a person's name holds no body's or place's word, nor opens a compound ("High-tech")
+        if not person or _may_be_a_persons_name(m, text):
+            return True
     return False
+
+
+def _may_be_a_persons_name(match, text: str) -> bool:
+    """Is the capitalised run ``match`` of ``text`` free of a body's or a place's word, and opens no
+    compound ("High-tech")? A person's name is."""
+    words = {w.lower() for w in re.split(r"[ -]", match.group(0))}
+    return not (words & _NOT_A_PERSON or words & _PLACES or text[match.end():match.end() + 1] == "-")
 
 
 def person_names(text: str) -> list[str]:
@@ -1096,11 +1102,8 @@ def person_names(text: str) -> list[str]:
     :func:`chinese_person_names`; in order, each once."""
     if is_cjk_text(text):
         return list(chinese_person_names(text))
-    names = []
-    for m in _FULL_NAME.finditer(text):
-        words = {w.lower() for w in re.split(r"[ -]", m.group(0))}
-        if not (words & _NOT_A_PERSON or words & _PLACES or words & CALENDAR or text[m.end():m.end() + 1] == "-"):
-            names.append(m.group(0))
+    names = [m.group(0) for m in _FULL_NAME.finditer(text) if _may_be_a_persons_name(m, text)
+             and not {w.lower() for w in re.split(r"[ -]", m.group(0))} & CALENDAR]
     return list(dict.fromkeys(names))
 
 
