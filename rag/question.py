@@ -221,6 +221,15 @@ _EXPLANATION_Q = re.compile(
     r"\bwhat (?:\w+ly )?(?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped)\b|"
     # what went wrong (or right), and the thread several things share, are told in several points
     r"\bwhat went (?:wrong|right)\b|\b(?:common|shared) thread\b|"
+    # what a place did (or got) right or wrong, and what it has going for it
+    r"\b(?:get|gets|got|gotten|getting|do|does|did|done|doing)\s+(?:\w+\s+)?(?:right|wrong)\b|"
+    r"\bgoing for (?:it|them|itself)\b|"
+    # what a writer is getting at, what something was like, what places are doing, and a request to be
+    # walked through something
+    r"\bgetting at\b|"
+    r"\bwhat (?:was|were|is|are) (?:[\w'\u2019]+\s+){1,5}like\s*\?|"
+    r"\bwhat (?:are|were|is) (?:\w+\s+){1,3}(?:actually |really )?(?:doing|trying)\b|"
+    r"^\s*(?:(?:can|could) you\s+|please\s+)?(?:walk|talk|take) (?:me|us) through\b|"
     # what something takes, and the examples or steps that show it, are told in several points
     r"\bwhat (?:does|did|will|would) it take\b|\bwhat (?:examples?|evidence|steps)\b|"
     r"\bwhat (?:did|does|do|has|have|had) .{1,40}\bdo(?:ne)?\b(?! with)|\bwhat lessons?\b|\bfor what reasons?\b|\bin what ways?\b|\bexplain\b|"
@@ -236,7 +245,11 @@ _EXPLANATION_Q = re.compile(
     # what several things share, or where one does better than another, is told in several points
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
     # in Chinese: examples, what a thing is for, what a meeting or a piece talked about, and why / how
-    r"什么例子|哪些例子|干什么的|做什么的|有什么用|聊了些什么|谈了些什么|主要说了什么|主要讲了什么|"
+    r"什么例子|哪些例子|干什么的|做什么的|有什么用|(?:聊|谈|说|讲)了(?:些|哪些)什么|主要说了什么|主要讲了什么|"
+    # where one wins or falls short ("输在哪儿"), what was done or laid down, and what has happened since
+    r"(?:输|赢|差|强|好|胜|败|难|优势|问题|短板|关键)在哪|(?:做|干|铺垫|准备)了(?:哪些|些什么|什么)|"
+    r"(?:有|取得了?)(?:哪些|什么)新?(?:进展|变化|动作)|哪些.{0,6}大事|(?:什么|哪些)变化|"
+    r"(?:应该|该|要|需要)(?:反思|学习|借鉴|改变|改进|吸取)(?:些)?什么|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
     # how two things differ is told in several points
     r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪", re.I)

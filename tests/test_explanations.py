@@ -5,7 +5,7 @@ import pytest
 
 from rag.compose import restates
 from rag.pipeline import Assistant
-from rag.question import analyse
+from rag.question import analyse, with_short_forms_written_out
 from rag.text import is_cjk_text, split_sentences
 
 
@@ -205,9 +205,31 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("光明科学城的大科学装置是干什么的？", "explanation"),
     ("乌镇那场对话都聊了些什么？", "explanation"),
     ("陈德里在乌镇说了什么？", "factoid"),
+    # what a place got right or wrong, what it has going for it; where one falls short, what was laid
+    # down, what has happened since, what was said in several points
+    ("What did Shenzhen get right?", "explanation"),
+    ("What does Suzhou have going for it?", "explanation"),
+    ("合肥到底赢在哪？", "explanation"),
+    ("苏州之前做了哪些准备？", "explanation"),
+    ("合肥这几年有什么新进展？", "explanation"),
+    ("评论里对合肥都说了些什么？", "explanation"),
+    ("Who got the date wrong?", "factoid"),
+    # what a writer is getting at, what something was like, what places are doing, a walk-through
+    ("What is the essay getting at with its chemistry talk?", "explanation"),
+    ("What were Zhongguancun's early days like?", "explanation"),
+    ("What is the weather like in Hefei in May?", "factoid"),
+    ("What are the big provinces actually doing about it?", "explanation"),
+    ("Talk me through the Hefei model.", "explanation"),
+    ("南京该吸取什么？", "explanation"),
+    ("合肥的排名有什么变化？", "explanation"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
+
+
+def test_spoken_chinese_question_words_ask_as_the_written_ones():
+    # 啥 is written out as 什么 before the question is analysed, as the pipeline does
+    assert analyse(with_short_forms_written_out("光谷最近有啥新进展？")).kind == "explanation"
 
 
 ISSUE_QUESTIONS = [
