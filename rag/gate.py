@@ -815,7 +815,23 @@ class Gate:
         if event is False:
             return False
         return same or sentence.similarity >= self.config.cross_similarity or event is True \
-            or self._close_to_a_part(question, sentence) or _holds_the_role_across(question, sentence)
+            or self._close_to_a_part(question, sentence) or _holds_the_role_across(question, sentence) \
+            or self._counts_across(question, sentence)
+
+    def _counts_across(self, question, sentence) -> bool:
+        """Does an English sentence give a count of what a Chinese "how many" question counts, of
+        everything the question names ("... named nine large scientific facilities and 39 key research
+        tasks" for 光明科学城的总规里，一共列了多少项重点科研任务？)? A long sentence holding many facts
+        scores low against a short question as a whole, so the count stands for closeness."""
+        if question.language != "zh" or not question.counted or is_cjk_text(sentence.text) \
+                or self.multilingual is None:
+            return False
+        names = set(question.names) | set(question.other_terms)
+        if not names or not names <= set(tokenize(with_previous_if_leaning(sentence))):
+            return False
+        context = with_previous(sentence)
+        return any(counted_by_a_figure(word, context) for word in
+                   self._close_words(question.counted, context, self.config.counted_word_similarity))
 
     def _close_to_a_part(self, question, sentence) -> bool:
         """A sentence answering one part of a question of several parts is far from the whole
@@ -1067,7 +1083,7 @@ _EVENTS = (
     (r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*", r"\bresign\w*|\bstep(?:s|ped)? down\b|\bretir\w*|\bleft\b|\bquit\b",
      r"辞职|卸任|离任|退休|离开|辞去"),
     (r"\bacquir\w*|\bbought\b|\bbuy\b", r"\bacquir\w*|\bbought\b|\bbuy\w*|\bpurchas\w*|\btakeover\b|\btook over\b|\binvest\w*|\bstake\b|\bput\b.{0,40}\binto\b",
-     r"收购|买下|入股|投资|注资|控股|押注"),
+     r"收购|买下|入股|投资|注资|控股|押注|押宝|押|投注|布局|接盘"),
     (r"\bovert(?:ake|akes|aken|ook)\b|\bsurpass\w*|\boutstrip\w*|\boutgr[eo]w\w*",
      r"\bovert(?:ake|akes|aken|ook)\b|\bsurpass\w*|\boutstrip\w*|\boutgr[eo]w\w*|\bexceed\w*|\bpass(?:ed|es)?\b|\bahead of\b|\bbehind\b",
      r"超过|超越|反超|赶超|跃居|突破"),

@@ -39,7 +39,7 @@ QUESTION_FRAME = frozenset(tokenize(
     "ok okay thanks please hmm "
     # a reader's words for the documents' account and its parts ("in the G60 story", "how do they
     # fit together", "the big provinces")
-    "story stories big along together among fit"
+    "story stories big small tiny along together among fit"
 )) | frozenset(
     # "who's", "where's": the possessive rule turns these into "who", "where", which are stopwords
     # only as written
@@ -53,7 +53,7 @@ QUESTION_FRAME = frozenset(tokenize(
 ) | frozenset(
     # "几个", "几台", "几家": how many, in any measure word
     "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍")
-_QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
+_QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|small|tiny|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          # 几个 counts, 那几个 / 这几家 point at things already named
                          r"多少|(?<![哪那这])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|"
@@ -614,7 +614,8 @@ def without_what_is_set_aside(text: str) -> str:
 # A reader's short forms, written in lower case (a name's own word, "Zhejiang Lab", is kept), and the
 # spoken Chinese question words (啥 for 什么, 咋 for 怎么, 排老几 for 排第几).
 _SHORT_FORMS = ((re.compile(r"(?<![\w-])labs\b"), "laboratories"), (re.compile(r"(?<![\w-])lab\b"), "laboratory"),
-                (re.compile(r"(?<![\w-])govt\b"), "government"), (re.compile(r"(?<![\w-])HQ\b"), "headquarters"),
+                (re.compile(r"(?<![\w-])govt\b"), "government"),
+                (re.compile(r"(?<![\w-])ppl\b"), "people"), (re.compile(r"(?<![\w-])HQ\b"), "headquarters"),
                 (re.compile("啥"), "什么"), (re.compile("咋"), "怎么"), (re.compile("老几"), "第几"),
                 # "What's the budget ...?" asks as "What is the budget ...?" does
                 (re.compile(r"\b(what|who|where|when|how|which|why)['\u2019]s\b", re.I), r"\1 is"))

@@ -155,9 +155,16 @@ def test_a_rare_name_the_embedder_cannot_see_still_reaches_the_answer(assistant,
     ("What did it cost to train DeepSeek-V2?", "money"),
     ("How much does Unitree's H1 humanoid cost?", "money"),
     ("What did Hefei give up to pay for its BOE investment?", ""),  # a thing given up, not a sum
+    ("How small was Suzhou Industrial Park at the start?", "quantity"),  # a size, asked from below
 ])
 def test_a_question_about_a_measured_quantity_wants_a_figure(question, wants):
     assert analyse(question).wants == wants
+
+
+def test_a_chat_short_form_for_people_is_read_as_the_word():
+    from rag.question import with_short_forms_written_out
+
+    assert with_short_forms_written_out("how many ppl work at SLAB?") == "how many people work at SLAB?"
 
 
 @pytest.mark.parametrize("text, holds", [("It orbits its star every 4.2 days.", True),
@@ -1343,6 +1350,22 @@ def test_a_when_question_is_answered_by_a_chinese_sentence_saying_its_event(assi
     answer = assistant.answer("In what year was Zhao Zisen, the father of Chinese optical fibre, born?",
                               mode="extractive")
     assert not answer.refused and "1932" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("光明科学城总规里一共列了多少项重点科研任务？", "39"),
+])
+def test_an_english_count_of_what_a_chinese_question_counts_answers_it(assistant, question, figure):
+    # a long English sentence giving many facts is far from the short question as a whole; its count
+    # of the thing asked ("39 key research tasks" for 重点科研任务), of the place asked, answers it
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and figure in answer.text, answer.text
+
+
+def test_a_chinese_bet_is_an_investment_whichever_verb_says_it(assistant):
+    # 押 in the question, 布局 in the Hefei document: both say that the city put money in
+    answer = assistant.answer("合肥什么时候押的长鑫？", mode="extractive")
+    assert not answer.refused and "2016" in answer.text.split("[1]")[0], answer.text
 
 
 @pytest.mark.parametrize("question, refused", [
