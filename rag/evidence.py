@@ -34,6 +34,15 @@ _NEEDS_CONTEXT = re.compile(
     r"(?:a|one) (?:day|week|month|year) later|later that (?:day|month|year))\b|"
     r"^\W*(?:该|这|此|其|他们|它|同一天|同日|同年|同月|当天|当日|当年|次日|次年|翌年|第二年)", re.I)
 MIN_NEW_WORDS = 4  # a sentence adding this many words of its own to the question's is not a restatement
+# A question about the asking itself ("How did the 'why not here?' questioning spread ...?", "How did Hefei
+# get pulled into the debate?"): the questions others asked are what it wants told.
+_ABOUT_ASKING = re.compile(r"\b(?:ask(?:s|ed|ing)?|question(?:s|ed|ing)|soul-searching|debate|reflections?|"
+                           r"introspection|grill(?:s|ed|ing)?|singled out)\b|追问|反思|发问|之问|三问|质问|拷问", re.I)
+# ... but one asking why (outside its quotes: "How did Hefei get pulled into the 'why not us' debate?" asks
+# how) wants reasons: a question someone asked echoes the reader's, outscores the reasons and is none
+_ASKS_WHY = re.compile(r"\bwhy\b|\bhow come\b|为什么|为何|凭什么", re.I)
+_QUOTED = re.compile(r"[\"\u201c\u300a\u300c][^\"\u201d\u300b\u300d]*[\"\u201d\u300b\u300d]|"
+                     r"(?<!\w)'[^']*'(?!\w)|\u2018[^\u2019]*\u2019")
 # Words that carry a reason, a cause or a means: what an explanation is made of.
 _EXPLANATORY = re.compile(
     r"\b(?:because|since|thanks to|due to|owing to|as a result|result(?:ed)? (?:of|in)|led to|lead to|leads to|"
@@ -140,7 +149,8 @@ def restates(question: Question, text: str, novelty: float) -> bool:
         text: a candidate sentence.
         novelty: least share of the sentence's words that must be new to the question.
     """
-    if "?" in text or "\uff1f" in text:
+    if ("?" in text or "\uff1f" in text) and (not _ABOUT_ASKING.search(question.text)
+                                              or _ASKS_WHY.search(_QUOTED.sub(" ", question.text))):
         return True
     words = token_set(text)
     if not words:

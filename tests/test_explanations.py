@@ -578,3 +578,18 @@ def test_a_paragraphs_short_first_sentence_is_quoted_with_the_sentence_that_tell
     answer = assistant.answer(question, mode="extractive")
     points = [s.text for s in answer.sentences if topic in s.text]
     assert points and all(told in p for p in points), answer.text
+
+
+def test_a_question_others_asked_is_a_point_only_when_the_reader_asks_about_the_asking():
+    # "How did the soul-searching spread?" is answered by the questions other cities asked; for any
+    # other question a sentence asking something is a headline or a quoted question, never a point
+    from rag.config import AnswerConfig
+    from rag.evidence import restates
+
+    novelty = AnswerConfig().restatement_novelty
+    asked = "Commentators in Shenzhen asked: “Why hasn’t the Silicon Valley of China spawned such companies?”"
+    assert not restates(analyse("How did the soul-searching spread beyond Nanjing?"), asked, novelty)
+    assert not restates(analyse("合肥是怎么被卷进这场追问的？"), "《合肥日报》头版发问：“杭州有DeepSeek，合肥有什么？”", novelty)
+    assert restates(analyse("What do the documents say about Shenzhen's start-ups?"), asked, novelty)
+    # a why-question about the asking wants reasons: the question asked echoes it and is no reason
+    assert restates(analyse("Why was Shenzhen singled out in the debate?"), asked, novelty)
