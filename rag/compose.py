@@ -22,7 +22,7 @@ from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_c
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          INTERVAL_LEAD, INTERVAL_UNITS, LANGUAGE_NAMES)
 from rag.question import (DEMONYMS, Question, holds_answer_type, holds_type, names_a_place_asked_for,
-                          without_figures_of, years_in)
+                          person_names, without_figures_of, years_in)
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 from rag.verify import normalize_markers
@@ -254,6 +254,16 @@ class ExtractiveComposer:
             typed = next((s for s in usable[: c.type_check_sentences] if fits(s)), None)
             if typed is not None:
                 chosen = [x for x in chosen if not _overlaps(x, typed)][: c.extractive_max_sentences - 1] + [typed]
+        if question.wants == "person" and not question.parts:
+            # "deepseek创始人是谁": a sentence naming the founder of another company, close in score,
+            # gives way to one naming a person in the role asked, of what the question names
+            for s in usable[: c.type_check_sentences]:
+                spare = [x for x in chosen if not fits(x)]
+                if not spare:
+                    break
+                if s not in chosen and fits(s) and person_names(s.text) \
+                        and not any(_overlaps(s, x) for x in chosen):
+                    chosen = [x for x in chosen if x is not spare[-1]] + [s]
         # The question's rarest name is what it is about ("the Kujiale platform"): an answer that
         # never names it gets the best sentence that does.
         rare = rarest_name(question, selection.idf)
@@ -288,9 +298,11 @@ class ExtractiveComposer:
             chosen.append(missing)
         if typed_question and not question.parts:
             # "How large is the budget?": the sentence giving the sum comes first, the rest after it
-            answering = [x for x in chosen if fits(x)]
+            answering = _reading_order([x for x in chosen if fits(x)])
+            if question.wants == "person":  # a sentence giving a personal name answers "who" best
+                answering.sort(key=lambda x: not person_names(x.text))
             if answering:
-                return _reading_order(answering) + _reading_order([x for x in chosen if not fits(x)])
+                return answering + _reading_order([x for x in chosen if not fits(x)])
         return _reading_order(chosen)
 
     @staticmethod

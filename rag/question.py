@@ -163,6 +163,8 @@ def names_a_place_asked_for(question: "Question", text: str) -> bool | None:
 
 
 # Words of a body's or a place's name, never of a person's.
+# Words for a body that its name may follow ("the start-up Manycore", "the brand Haier")
+_BODY_WORDS = frozenset("firm firms start-up startup brand platform outlet newspaper magazine fund funds".split())
 _NOT_A_PERSON = frozenset("""institute institutes academy sciences science university college school laboratory lab
     labs park road street avenue zone district city province county town village lake river mountain valley bay
     delta island company group corporation corp inc ltd technology technologies tech robotics bank fund capital
@@ -1107,7 +1109,10 @@ def _may_be_a_persons_name(match, text: str) -> bool:
     """Is the capitalised run ``match`` of ``text`` free of a body's or a place's word, and opens no
     compound ("High-tech")? A person's name is."""
     words = {w.lower() for w in re.split(r"[ -]", match.group(0))}
-    return not (words & _NOT_A_PERSON or words & _PLACES or text[match.end():match.end() + 1] == "-")
+    # ... nor follows a body's word: "the hedge fund High-Flyer" names the fund
+    before = re.search(r"([A-Za-z]+)\s+$", text[:match.start()])
+    return not (words & _NOT_A_PERSON or words & _PLACES or text[match.end():match.end() + 1] == "-"
+                or (before and before.group(1).lower() in _NOT_A_PERSON | _BODY_WORDS))
 
 
 def person_names(text: str) -> list[str]:

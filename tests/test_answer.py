@@ -1632,3 +1632,18 @@ def test_an_event_said_of_another_name_does_not_date_the_one_asked_about(assista
 ])
 def test_a_pronoun_before_the_follow_ups_own_name_points_back(last, follow_up, standalone):
     assert condense_rule(follow_up, [[last, ""]]) == standalone
+
+
+def test_a_name_after_a_bodys_word_is_no_persons_name():
+    from rag.question import person_names
+
+    assert person_names("Most accounts say DeepSeek began as an offshoot of the hedge fund High-Flyer.") == []
+    assert person_names("DeepSeek's founder Liang Wenfeng was born in 1985.") == ["Liang Wenfeng"]
+
+
+@pytest.mark.parametrize("question", ["deepseek创始人是谁", "Who founded DeepSeek?"])
+def test_a_who_question_leads_with_the_sentence_naming_the_person(assistant, question):
+    # the founder of another company (群核科技's 黄晓煌), or a sentence naming only the fund DeepSeek
+    # came from, does not lead an answer to who founded DeepSeek
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and "Liang Wenfeng" in answer.text.split("[1]")[0], answer.text
