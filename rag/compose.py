@@ -296,6 +296,14 @@ class ExtractiveComposer:
             if len(chosen) >= c.extractive_max_sentences:
                 break
             chosen.append(missing)
+        for missing in _years_left_out(question, chosen, usable[: c.type_check_sentences]):
+            # "2000年排第几？到2024年又排到第几了？": each year asked gets a sentence giving its figure
+            if len(chosen) >= c.extractive_max_sentences:
+                spare = [x for x in chosen[1:] if not fits(x) and not set(years_in(x.text)) & set(question.years)]
+                if not spare:
+                    break
+                chosen = [x for x in chosen if x is not spare[-1]]
+            chosen.append(missing)
         if typed_question and not question.parts:
             # "How large is the budget?": the sentence giving the sum comes first, the rest after it
             answering = _reading_order([x for x in chosen if fits(x)])
@@ -401,6 +409,24 @@ class ExtractiveComposer:
                 break
             chosen.append(best_i)
         return chosen
+
+
+def _years_left_out(question: Question, chosen: list[Sentence], candidates: list[Sentence]) -> list[Sentence]:
+    """For a question asking a figure or a date for several years, the best candidate for each
+    year no chosen sentence names: one naming that year, holding the kind of answer asked and
+    about what the question names."""
+    if len(question.years) < 2 or not question.wants:
+        return []
+    added: list[Sentence] = []
+    for year in question.years:
+        shown = chosen + added
+        if any(year in years_in(x.text) for x in shown):
+            continue
+        found = next((x for x in candidates if year in years_in(x.text) and holds_answer_type(question, x.text)
+                      and _names_the_subject(question, x) and not any(_overlaps(x, y) for y in shown)), None)
+        if found is not None:
+            added.append(found)
+    return added
 
 
 def _chinese_by_names_written(question: Question, sentences: list[Sentence]) -> list[Sentence]:

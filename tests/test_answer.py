@@ -1647,3 +1647,9 @@ def test_a_who_question_leads_with_the_sentence_naming_the_person(assistant, que
     # came from, does not lead an answer to who founded DeepSeek
     answer = assistant.answer(question, mode="extractive")
     assert not answer.refused and "Liang Wenfeng" in answer.text.split("[1]")[0], answer.text
+
+
+def test_each_year_a_question_asks_a_figure_for_gets_a_sentence_giving_it(assistant):
+    # 2024's rank is in a Chinese sentence, 2000's in an English one far below it in score: both are shown
+    answer = assistant.answer("合肥的GDP在全国排第几？2000年呢，2024年呢？", mode="extractive")
+    assert not answer.refused and "80th" in answer.text and "第19位" in answer.text, answer.text
