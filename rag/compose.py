@@ -374,7 +374,13 @@ class ExtractiveComposer:
         if not candidates:
             return []
         floor = min(candidates[0].score - c.explanation_margin, c.explanation_floor)
-        candidates = [s for s in candidates if s.score >= floor][:24]
+        above = [s for s in candidates if s.score >= floor]
+        if len(above) < c.explanation_min_points:
+            # a best sentence far ahead of the rest leaves too few points: the next ones make them up
+            # when they are not far off
+            above = [s for s in candidates if s.score >= min(floor, c.explanation_fill_floor)]
+            above = above[: max(c.explanation_min_points, len([s for s in above if s.score >= floor]))]
+        candidates = above[:24]
         vectors = self.embedder.encode_cached([s.text for s in candidates])
         similarity = vectors @ vectors.T
         # A point in the other language is picked as if it scored ``explanation_other_language``

@@ -593,3 +593,11 @@ def test_a_question_others_asked_is_a_point_only_when_the_reader_asks_about_the_
     assert restates(analyse("What do the documents say about Shenzhen's start-ups?"), asked, novelty)
     # a why-question about the asking wants reasons: the question asked echoes it and is no reason
     assert restates(analyse("Why was Shenzhen singled out in the debate?"), asked, novelty)
+
+
+def test_a_best_point_far_ahead_of_the_rest_does_not_leave_it_alone(assistant):
+    # the willow sentence scores far above every other: the next points, not far off, still join it
+    answer = assistant.answer("What is the essay getting at with the willow branches and the soil?",
+                              mode="extractive")
+    assert answer.kind == "explanation" and len(points(answer)) >= 2, answer.text
+    assert "soil gets richer" in answer.text, answer.text
