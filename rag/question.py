@@ -1264,20 +1264,23 @@ def role_holder(question: Question) -> str:
 
 
 # How an English text names a role a Chinese "who" question asks about (主任 is a director or a
-# head; 创始人 a founder, or whoever set the firm up)
+# head; 创始人 a founder, or whoever set the firm up): the pattern that checks a sentence, then the
+# plain words that rank English sentences.
 _RUNS_IT = r"ceo|chief executive|found(?:ed|er|ers)|co-?found\w*|chair(?:man|woman|person)?|boss|owner"
 _ROLE_IN_ENGLISH = {
-    "主任": r"director|head(?:s|ed)?|leads?|led",
-    "院长": r"president|director|dean|head(?:s|ed)?",
-    "校长": r"president|principal|head(?:s|ed)?",
-    "市长": r"mayor", "省长": r"governor", "书记": r"secretary",
-    "创始人": r"found(?:ed|er|ers|ing)?|co-?found\w*|set up|started|launched",
-    "创办人": r"found(?:ed|er|ers|ing)?|co-?found\w*|set up|started|launched",
-    "董事长": r"chair(?:s|ed|man|woman|person)?",
-    "总裁": r"president|ceo|chief executive", "首席执行官": r"ceo|chief executive",
-    "首席科学家": r"chief scientist", "总经理": r"general manager|managing director|ceo|chief executive",
+    "主任": (r"director|head(?:s|ed)?|leads?|led", "director head"),
+    "院长": (r"president|director|dean|head(?:s|ed)?", "president director"),
+    "校长": (r"president|principal|head(?:s|ed)?", "president"),
+    "市长": (r"mayor", "mayor"), "省长": (r"governor", "governor"), "书记": (r"secretary", "secretary"),
+    "创始人": (r"found(?:ed|er|ers|ing)?|co-?found\w*|set up|started|launched", "founder founded"),
+    "创办人": (r"found(?:ed|er|ers|ing)?|co-?found\w*|set up|started|launched", "founder founded"),
+    "董事长": (r"chair(?:s|ed|man|woman|person)?", "chairman"),
+    "总裁": (r"president|ceo|chief executive", "president ceo"), "首席执行官": (r"ceo|chief executive", "ceo"),
+    "首席科学家": (r"chief scientist", "chief scientist"),
+    "总经理": (r"general manager|managing director|ceo|chief executive", "ceo manager"),
     # who runs a company, said plainly ("游戏科学的老板是谁？")
-    "老板": _RUNS_IT, "老总": _RUNS_IT, "掌门人": _RUNS_IT, "负责人": _RUNS_IT + r"|director|head(?:s|ed)?|leads?|led",
+    "老板": (_RUNS_IT, "ceo founder boss"), "老总": (_RUNS_IT, "ceo boss"), "掌门人": (_RUNS_IT, "ceo head"),
+    "负责人": (_RUNS_IT + r"|director|head(?:s|ed)?|leads?|led", "head director ceo"),
 }
 
 
@@ -1294,7 +1297,7 @@ def holds_the_role_in_chinese(question: Question, text: str) -> bool:
     if role is None:
         return True
     asked = role.group(0).lower()
-    forms = [zh for zh, en in _ROLE_IN_ENGLISH.items() if re.fullmatch(rf"(?:{en})", asked)]
+    forms = [zh for zh, (en, _) in _ROLE_IN_ENGLISH.items() if re.fullmatch(rf"(?:{en})", asked)]
     forms += [_ROLE_IN_CHINESE[asked]] if asked in _ROLE_IN_CHINESE else []
     return bool(forms) and re.search("|".join(forms), text) is not None
 
@@ -1308,20 +1311,12 @@ def holds_the_role_in_english(question: Question, text: str) -> bool:
         _not_another_role(text, m) for m in re.finditer(rf"\b(?:{role})\b", text, re.I))
 
 
-# The plain English words of those roles, which rank English sentences for a Chinese "who" question.
-_ROLE_WORDS = {"创始人": "founder founded", "创办人": "founder founded", "董事长": "chairman", "总裁": "president ceo",
-               "首席执行官": "ceo", "首席科学家": "chief scientist", "总经理": "ceo manager", "市长": "mayor",
-               "省长": "governor", "书记": "secretary", "院长": "president director", "校长": "president",
-               "主任": "director head", "老板": "ceo founder boss", "老总": "ceo boss", "掌门人": "ceo head",
-               "负责人": "head director ceo"}
-
-
 def english_role_words(question: Question) -> str:
     """The plain English words of the role a Chinese "who" question asks about (创始人: "founder
     founded"); "" for other questions and roles."""
     if question.language != "zh" or question.wants != "person":
         return ""
-    return next((words for role, words in _ROLE_WORDS.items() if role in question.text), "")
+    return next((words for role, (_, words) in _ROLE_IN_ENGLISH.items() if role in question.text), "")
 
 
 def english_role(question: Question) -> str | None:
@@ -1329,7 +1324,7 @@ def english_role(question: Question) -> str | None:
     :data:`_ROLE_IN_ENGLISH`); None for other questions and roles."""
     if question.language != "zh" or question.wants != "person":
         return None
-    return next((r for c, r in _ROLE_IN_ENGLISH.items() if c in question.text), None)
+    return next((r for c, (r, _) in _ROLE_IN_ENGLISH.items() if c in question.text), None)
 
 
 def holds_the_role_of(question: Question, text: str) -> bool:
