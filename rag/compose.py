@@ -244,10 +244,14 @@ class ExtractiveComposer:
             words += len(s.text.split())
         gate = Gate(c, self.multilingual)
 
+        fitting: dict[int, bool] = {}
+
         def fits(x):  # holds the kind of answer asked for, for the years and ordinals asked about, on its topic
-            return holds_answer_type(question, x.text) and names_years(question, x) \
-                and names_ordinals(question, x) \
-                and (not question.wants or gate.about_the_question(question, x, selection.idf))
+            if id(x) not in fitting:
+                fitting[id(x)] = holds_answer_type(question, x.text) and names_years(question, x) \
+                    and names_ordinals(question, x) \
+                    and (not question.wants or gate.about_the_question(question, x, selection.idf))
+            return fitting[id(x)]
 
         typed_question = bool(question.wants or question.years or question.ordinals or question.periods)
         if typed_question and not any(fits(x) for x in chosen):
@@ -378,8 +382,8 @@ class ExtractiveComposer:
         if len(above) < c.explanation_min_points:
             # a best sentence far ahead of the rest leaves too few points: the next ones make them up
             # when they are not far off
-            above = [s for s in candidates if s.score >= min(floor, c.explanation_fill_floor)]
-            above = above[: max(c.explanation_min_points, len([s for s in above if s.score >= floor]))]
+            fill_floor = min(floor, c.explanation_fill_floor)
+            above = [s for s in candidates if s.score >= fill_floor][: c.explanation_min_points]
         candidates = above[:24]
         vectors = self.embedder.encode_cached([s.text for s in candidates])
         similarity = vectors @ vectors.T

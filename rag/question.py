@@ -163,8 +163,6 @@ def names_a_place_asked_for(question: "Question", text: str) -> bool | None:
 
 
 # Words of a body's or a place's name, never of a person's.
-# Words for a body that its name may follow ("the start-up Manycore", "the brand Haier")
-_BODY_WORDS = frozenset("firm firms start-up startup brand platform outlet newspaper magazine fund funds".split())
 _NOT_A_PERSON = frozenset("""institute institutes academy sciences science university college school laboratory lab
     labs park road street avenue zone district city province county town village lake river mountain valley bay
     delta island company group corporation corp inc ltd technology technologies tech robotics bank fund capital
@@ -174,6 +172,9 @@ _NOT_A_PERSON = frozenset("""institute institutes academy sciences science unive
     industrial innovation development economic economy national international china chinese
     laboratories exchange ridge heights springs harbor harbour forest gardens square plaza tower towers
     boulevard campus electronics semiconductor semiconductors motors motor pharmaceutical pharmaceuticals""".split())
+# ... and the words a body's name may follow ("the startup Manycore", "the hedge fund High-Flyer")
+_BEFORE_A_BODYS_NAME = _NOT_A_PERSON | frozenset("firm firms startup brand platform outlet newspaper magazine "
+                                                 "funds".split())
 # "At which university ...?": in English an institution's name, or its description, says what it is
 # ("Zhejiang University", "the Institute of Physics", "a makeshift laboratory"): the answer holds that word.
 # "Which Hong Kong universities ...?": up to two words before the kind, none of them a verb ("What role
@@ -1112,7 +1113,7 @@ def _may_be_a_persons_name(match, text: str) -> bool:
     # ... nor follows a body's word: "the hedge fund High-Flyer" names the fund
     before = re.search(r"([A-Za-z]+)\s+$", text[:match.start()])
     return not (words & _NOT_A_PERSON or words & _PLACES or text[match.end():match.end() + 1] == "-"
-                or (before and before.group(1).lower() in _NOT_A_PERSON | _BODY_WORDS))
+                or (before and before.group(1).lower() in _BEFORE_A_BODYS_NAME))
 
 
 def person_names(text: str) -> list[str]:

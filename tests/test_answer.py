@@ -1352,14 +1352,11 @@ def test_a_when_question_is_answered_by_a_chinese_sentence_saying_its_event(assi
     assert not answer.refused and "1932" in answer.text, answer.text
 
 
-@pytest.mark.parametrize("question, figure", [
-    ("光明科学城总规里一共列了多少项重点科研任务？", "39"),
-])
-def test_an_english_count_of_what_a_chinese_question_counts_answers_it(assistant, question, figure):
+def test_an_english_count_of_what_a_chinese_question_counts_answers_it(assistant):
     # a long English sentence giving many facts is far from the short question as a whole; its count
     # of the thing asked ("39 key research tasks" for 重点科研任务), of the place asked, answers it
-    answer = assistant.answer(question, mode="extractive")
-    assert not answer.refused and figure in answer.text, answer.text
+    answer = assistant.answer("光明科学城总规里一共列了多少项重点科研任务？", mode="extractive")
+    assert not answer.refused and "39" in answer.text, answer.text
 
 
 def test_a_chinese_bet_is_an_investment_whichever_verb_says_it(assistant):
