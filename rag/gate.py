@@ -112,8 +112,14 @@ def _names_the_holder_across(question, sentence) -> bool:
     if not holder or _same_language(question, sentence.text):
         return True
     words = set(tokenize(with_previous_if_leaning(sentence)))
-    latin = tokenize(holder) if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", holder) else []
+    latin = _in_latin(holder) or []
     return bool(latin and set(latin) <= words) or bool(question.other_terms and set(question.other_terms) & words)
+
+
+def _in_latin(holder: str) -> list[str] | None:
+    """The words of a role's holder the question writes in Latin letters ("deepseek"); None for a
+    Chinese one."""
+    return tokenize(holder) if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", holder) else None
 
 
 def _holds_the_role_across(question, sentence) -> bool:
@@ -127,7 +133,8 @@ def _holds_the_role_across(question, sentence) -> bool:
         return False
     # ... said of it: the role a few words after its name ("Unitree Robotics was founded in ... by"), or
     # of it ("founder of DeepSeek"); not "Unitree's robots danced at a symposium ... chaired by Xi Jinping"
-    forms = tokenize(holder) if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", holder) else list(question.other_terms)
+    latin = _in_latin(holder)
+    forms = latin if latin is not None else list(question.other_terms)
     text = sentence.text.lower()
     return any(re.search(rf"\b{re.escape(form)}\w*(?:['\u2019]s)?\W+(?:[\w-]+\W+){{0,5}}?(?:{role})\b", text)
                or re.search(rf"\b(?:{role})\W+(?:of|at)\W+(?:the\W+)?{re.escape(form)}", text) for form in forms)

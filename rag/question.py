@@ -1312,20 +1312,26 @@ def holds_the_role_in_english(question: Question, text: str) -> bool:
         _not_another_role(text, m) for m in re.finditer(rf"\b(?:{role})\b", text, re.I))
 
 
+def _role_asked(question: Question) -> tuple[str, str] | None:
+    """The :data:`_ROLE_IN_ENGLISH` entry (pattern, plain words) of the role a Chinese "who"
+    question asks about; None for other questions and roles."""
+    if question.language != "zh" or question.wants != "person":
+        return None
+    return next((forms for role, forms in _ROLE_IN_ENGLISH.items() if role in question.text), None)
+
+
 def english_role_words(question: Question) -> str:
     """The plain English words of the role a Chinese "who" question asks about (创始人: "founder
     founded"); "" for other questions and roles."""
-    if question.language != "zh" or question.wants != "person":
-        return ""
-    return next((words for role, (_, words) in _ROLE_IN_ENGLISH.items() if role in question.text), "")
+    asked = _role_asked(question)
+    return asked[1] if asked else ""
 
 
 def english_role(question: Question) -> str | None:
     """How English writes the role a Chinese "who" question asks about (a pattern from
     :data:`_ROLE_IN_ENGLISH`); None for other questions and roles."""
-    if question.language != "zh" or question.wants != "person":
-        return None
-    return next((r for c, (r, _) in _ROLE_IN_ENGLISH.items() if c in question.text), None)
+    asked = _role_asked(question)
+    return asked[0] if asked else None
 
 
 def holds_the_role_of(question: Question, text: str) -> bool:
