@@ -219,9 +219,12 @@ _EXPLANATION_Q = re.compile(
     # a second part asking how something works or came about ("What is X, and how does it work?")
     r",?\s+and how (?:does|did|do|has|have|is|was|are|were) (?:it|they|this|that)\b(?!.*\bhow (?:many|much|long|large|big|old|far)\b)|"
     r"\bwhat\b.{0,60}\b(?:should|must|can|could|ought to|need to|needs to)\b.{0,40}\b(?:do|learn|change|take|try)\b|"
-    r"\bwhat (?:are|were|was|is) the (?:main )?(?:reasons?|lessons?|causes?|factors?|arguments?|"
+    r"\bwhat (?:are|were|was|is) the (?:\w+ )?(?:reasons?|lessons?|causes?|factors?|arguments?|"
     r"explanations?|advantages?|strengths?|drivers?|ingredients?|secrets?|keys?|differences?|similarities)\b|"
-    r"\bwhat (?:\w+ly )?(?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped)\b|"
+    r"\bwhat (?:\w+ly )?(?:explains|made|makes|drove|drives|led|caused|lies behind|lay behind|enabled|allowed|helped|"
+    r"shows|showed)\b|\bwhat (?:\w+ly )?(?:changed|turned|transformed) .{1,80}\binto\b|"
+    # a summary, and the case for and against something, are told in several points
+    r"\bin a nutshell\b|\b(?:case|arguments?) for and against\b|\bpros and cons\b|"
     # what went wrong (or right), and the thread several things share, are told in several points
     r"\bwhat went (?:wrong|right)\b|\b(?:common|shared) thread\b|"
     # what a place did (or got) right or wrong, and what it has going for it
@@ -243,7 +246,7 @@ _EXPLANATION_Q = re.compile(
     r"\bwhat(?:'s|\u2019s| is| are) (?:an? |the )?['\u2018\"\u201c][^?]{2,60}['\u2019\"\u201d] for\s*\?|"
     # a yes-no question asking for a judgement ("Is Optics Valley still just about fibre?", "Did the
     # bet actually pay off?", "Did they agree on why ...?") is answered with the points bearing on it
-    r"^\s*(?:is|are|was|were|did|does|do|has|have)\b.{3,200}?\b(?:still|really|actually|fair|"
+    r"^\s*" + _LEAD_IN + r"(?:is|are|was|were|did|does|do|has|have)\b.{3,200}?\b(?:still|really|actually|fair|"
     r"pay(?:s|ed)? off|paid off|agreed?|agrees|the same way|all)\b|"
     # what several things share, or where one does better than another, is told in several points
     r"\bwhat (?:\w+ )?themes?\b|\b(?:have|had|has) in common\b|\b(?:does|do|did) (?:\w+ )?better than\b|"
@@ -255,7 +258,9 @@ _EXPLANATION_Q = re.compile(
     r"(?:应该|该|要|需要)(?:反思|学习|借鉴|改变|改进|吸取)(?:些)?什么|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
     # how two things differ is told in several points
-    r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪", re.I)
+    r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪|有什么不一样|有哪些不一样|不一样在哪|"
+    # ... and the lessons one draws from something
+    r"(?:什么|哪些)(?:经验|教训|启示|启发)", re.I)
 # An open question for several things of a kind ("What tools do ... use ...?", "What sorts of industries is
 # ... meant to grow?") is answered in points, as an explanation is; a counted one ("What two ...") is a list,
 # "What dates / years ...?" asks when, and "What kind of ...?" asks for one kind.
@@ -615,11 +620,12 @@ def without_what_is_set_aside(text: str) -> str:
 
 
 # A reader's short forms, written in lower case (a name's own word, "Zhejiang Lab", is kept), and the
-# spoken Chinese question words (啥 for 什么, 咋 for 怎么, 排老几 for 排第几).
+# spoken Chinese question words (啥 for 什么, 咋 for 怎么, 排老几 for 排第几, 是干嘛的 for 是干什么的).
 _SHORT_FORMS = ((re.compile(r"(?<![\w-])labs\b"), "laboratories"), (re.compile(r"(?<![\w-])lab\b"), "laboratory"),
                 (re.compile(r"(?<![\w-])govt\b"), "government"),
                 (re.compile(r"(?<![\w-])ppl\b"), "people"), (re.compile(r"(?<![\w-])HQ\b"), "headquarters"),
                 (re.compile("啥"), "什么"), (re.compile("咋"), "怎么"), (re.compile("老几"), "第几"),
+                (re.compile("干嘛的"), "干什么的"),
                 # "What's the budget ...?" asks as "What is the budget ...?" does
                 (re.compile(r"\b(what|who|where|when|how|which|why)['\u2019]s\b", re.I), r"\1 is"))
 

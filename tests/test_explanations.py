@@ -222,6 +222,19 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("Talk me through the Hefei model.", "explanation"),
     ("南京该吸取什么？", "explanation"),
     ("合肥的排名有什么变化？", "explanation"),
+    # what a thing shows, what turned one thing into another, the lesson (with a word before it), a
+    # summary, the case for and against; a yes-no judgement after a sentence setting the scene; how
+    # two things are not alike, and the lessons one draws, in Chinese
+    ("What shows that Beijing treats Zhongguancun as a flagship?", "explanation"),
+    ("Hefei was once a small town. What turned it into a science city?", "explanation"),
+    ("So what is the real lesson of the DeepSeek scare?", "explanation"),
+    ("So what is the Hefei model, in a nutshell?", "explanation"),
+    ("What's the case for and against a city betting on companies?", "explanation"),
+    ("The essay says DeepSeek came out of nowhere. Is that fair?", "explanation"),
+    ("合肥和杭州走的路子有什么不一样？", "explanation"),
+    ("从合肥身上能吸取什么经验教训？", "explanation"),
+    ("What changed for investors when the scheme was upgraded?", "factoid"),
+    ("The essay praises Hefei. Is USTC in Hefei?", "factoid"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -230,6 +243,7 @@ def test_question_kinds(question, kind):
 def test_spoken_chinese_question_words_ask_as_the_written_ones():
     # 啥 is written out as 什么 before the question is analysed, as the pipeline does
     assert analyse(with_short_forms_written_out("光谷最近有啥新进展？")).kind == "explanation"
+    assert analyse(with_short_forms_written_out("那个样板工厂到底是干嘛的？")).kind == "explanation"
 
 
 ISSUE_QUESTIONS = [
