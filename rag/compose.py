@@ -402,7 +402,9 @@ class ExtractiveComposer:
     def _pick(self, candidates, similarity, penalty: list[float]) -> list[int]:
         """Maximal marginal relevance: pick candidates (indices) until ``explanation_max_points``;
         each time the one whose score, less its ``penalty`` and ``explanation_mmr`` times its
-        closest cosine to a chosen point, is highest, skipping repeats."""
+        closest cosine to a chosen point, plus ``explanation_same_section`` when it is in the first
+        point's section, is highest, skipping repeats. A document tells its reasons in one place:
+        the sentences after "they each boast their own secret weapons" are the weapons."""
         c = self.config
         chosen: list[int] = []
         while len(chosen) < c.explanation_max_points:
@@ -413,12 +415,19 @@ class ExtractiveComposer:
                     continue
                 closest = max((float(similarity[i][j]) for j in chosen), default=0.0)
                 value = s.score - penalty[i] - c.explanation_mmr * closest
+                if chosen and _same_section(s, candidates[chosen[0]]):
+                    value += c.explanation_same_section
                 if best_value is None or value > best_value:
                     best_i, best_value = i, value
             if best_i is None:
                 break
             chosen.append(best_i)
         return chosen
+
+
+def _same_section(a: Sentence, b: Sentence) -> bool:
+    """Are the two sentences in one section of one document?"""
+    return a.metadata.get("doc_id") == b.metadata.get("doc_id") and a.metadata.get("section") == b.metadata.get("section")
 
 
 def _years_left_out(question: Question, chosen: list[Sentence], candidates: list[Sentence]) -> list[Sentence]:

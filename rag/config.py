@@ -75,6 +75,8 @@ class AnswerConfig:
     # an explanation's point is about, and its explanation is also searched for without that name
     explanation_mmr: float = 0.2  # weight of redundancy against relevance when picking points (0.5 until the
     # 48 dev explanations of the ninth session: 0.2 reaches `need` on 39, 0.5 on 35; repeats are also dropped outright)
+    explanation_same_section: float = 0.03  # a point in the first point's section is picked as if it scored this
+    # much higher: a document tells its reasons in one place (dev: 0.03-0.08 reach `need` on 5-8 more explanations)
     # a point in the other language than the question's is picked as if it scored this much lower: an
     # English reader gets English quotes when they are about as good (dev: 0.05-0.2 reach `need` on 2 more
     # explanations than only filling a short list with them, 0.0 on 1 more)

@@ -1,9 +1,12 @@
 """Explanation questions ("why", "how did", "what should") get points gathered across documents;
 the questions from the issue that were refused or answered with a restated headline."""
 
+from dataclasses import replace
+
 import pytest
 
 from rag.compose import restates
+from rag.config import AnswerConfig
 from rag.pipeline import Assistant
 from rag.question import analyse, with_short_forms_written_out
 from rag.text import is_cjk_text, split_sentences
@@ -615,3 +618,26 @@ def test_a_best_point_far_ahead_of_the_rest_does_not_leave_it_alone(assistant):
                               mode="extractive")
     assert answer.kind == "explanation" and len(points(answer)) >= 2, answer.text
     assert "soil gets richer" in answer.text, answer.text
+
+
+def test_a_point_in_the_first_points_section_is_preferred_to_one_about_as_good_elsewhere(embedder):
+    # "In fact, they each boast their own secret weapons." is followed in its section by the weapons;
+    # a sentence from another document scoring a little higher had taken their place.
+    import numpy as np
+
+    from rag.compose import ExtractiveComposer
+    from rag.types import Sentence
+
+    def sentence(text, doc, section, score, start):
+        return Sentence(text, f"{doc}-{section}", 0, start, start + len(text),
+                        {"doc_id": doc, "title": doc, "section": section}, text, score, score, score)
+
+    candidates = [sentence("Cities each boast their own secret weapons.", "essay", "Examples", 0.60, 0),
+                  sentence("Elsewhere a park localised a risk-sharing mechanism.", "brief", "Finance", 0.51, 0),
+                  sentence("Hangzhou kept iterating its digital economy ecosystem.", "essay", "Examples", 0.50, 50)]
+    composer = ExtractiveComposer(embedder, AnswerConfig(explanation_max_points=2))
+    chosen = composer._pick(candidates, np.zeros((3, 3)), [0.0, 0.0, 0.0])
+    assert chosen == [0, 2]
+    # ... but not one far below
+    candidates[2] = replace(candidates[2], score=0.40)
+    assert composer._pick(candidates, np.zeros((3, 3)), [0.0, 0.0, 0.0]) == [0, 1]
