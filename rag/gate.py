@@ -1082,7 +1082,9 @@ _EVENTS = (
      r"\bground-?breaking\b|\bbr(?:eak|oke|oken) ground\b|\bconstruction\b", r"奠基|开工|动工|破土"),
     (r"\bapprov\w*", r"\bapprov\w*|\bendors\w*", r"获批|批准|获准|批复"),
     (r"\bmov(?:e|ed|es|ing)\b|\brelocat\w*", r"\bmov(?:e|ed|es|ing)\b|\brelocat\w*|\bshift\w*", r"搬到|搬迁|迁到|迁往|迁至|迁入|迁来"),
-    (r"\b(?:open|opened|opens)\b(?!-)", r"\bopen(?:ed|s|ing)?\b|\binaugurat\w*|\bbegan operat\w*", r"开通|开业|开幕|启用|揭牌|落成|投用"),
+    # a centre or a zone that opened was as often founded or set up
+    (r"\b(?:open|opened|opens)\b(?!-)", r"\bopen(?:ed|s|ing)?\b|\binaugurat\w*|\bbegan operat\w*|\bfound(?:ed|ing)\b|"
+     r"\bestablish\w*|\bset up\b", r"开通|开业|开幕|启用|揭牌|落成|投用"),
     (r"\bjoin(?:ed|s)?\b", r"\bjoin(?:ed|s|ing)?\b|\bhired\b|\brecruit\w*", r"加入|加盟|入职|参加|参与"),
     (r"\bborn\b|\bbirth\b", r"\bborn\b|\bbirth\w*", r"出生|生于"),
     (r"\b(?:start|begin|began|started|starts)\w* (?:production|producing|operations?|operating)\b|\bput into (?:production|operation)\b",

@@ -1496,6 +1496,10 @@ def test_a_when_question_naming_an_event_needs_that_event_said(assistant):
     assert not founded.refused and "2017" in founded.text
     opened = assistant.answer("When did Hefei open its first metro line?", mode="extractive")
     assert opened.refused, opened.text
+    # a centre that opened was as often founded or set up: the day it was founded answers
+    centre = assistant.answer("When did the Chinese Academy of Sciences open its quantum centre in Hefei?",
+                              mode="extractive")
+    assert not centre.refused and "January 15, 2014" in centre.text, centre.text
 
 
 def test_a_who_did_it_question_needs_what_was_done_said(assistant):
