@@ -65,6 +65,29 @@ _ASKS_HOW_IT_CAME = re.compile(
     r"(?:\w+ )?into|transform|rise|risen|emerge|come about|get to|build|built|expand)|"
     r"\bhow\b.*\b(?:changed|developed|evolved|grown|transformed)\b|"
     r"(?:怎样|怎么|如何).*(?:发展|成长|变成|成为|一步步|走到|扩|起家|崛起|演变)", re.I)
+# A question about how a document ends ("according to the essay's conclusion", "How does the essay sign
+# off?", 文章最后说……) and the sections that end one ("Conclusion", 结语): their sentences are where it
+# points.
+_ASKS_ABOUT_THE_END = re.compile(r"\bconclu(?:sion|sions|ding|des)\b|\bsign(?:s|ed)? off\b|\bat the end\b(?! of)|"
+                                 r"\bclosing (?:section|paragraph|lines?|words)\b|文章最后|最后(?:一段|部分)|结尾|结语|末尾", re.I)
+_CLOSING_HEADING = re.compile(r"\bconclu\w*|\bsummary\b|\bclosing\b|\bfinal (?:thoughts|words)\b|结语|结论|结束语|总结|尾声",
+                              re.I)
+
+
+def asks_about_the_end(text: str) -> bool:
+    """Does the question ask about how a document ends ("according to the conclusion", "How does the
+    essay sign off?", 文章最后说了什么？), not about the end of a year ("at the end of 2024") or a
+    closing share price?
+
+    Args:
+        text: the standalone question.
+
+    Returns:
+        True when the question points at a document's closing section.
+    """
+    return bool(_ASKS_ABOUT_THE_END.search(text))
+
+
 MIN_SENTENCE_CHARS = 12  # shorter pieces (list bullets, stray headings) are not evidence
 MIN_CJK_SENTENCE_CHARS = 6
 
@@ -290,6 +313,7 @@ class EvidenceSelector:
         similarities = self.similarities(question, [u[0] for u in units])
         headings = self.heading_similarities(question, passages) if question.is_explanation else {}
         own_tokens = tokenize(question.text)
+        about_the_end = asks_about_the_end(question.text)
         all_tokens = own_tokens + list(question.other_terms)
         bridged_tokens = list(question.other_terms) + list(question.other_words)
         latin = [t for t in question.names if re.fullmatch(r"[a-z0-9-]+", t)]
@@ -331,6 +355,8 @@ class EvidenceSelector:
                 score -= c.instruction_penalty
             if question.wants and holds_answer_type(question, text):
                 score += c.type_bonus
+            if about_the_end and _CLOSING_HEADING.search(passage.metadata.get("section", "")):
+                score += c.closing_section_bonus
             if question.is_explanation:
                 score += c.heading_weight * headings.get(passage.chunk_id, 0.0)
                 if explains(text):

@@ -641,3 +641,27 @@ def test_a_point_in_the_first_points_section_is_preferred_to_one_about_as_good_e
     # ... but not one far below
     candidates[2] = replace(candidates[2], score=0.40)
     assert composer._pick(candidates, np.zeros((3, 3)), [0.0, 0.0, 0.0]) == [0, 1]
+
+
+@pytest.mark.parametrize("question, about_the_end", [
+    ("So what is the real lesson of the DeepSeek scare, according to the conclusion?", True),
+    ("How does the essay sign off?", True),
+    ("文章最后说到底该反思什么？", True),
+    ("What was Nvidia's closing share price on January 27, 2025?", False),
+    ("What happened at the end of 2024?", False),
+])
+def test_a_question_about_how_a_document_ends_is_recognised(question, about_the_end):
+    from rag.evidence import asks_about_the_end
+
+    assert asks_about_the_end(question) is about_the_end
+
+
+@pytest.mark.parametrize("question", [
+    "So what is the real lesson of the DeepSeek scare for cities, according to the conclusion?",
+    "文章最后说到底该反思什么？",
+])
+def test_a_question_about_how_a_document_ends_is_told_from_its_closing_section(assistant, question):
+    # The reflection the essay's conclusion asks for (a generational gap, the second curve) had lost
+    # to sentences from its opening that share more of the question's words.
+    best = assistant.select(question).sentences[0]
+    assert best.metadata.get("section") == "Conclusion", best.text
