@@ -427,7 +427,7 @@ class ExtractiveComposer:
 
 def _same_section(a: Sentence, b: Sentence) -> bool:
     """Are the two sentences in one section of one document?"""
-    return a.metadata.get("doc_id") == b.metadata.get("doc_id") and a.metadata.get("section") == b.metadata.get("section")
+    return (a.metadata.get("doc_id"), a.metadata.get("section")) == (b.metadata.get("doc_id"), b.metadata.get("section"))
 
 
 def _years_left_out(question: Question, chosen: list[Sentence], candidates: list[Sentence]) -> list[Sentence]:
