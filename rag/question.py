@@ -68,7 +68,7 @@ _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bne
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment|"
                       r"added value|value added|market value|turnover|profits?)\b|"
                       r"\bwhat (?:is|was|are|were) [^?]{1,60}\bworth\b|"  # "What was the digital economy worth ...?"
-                      r"多少(?:钱|资金|美元|元|亿元|万元)|(?:投资|投入|出资)了?(?:大约|约)?多少|注册资本|营业收入是多少|预算是多少|花了多少|"
+                      r"多少(?:钱|资金|美元|元|亿元|万元)|(?:投资|投入|出资)了?(?:大约|约)?多少|注册资本|营业收入是多少|预算是多少|花了多少(?!天|年|个?月|周|星期|小时|分钟|时间)|"
                       # "……增加值是多少？", "GDP有多少？" (not "占GDP多少", a share)
                       r"(?<!占)(?:增加值|产值|营收|营业额|收入|利润|市值|估值|GDP|经济总量|生产总值|总投资|投资额|融资额)"
                       r"(?:是|为|有|达到?|共|一共|总共)?(?:大约|大概|约)?多少", re.I)
@@ -892,7 +892,9 @@ def has_money(text: str) -> bool:
     return bool(_HAS_MONEY.search(text) or _NO_CHARGE.search(text))
 
 
-_HAS_DURATION = re.compile(r"\b(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|decades?|hours?|minutes?|seconds?|"
+# (compute or labour counted in hours is an amount of work, not a length of time: "2.788 million H800 GPU hours")
+_HAS_DURATION = re.compile(r"\b(?!(?:GPU|CPU|TPU|machine|man|person|core|node)\s+hours?\b)(?:\w+|\d+)\s+"
+                           r"(?:days?|weeks?|months?|years?|decades?|hours?|minutes?|seconds?|"
                            r"centuries)\b|\bsince\s+(?:1[89]|20)\d\d\b|"
                            r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|\d{4,}(?=[多余])|[一二两三四五六七八九十百几]+)\s*[多余]?\s*(?:天|周|个月|年|十年|小时|分钟)", re.I)
 

@@ -1654,3 +1654,19 @@ def test_each_year_a_question_asks_a_figure_for_gets_a_sentence_giving_it(assist
     # 2024's rank is in a Chinese sentence, 2000's in an English one far below it in score: both are shown
     answer = assistant.answer("合肥的GDP在全国排第几？2000年呢，2024年呢？", mode="extractive")
     assert not answer.refused and "80th" in answer.text and "第19位" in answer.text, answer.text
+
+
+def test_hours_of_compute_are_no_length_of_time_and_days_spent_are_no_sum():
+    # "2.788 million H800 GPU hours" counts work, not time: it does not say how long V3 took to train,
+    # nor how long its context window is; "花了多少天" asks for days, not money
+    from rag.question import holds_type
+
+    assert not holds_type("duration", "Training took about 2.788 million H800 GPU hours.")
+    assert holds_type("duration", "The relay lasted 48 hours.")
+    assert analyse("DeepSeek-V3从开训到训完，前后一共花了多少天？").wants != "money"
+    assert analyse("合肥为京东方花了多少？").wants == "money"
+
+
+def test_a_context_window_is_not_answered_by_gpu_hours(assistant):
+    answer = assistant.answer("DeepSeek-V3支持多长的上下文窗口？", mode="extractive")
+    assert answer.refused, answer.text
