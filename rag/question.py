@@ -68,7 +68,8 @@ _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bne
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment|"
                       r"added value|value added|market value|turnover|profits?)\b|"
                       r"\bwhat (?:is|was|are|were) [^?]{1,60}\bworth\b|"  # "What was the digital economy worth ...?"
-                      r"多少(?:钱|资金|美元|元|亿元|万元)|(?:投资|投入|出资)了?(?:大约|约)?多少|注册资本|营业收入是多少|预算是多少|花了多少(?!天|年|个?月|周|星期|小时|分钟|时间)|"
+                      r"多少(?:钱|资金|美元|元|亿元|万元)|(?:投资|投入|出资)了?(?:大约|约)?多少|注册资本|营业收入是多少|预算是多少|"
+                      r"花了多少(?!天|年|个?月|周|星期|小时|分钟|时间)|"  # (花了多少天 asks a length of time)
                       # "……增加值是多少？", "GDP有多少？" (not "占GDP多少", a share)
                       r"(?<!占)(?:增加值|产值|营收|营业额|收入|利润|市值|估值|GDP|经济总量|生产总值|总投资|投资额|融资额)"
                       r"(?:是|为|有|达到?|共|一共|总共)?(?:大约|大概|约)?多少", re.I)
