@@ -404,7 +404,7 @@ class ExtractiveComposer:
         each time the one whose score, less its ``penalty`` and ``explanation_mmr`` times its
         closest cosine to a chosen point, plus ``explanation_same_section`` when it is in the first
         point's section, is highest, skipping repeats. A document tells its reasons in one place:
-        the sentences after "they each boast their own secret weapons" are the weapons."""
+        the first point's neighbours in its section often carry the rest of them."""
         c = self.config
         chosen: list[int] = []
         while len(chosen) < c.explanation_max_points:

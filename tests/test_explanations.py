@@ -621,8 +621,8 @@ def test_a_best_point_far_ahead_of_the_rest_does_not_leave_it_alone(assistant):
 
 
 def test_a_point_in_the_first_points_section_is_preferred_to_one_about_as_good_elsewhere(embedder):
-    # "In fact, they each boast their own secret weapons." is followed in its section by the weapons;
-    # a sentence from another document scoring a little higher had taken their place.
+    # A document tells its reasons in one place: the first point's neighbours in its section often
+    # carry the rest, and a sentence from another document scoring a little higher had taken their place.
     import numpy as np
 
     from rag.compose import ExtractiveComposer
