@@ -110,8 +110,26 @@ _PERSONAL_PRONOUNS = frozenset("he his she her".split())
 _ASKS_WHICH = re.compile(r"^\s*[Ww]hich\s+(?:[A-Z]\w*\s+)*([a-z]+)\b")
 
 
+def _names_in_answer(sentence: str) -> list[str]:
+    """Capitalised names of an answer's sentence, its first word included when it is no function
+    word ("The Songshan Lake Materials Laboratory sits ..." -> "Songshan Lake Materials Laboratory")."""
+    names = [_OPENING_WORD.sub("", m.group(1)) for m in _PROPER.finditer(" " + sentence)]
+    return [n for n in names if n and n.lower() not in CALENDAR and n.lower() not in _QUESTION_WORDS]
+
+
+_OPENING_WORD = re.compile(r"^(?:The|A|An|In|On|At|By|For|From|After|Before|According(?:\s+to)?|Its|Their|This|That)"
+                           r"(?:\s+|$)")
+
+
+def _says_much_of(sentence: str, question: str) -> bool:
+    """Does the sentence hold at least half of the question's words?"""
+    asked = set(tokenize(question))
+    return bool(asked) and len(asked & set(tokenize(sentence))) >= len(asked) / 2
+
+
 def _proper_nouns(text: str) -> list[str]:
-    """Capitalised names after the first word; a month or day of the week is none ("in July 2014")."""
+    """Capitalised names after the first word, the word right after it too ("Pan Jianwei" in "Who's
+    Pan Jianwei?"); a month or day of the week is none ("in July 2014")."""
     words = text.strip().split(None, 1)
     rest = words[1] if len(words) > 1 else ""
     return [m.group(1) for m in _PROPER.finditer(rest) if m.group(1).lower() not in CALENDAR]
@@ -212,6 +230,7 @@ def condense_rule(question: str, history) -> str:
         pointer = _POINTS_BACK.search(q)
         which = _ASKS_WHICH.match(last)
         said = last_answer(history)
+        before = names
         if which and not pointer:
             # "How much did the city put in?" after "Which carmaker did Hefei bail out in 2020?":
             # the follow-up is about the one the last answer calls a carmaker ("the electric
@@ -228,6 +247,14 @@ def condense_rule(question: str, history) -> str:
             # person the last answer gave first ("... its CEO Feng Ji"; 赵梓森 written in pinyin)
             given = [romanised(n) if is_cjk_text(n) else n for n in person_names(first_answer_sentence(said))]
             names = list(dict.fromkeys([n for n in given if n.lower() not in last.lower()][:1] + names))
+        first = first_answer_sentence(said)
+        if which and not pointer and names == before and pronoun.group(1).lower() in _SUBJECT_PRONOUNS \
+                and _says_much_of(first, last):
+            # "What does it call the facility ...?" after "Which Dongguan research lab sits next to
+            # ...?": "it" is what the last answer named and the last question did not ("The Songshan
+            # Lake Materials Laboratory sits ..."), when that answer is about what was asked
+            given = [n for n in _names_in_answer(first) if n.lower() not in last.lower()]
+            names = list(dict.fromkeys(given[:2] + names))
         names = [n for n in names if n.lower() not in q.lower()] if points_back else names
         return f"{q} ({', '.join(names)})" if names else question
     if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:

@@ -172,7 +172,8 @@ _NOT_A_PERSON = frozenset("""institute institutes academy sciences science unive
     festival gala prize award program programme project plan initiative league team club studio games
     industrial innovation development economic economy national international china chinese
     laboratories exchange ridge heights springs harbor harbour forest gardens square plaza tower towers
-    boulevard campus electronics semiconductor semiconductors motors motor pharmaceutical pharmaceuticals""".split())
+    boulevard campus electronics semiconductor semiconductors motors motor pharmaceutical pharmaceuticals
+    summit conference forum expo congress""".split())
 # ... and the words a body's name may follow ("the startup Manycore", "the hedge fund High-Flyer")
 _BEFORE_A_BODYS_NAME = _NOT_A_PERSON | frozenset("firm firms startup brand platform outlet newspaper magazine "
                                                  "funds".split())

@@ -716,6 +716,25 @@ def test_a_follow_up_about_him_after_a_who_question_is_about_the_person_the_answ
     assert "Huang" not in condense_rule("When did his company list?", named)
 
 
+def test_a_follow_up_about_it_after_a_which_question_is_about_what_the_answer_named():
+    """"it" after "Which Dongguan research lab ...?" is the lab the answer named, when that answer is
+    about what was asked; an answer about something else names no referent."""
+    last = "Which Dongguan research lab sits right next to the China Spallation Neutron Source?"
+    said = ("The Songshan Lake Materials Laboratory sits in the Songshan Lake high-tech zone next to the "
+            "China Spallation Neutron Source, a large national neutron facility [1].")
+    follow_up = "What does it call the facility where researchers turn materials into prototype products?"
+    assert "Songshan Lake Materials Laboratory" in condense_rule(follow_up, [(last, said)])
+    elsewhere = "In the 1980s the area became known as Zhongguancun Electronics Avenue [1]."
+    assert "Zhongguancun" not in condense_rule(follow_up, [(last, elsewhere)])
+
+
+def test_an_event_is_no_persons_name():
+    from rag.question import person_names
+
+    said = "They met at the World Internet Conference Wuzhen Summit, moderated by the academician Wang Jian."
+    assert person_names(said) == ["Wang Jian"]
+
+
 def test_a_who_question_asking_for_a_boss_is_answered_by_the_ceo(assistant):
     # "its CEO Feng Ji" names the boss of Game Science: "boss" need not be written
     assert_answered(assistant, "Who's the boss at Game Science?", "Feng Ji")
