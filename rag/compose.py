@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 from rag.config import AnswerConfig
 from rag.evidence import Selection, addresses_assistant, asks, explains, leans_on_previous, rarest_name, restates
 from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_chinese_question_names, names_ordinals,
-                      names_years)
+                      names_years, parts_as_questions)
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          INTERVAL_LEAD, INTERVAL_UNITS, LANGUAGE_NAMES)
-from rag.question import (DEMONYMS, Question, holds_answer_type, holds_type, names_a_place_asked_for,
-                          person_names, without_figures_of, years_in)
+from rag.question import (DEMONYMS, Question, distributive_pieces, holds_answer_type, holds_type,
+                          names_a_place_asked_for, person_names, without_figures_of, years_in)
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 from rag.verify import normalize_markers
@@ -214,7 +214,17 @@ class ExtractiveComposer:
         """The best sentence, then up to two more that score within ``extractive_margin`` of it and do
         not repeat it, in reading order. A question asking for a figure or a date gets the best
         of the top ``type_check_sentences`` sentences holding one when the chosen ones hold none.
+        A distributive question ("When did Zhongguancun and Songshan Lake each get ...?") also gets
+        the best sentence for each thing it lists that those do not give (:meth:`_each_asked`).
         """
+        chosen = self._factoid_for_the_whole(selection)
+        if not chosen or not distributive_pieces(selection.question.text):
+            return chosen
+        extra = self._each_asked(selection, chosen)
+        return chosen[: max(1, self.config.extractive_max_sentences + 1 - len(extra))] + extra
+
+    def _factoid_for_the_whole(self, selection: Selection) -> list[Sentence]:
+        """:meth:`factoid`, for the question as a whole."""
         c = self.config
         question = selection.question
         usable = [s for s in (with_context(s) for s in selection.sentences) if s is not None]
@@ -316,6 +326,25 @@ class ExtractiveComposer:
             if answering:
                 return answering + _reading_order([x for x in chosen if not fits(x)])
         return _reading_order(chosen)
+
+    def _each_asked(self, selection: Selection, chosen: list[Sentence]) -> list[Sentence]:
+        """For a distributive question ("光谷的长飞和杭州的游戏科学各有啥动静？"), the best sentence for
+        each thing it lists, scored against what is asked of that thing alone (the sentence on 长飞
+        scores low against the whole question), that the ``chosen`` sentences do not already give;
+        one holding the kind of answer asked and its years is preferred."""
+        from rag.evidence import EvidenceSelector
+
+        selector = EvidenceSelector(self.embedder, self.config, self.multilingual)
+        extra: list[Sentence] = []
+        for part in parts_as_questions(selection.question, selection.idf):
+            scored = [s for s in (with_context(s) for s in selector.score(part, selection.passages, selection.idf))
+                      if s is not None and not asks(s.text)]
+            fitting = [s for s in scored if holds_answer_type(part, s.text) and names_years(part, s)]
+            first = (fitting or scored)[:1]
+            if first and first[0].score >= self.config.gate_threshold \
+                    and not any(_overlaps(first[0], x) for x in chosen + extra):
+                extra += first
+        return extra
 
     @staticmethod
     def _part_answered(question: Question, index: int, sentence: Sentence) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.config import AnswerConfig
-from rag.question import DEMONYMS, Question, holds_answer_type, own_words_of_the_sides, years_in
+from rag.question import DEMONYMS, Question, distributive_pieces, holds_answer_type, own_words_of_the_sides, years_in
 from rag.text import is_cjk_text, split_sentences, token_set, tokenize
 from rag.types import Passage, Sentence
 
@@ -267,7 +267,12 @@ class EvidenceSelector:
         # most of its own words: "China's first private high-tech enterprise" is in a passage on
         # Zhongguancun that ranks below five on the first optical fibre for "Which came first:
         # China's first optical fibre or China's first private high-tech company?".
-        for words in own_words_of_the_sides(question) if k > 2 else []:
+        # ... and so does each thing a distributive question lists ("When did Zhongguancun and Songshan Lake
+        # each ...?")
+        sides = own_words_of_the_sides(question)
+        if distributive_pieces(question.text):
+            sides += list(question.part_words)
+        for words in sides if k > 2 else []:
             said = {i: keyword_overlap(words, passages[i].text, idf) for i in order}
             holding = max(order, key=lambda i: said[i], default=None)
             kept_best = max((said[i] for i in order[:k - len(kept_anyway) - 1] + kept_anyway), default=0.0)

@@ -23,7 +23,7 @@ from rag.errors import LLMUnavailableError, RagError
 from rag.evidence import EvidenceSelector, Selection
 from rag.gate import Gate, english_event_words
 from rag.modes import language_model, resolve_mode
-from rag.question import (Question, analyse, with_capitals_named, with_short_forms_written_out,
+from rag.question import (Question, analyse, distributive_pieces, with_capitals_named, with_short_forms_written_out,
                           without_what_is_set_aside)
 from rag.retrieve import Retrieval, Retriever
 from rag.settings import Settings
@@ -137,6 +137,10 @@ class Assistant:
             # "How many days after V3 came out did R1 follow?": each event's date may be in a passage
             # of its own, found by the question without the other event
             found = self._with_search(found, question.replace(other, " "), depth)
+        for piece in distributive_pieces(question):
+            # "When did Zhongguancun and Songshan Lake each get ...?": each one's answer may be in a
+            # passage of its own, found by what is asked of it alone
+            found = self._with_search(found, piece, depth)
         from rag.multilingual import name_bridge
 
         if self.config.bridge_names:

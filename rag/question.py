@@ -788,11 +788,71 @@ _ASKS = re.compile(r"\b(?:what|how|which|who|whom|whose|when|where|why)\b|^\W*(?
                    r"多少|哪|什么|几|谁|怎|如何|为何|吗|呢|是否|多久|多长|多大|啥", re.I)
 
 
+# "When did Zhongguancun and Songshan Lake each get ...?", "A, B and C, respectively": one thing asked
+# of each of two or more named things
+_EACH_EN = re.compile(r"^(?P<left>.+?)\s+and\s+(?P<right>.+?)\s+(?:each|both)\s+(?P<post>.+)$", re.I)
+_RESPECTIVELY = re.compile(r",?\s+respectively\b", re.I)
+_TRAILING_NAME = re.compile(r"(?:(?:the|which|what)\s+)?(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*$")
+_LEADING_NAME = re.compile(r"^(?:(?:the|which|what)\s+)?(?:[A-Z][\w\u2019'.-]*\s*)+")
+# 光谷的长飞和杭州的游戏科学各有啥动静？ 研发、中试和量产分别放在哪里？ (各地, 各省 are "every place")
+_EACH_ZH = re.compile(r"(?P<list>[^，,：:；;。？?！!“”]{1,40}?(?:和|与|跟|及|、)[^，,：:；;。？?！!“”]{1,30}?)[，,]?(?:又|也)?"
+                      r"(?:分别|各自|各(?=[有是拿在做干学说办用花占排达得获成出发推被为自]))")
+_LEADING_TIME = re.compile(r"^(?:\d{4}年(?:那一年|那会儿|那年)?|[一二三四五六七八九十]+月)")
+
+
+def distributive_pieces(text: str) -> list[str]:
+    """The questions a distributive question asks of each thing it lists ("When did Zhongguancun and
+    Songshan Lake each get national high-tech zone status?" -> "When did Zhongguancun get ...?",
+    "When did Songshan Lake get ...?"; "2015年，光谷和云深处各有啥事？" -> "2015年，光谷有啥事？",
+    "2015年，云深处有啥事？"); empty for any other question."""
+    if is_cjk_text(text):
+        found = _EACH_ZH.search(text)
+        if not found:
+            return []
+        items = [i.strip() for i in re.split(r"和|与|跟|以及|及|、", found.group("list")) if i.strip()]
+        pre, post = text[:found.start()], text[found.end():]
+        post = re.sub(r"分别|各自|各(?=是)", "", post)
+        time = _LEADING_TIME.match(items[0]) if items else None
+        if time:  # "2017年合肥、杭州和宇树各有什么事？": the year is asked of all three
+            pre, items[0] = pre + time.group(0), items[0][time.end():]
+        return [pre + i + post for i in items] if 2 <= len(items) <= 4 and all(items) else []
+    plain = _RESPECTIVELY.sub("", text)
+    found = _EACH_EN.match(plain)
+    if found:
+        left, right, post = found.group("left"), found.group("right"), found.group("post")
+    elif plain != text and " and " in plain:  # "When were A and B founded, respectively?"
+        left, rest = plain.rsplit(" and ", 1)
+        right = _LEADING_NAME.match(rest)
+        if not right:
+            return []
+        right, post = right.group(0).strip(), rest[right.end():].strip()
+    else:
+        return []
+    if re.match(r"(?:which|what)\b", right, re.I):  # "Which DeepSeek model and which Unitree robot both ...?"
+        first_item, pre = left, ""
+    else:
+        first = _TRAILING_NAME.search(left) if _LEADING_NAME.fullmatch(right.strip()) else None
+        if not first:
+            return []
+        first_item, pre = first.group(0), left[:first.start()]
+        opening = re.match(r"(?:(?:when|where|what|which|who|how|why|did|does|do|is|are|was|were|has|have|had|can|could)"
+                           r"\b\s*)+", first_item, re.I)
+        if opening:  # "Did Hefei": "Did" opens the question, it is no name
+            pre, first_item = pre + opening.group(0), first_item[opening.end():]
+    items = [i.strip() for i in re.split(r",\s*", first_item)] + [right.strip()]
+    if len(items) > 4 or not all(items):
+        return []
+    return [f"{pre}{i} {post}".strip() if pre else f"{i[:1].upper()}{i[1:]} {post}" for i in items]
+
+
 def question_pieces(text: str) -> list[str]:
     """A multi-part question split at ", and", "and what/how/which ..." or a second question mark
     (not one closing a quotation: "... during the 'Why not Nanjing?' debate?"). A piece that asks
     nothing ("合肥手里那18%的京东方股份，" before "后来是哪一年卖掉的？") is the lead-in of the next
     piece, not a part."""
+    each = distributive_pieces(text)
+    if each:
+        return each
     pieces = [p for p in re.split(r",?\s+and\s+(?:(?:about|roughly|approximately|around|also|then)\s+)?"
                                   r"(?=(?:what|how|which|who|when|where|over|in what|for how)\b)|"
                                   r"[?\uff1f](?![\'\"\u2019\u201d\u300d\u300f])\s*(?=\S)|"

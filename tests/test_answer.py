@@ -757,6 +757,34 @@ def test_condense_rule():
     assert "July" not in condense_rule("How much did it add to growth?", dated)
 
 
+def test_a_distributive_question_is_split_into_what_it_asks_of_each_thing():
+    from rag.question import distributive_pieces
+
+    assert distributive_pieces("When did Zhongguancun and Songshan Lake each get national high-tech zone status?") == [
+        "When did Zhongguancun get national high-tech zone status?",
+        "When did Songshan Lake get national high-tech zone status?"]
+    assert distributive_pieces("Did Hefei and Hangzhou both invest in AI?") == ["Did Hefei invest in AI?",
+                                                                                 "Did Hangzhou invest in AI?"]
+    assert distributive_pieces("When were Unitree and BrainCo founded, respectively?") == [
+        "When were Unitree founded?", "When were BrainCo founded?"]
+    assert distributive_pieces("Which DeepSeek model and which Unitree robot both came out in May 2024?") == [
+        "Which DeepSeek model came out in May 2024?", "Which Unitree robot came out in May 2024?"]
+    # the year before the list is asked of every thing in it
+    assert distributive_pieces("中文文档里，2017年合肥、杭州和宇树各有什么事？") == [
+        "中文文档里，2017年合肥有什么事？", "中文文档里，2017年杭州有什么事？", "中文文档里，2017年宇树有什么事？"]
+    assert distributive_pieces("长三角G60科创走廊里，研发、中试和量产分别放在哪里？")[2] == "长三角G60科创走廊里，量产放在哪里？"
+    for other in ["Why did DeepSeek appear in Hangzhou?", "各地政府都做了什么？", "Which came first, A or B?",
+                  "How many firms does each park have?", "杭州和南京哪个更大？"]:
+        assert distributive_pieces(other) == [], other
+
+
+def test_a_distributive_question_gets_a_sentence_for_each_thing_it_lists(assistant):
+    """The sentence on Unitree's founding scores below the Chinese one on BrainCo's move against the
+    whole question; asked of Unitree alone, it is the best."""
+    answer = assistant.answer("When were Unitree and BrainCo founded, respectively?", mode="extractive")
+    assert not answer.refused and "2016" in answer.text and "2015" in answer.text, answer.text
+
+
 def test_a_chinese_follow_up_without_a_subject_is_about_the_last_question(assistant):
     earlier = "《黑神话：悟空》是哪天正式上线的？"
     said = assistant.answer(earlier, mode="extractive")
