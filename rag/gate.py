@@ -247,8 +247,25 @@ def found_terms(terms, text: str, by_stem: bool = True) -> list[str]:
     present, stems = _words_and_stems(text)
     stems = stems if by_stem else frozenset()
     short = initialisms(text) if any(t not in present for t in terms) else frozenset()
-    return [t for t in terms if _matches(t, present, stems) or _VERSION.sub("", t) in short or _in_chinese(t, text)
-            or written_otherwise(t, text)]
+    found = [t for t in terms if _matches(t, present, stems) or _VERSION.sub("", t) in short or _in_chinese(t, text)
+             or written_otherwise(t, text)]
+    # a Chinese compound the segmenter kept whole (东湖开发区) is found when the terms it is made of are
+    # ("武汉东湖新技术开发区" holds 东湖 and 开发区)
+    parts = {t for t in found if _CJK_TERM.match(t)}
+    return [t for t in terms if t in found or (t not in parts and _made_of(t, parts))]
+
+
+def _made_of(term: str, parts: set[str]) -> bool:
+    """Is the Chinese ``term`` two or more of ``parts`` written one after another?"""
+    if not parts or not _CJK_TERM.match(term):
+        return False
+    ends = {0: 0}  # end offset -> parts used to reach it
+    for start in range(len(term)):
+        if start in ends:
+            for part in parts:
+                if part != term and term.startswith(part, start):
+                    ends[start + len(part)] = max(ends.get(start + len(part), 0), ends[start] + 1)
+    return ends.get(len(term), 0) >= 2
 
 
 def coverage(terms, text: str, idf, by_stem: bool = True) -> float:

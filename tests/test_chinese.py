@@ -142,6 +142,16 @@ def test_a_chinese_term_is_found_across_segmentations(term, text, found):
     assert coverage([term], text, lambda token: 1.0) == (1.0 if found else 0.0)
 
 
+def test_a_chinese_compound_is_found_when_the_words_it_is_made_of_are():
+    # the segmenter keeps 东湖开发区 whole; the passage writes 东湖新技术开发区
+    from rag.gate import found_terms
+
+    text = "武汉东湖新技术开发区成立于1988年。"
+    assert found_terms(["东湖", "开发区", "东湖开发区"], text) == ["东湖", "开发区", "东湖开发区"]
+    assert found_terms(["东湖开发区"], text) == []  # its parts are not among the question's words
+    assert found_terms(["东湖", "开发区", "东湖开发区"], "东湖的风景") == ["东湖"]
+
+
 def test_a_chinese_question_worded_otherwise_than_its_passage_is_answered(make_settings, embedder, tmp_path):
     # "在古代被叫作" / "古称", "唐朝初年" / "唐初": the passages write the question's words otherwise,
     # so a Chinese question needs less of its topic spelled out (min_term_coverage_zh) than an
