@@ -757,6 +757,11 @@ def test_condense_rule():
     assert "July" not in condense_rule("How much did it add to growth?", dated)
 
 
+def test_who_started_a_company_is_answered_by_who_founded_it(assistant):
+    answer = assistant.answer("Who started BrainCo?", mode="extractive")
+    assert not answer.refused and answer.text.startswith("BrainCo was founded in 2015 by Han Bicheng"), answer.text
+
+
 def test_a_distributive_question_is_split_into_what_it_asks_of_each_thing():
     from rag.question import distributive_pieces
 
