@@ -1195,7 +1195,7 @@ _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,?]+,")
 # "What did Liang Wenfeng say at the symposium?" asks for a named person's words: a sentence saying
 # only that he attended does not give them, nor one in which a newspaper "reported that" he did.
 _WHAT_DID_THEY_SAY = re.compile(r"^\W*(?i:(?:and\s+)?what\s+(?:did|does|do|has|have|had))\s+"
-                                r"((?:[A-Z][\w\u2019'-]*\s+){1,3}?)(?:say|said|tell|told)\b")
+                                r"((?:[A-Z][\w\u2019'-]*\s+){1,3}?(?:[a-z]+\s+){0,2}?)(?:say|said|tell|told)\b")
 _SPEECH = r"(?:said|says|saying|told|tells|stated|noted|argued|recalled|remarked|explained|added|called|described|" \
           r"wrote|writes|asked|replied|answered|declared|warned|urged|insisted|admitted|credited|praised|put it)"
 _CHINESE_SPEECH = re.compile(r"说|表示|称|认为|指出|回忆|坦言|强调|提到|\u201c|\u300c")
@@ -1216,7 +1216,8 @@ def gives_the_words_of(speaker: str, text: str) -> bool:
     """
     if is_cjk_text(text):
         return bool(_CHINESE_SPEECH.search(text))
-    names = "|".join(re.escape(w) for w in re.findall(r"[A-Z][\w-]+", speaker) if len(w) > 1)
+    # "NIO's founder": the body's name or the role ("DeepSeek's founder Liang Wenfeng said")
+    names = "|".join(re.escape(w) for w in re.findall(r"[A-Z][\w-]+|(?<=\u2019s |'s )[a-z]+", speaker) if len(w) > 1)
     if not names:
         return True
     return re.search(rf"\b(?:{names})(?:[\u2019']s)?\b(?:\W+\w+){{0,6}}?\W+{_SPEECH}\b|"

@@ -1078,6 +1078,17 @@ def test_what_did_someone_say_needs_their_words(assistant):
     assert not answered.refused and "making money for the people" in answered.text, answered.text
 
 
+def test_what_someone_in_a_role_said_needs_the_words_of_that_role(assistant):
+    # "What did NIO's chief executive say ...?": the Hefei party secretary's words are not his
+    assert gives_the_words_of("NIO's chief executive ", "NIO chief executive William Li said Hefei saved the firm.")
+    assert not gives_the_words_of("NIO's founder ", "Bloomberg reported that Hefei cashed out most of the NIO stake "
+                                                    "within a year, and Hefei's party secretary Yu Aihua said so.")
+    refused = assistant.answer("What did NIO's chief executive say about the money from Hefei?", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("What did Hefei's party secretary say about the NIO profit?", mode="extractive")
+    assert not answered.refused and "making money for the people" in answered.text, answered.text
+
+
 def test_a_city_named_as_its_province_capital_is_looked_for_by_name(assistant):
     # "the Jiangsu capital" is Nanjing: the question is searched and checked with the city's name
     assert with_capitals_named("Which fast rail line runs through the Jiangsu capital?").endswith("(Nanjing)")
