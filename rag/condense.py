@@ -128,8 +128,7 @@ def _says_much_of(sentence: str, question: str) -> bool:
 
 
 def _proper_nouns(text: str) -> list[str]:
-    """Capitalised names after the first word, the word right after it too ("Pan Jianwei" in "Who's
-    Pan Jianwei?"); a month or day of the week is none ("in July 2014")."""
+    """Capitalised names after the first word; a month or day of the week is none ("in July 2014")."""
     words = text.strip().split(None, 1)
     rest = words[1] if len(words) > 1 else ""
     return [m.group(1) for m in _PROPER.finditer(rest) if m.group(1).lower() not in CALENDAR]

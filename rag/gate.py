@@ -252,7 +252,7 @@ def found_terms(terms, text: str, by_stem: bool = True) -> list[str]:
     # a Chinese compound the segmenter kept whole (东湖开发区) is found when the terms it is made of are
     # ("武汉东湖新技术开发区" holds 东湖 and 开发区)
     parts = {t for t in found if _CJK_TERM.match(t)}
-    return [t for t in terms if t in found or (t not in parts and _made_of(t, parts))]
+    return [t for t in terms if t in found or _made_of(t, parts)]
 
 
 def _made_of(term: str, parts: set[str]) -> bool:

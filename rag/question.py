@@ -988,7 +988,8 @@ _OTHER_FORMS = {"gdp": "生产总值|经济总量", "生产总值": "GDP|经济�
 _FOUNDED = "成立|创办|创立|创建|设立|组建|建立"
 _OTHER_FORMS.update({word: _FOUNDED for word in _FOUNDED.split("|")})
 # ... and in English ("Who started BrainCo?": "BrainCo was founded in 2015 by Han Bicheng")
-_FOUNDED_EN = r"\b(?:co-?)?found(?:ed|s|ing|ers?)?\b|\bestablish(?:ed|es|ing|ment)?\b|\bset(?:s|ting)? up\b|\bstart(?:ed|s)?\b"
+_FOUNDED_EN = (r"\b(?:co-?)?found(?:ed|s|ing|ers?)?\b|\bestablish(?:ed|es|ing|ment)?\b|\bset(?:s|ting)? up\b|"
+               r"\bstart(?:ed|s)?\b")
 _OTHER_FORMS.update({word: _FOUNDED_EN for word in ("start", "found", "establish")})
 # units a Chinese question asks a figure in (_CHINESE_UNIT_ASKED), as English writes them
 _OTHER_FORMS.update({"亩": r"\bmu\b", "分钟": r"\bminutes?\b", "小时": r"\bhours?\b", "秒钟": r"\bseconds?\b",
