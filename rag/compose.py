@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
-from rag.evidence import Selection, addresses_assistant, asks, explains, leans_on_previous, rarest_name, restates
+from rag.evidence import (EvidenceSelector, Selection, addresses_assistant, asks, explains, leans_on_previous,
+                           rarest_name, restates)
 from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_chinese_question_names, names_ordinals,
                       names_years, parts_as_questions)
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
@@ -332,8 +333,6 @@ class ExtractiveComposer:
         each thing it lists, scored against what is asked of that thing alone (the sentence on 长飞
         scores low against the whole question), that the ``chosen`` sentences do not already give;
         one holding the kind of answer asked and its years is preferred."""
-        from rag.evidence import EvidenceSelector
-
         selector = EvidenceSelector(self.embedder, self.config, self.multilingual)
         extra: list[Sentence] = []
         for part in parts_as_questions(selection.question, selection.idf):
