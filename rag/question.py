@@ -52,7 +52,10 @@ QUESTION_FRAME = frozenset(tokenize(
     "去年 今年 老几 左右 到底 究竟".split()
 ) | frozenset(
     # "几个", "几台", "几家": how many, in any measure word
-    "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍")
+    "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍"
+) | frozenset(
+    # "这两个老板", "三家公司": a count of what the question names, like "two" and "three" above
+    number + measure for number in "两三" for measure in "个名位家座所项种条篇部本")
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|small|tiny|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          # 几个 counts, 那几个 / 这几家 point at things already named
@@ -792,7 +795,9 @@ _ASKS = re.compile(r"\b(?:what|how|which|who|whom|whose|when|where|why)\b|^\W*(?
 # of each of two or more named things
 _EACH_EN = re.compile(r"^(?P<left>.+?)\s+and\s+(?P<right>.+?)\s+(?:each|both)\s+(?P<post>.+)$", re.I)
 _RESPECTIVELY = re.compile(r",?\s+respectively\b", re.I)
-_TRAILING_NAME = re.compile(r"(?:(?:the|which|what)\s+)?(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*$")
+# ... and a list of them ("Zhongguancun, Optics Valley" before "and Shenzhen each ...")
+_TRAILING_NAME = re.compile(r"(?:(?:the|which|what)\s+)?(?:(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*,\s+)*"
+                            r"(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*$")
 _LEADING_NAME = re.compile(r"^(?:(?:the|which|what)\s+)?(?:[A-Z][\w\u2019'.-]*\s*)+")
 # 光谷的长飞和杭州的游戏科学各有啥动静？ 研发、中试和量产分别放在哪里？ (各地, 各省 are "every place")
 _EACH_ZH = re.compile(r"(?P<list>[^，,：:；;。？?！!“”]{1,40}?(?:和|与|跟|及|、)[^，,：:；;。？?！!“”]{1,30}?)[，,]?(?:又|也)?"

@@ -774,6 +774,10 @@ def test_a_distributive_question_is_split_into_what_it_asks_of_each_thing():
         "When were Unitree founded?", "When were BrainCo founded?"]
     assert distributive_pieces("Which DeepSeek model and which Unitree robot both came out in May 2024?") == [
         "Which DeepSeek model came out in May 2024?", "Which Unitree robot came out in May 2024?"]
+    # a list of three or four, commas between the first ones
+    assert distributive_pieces("What did Zhongguancun, Optics Valley and Shenzhen each have to go through?") == [
+        "What did Zhongguancun have to go through?", "What did Optics Valley have to go through?",
+        "What did Shenzhen have to go through?"]
     # the year before the list is asked of every thing in it
     assert distributive_pieces("中文文档里，2017年合肥、杭州和宇树各有什么事？") == [
         "中文文档里，2017年合肥有什么事？", "中文文档里，2017年杭州有什么事？", "中文文档里，2017年宇树有什么事？"]

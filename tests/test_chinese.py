@@ -84,7 +84,9 @@ def test_chinese_follow_ups_are_condensed():
                                              ("粽子在古代被叫作什么？", "叫作"),
                                              ("门下省把诏令退回，这种做法叫什么？", "做法"),
                                              ("DeepSeek到底是哪年成立的？", "到底"),  # "exactly", "on earth"
-                                             ("这家公司究竟有多少员工？", "究竟")])
+                                             ("这家公司究竟有多少员工？", "究竟"),
+                                             # "these two bosses", like "two" in English
+                                             ("冯骥和杨峰这两个老板，是怎么评价杭州的？", "两个")])
 def test_chinese_question_frame_words_are_not_topic_words(question, frame):
     # "in which year", "be called", "this practice" frame the question; a passage need not hold them.
     from rag.question import analyse
