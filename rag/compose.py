@@ -392,8 +392,10 @@ class ExtractiveComposer:
         question = selection.question
         candidates = []
         for s in selection.sentences:
-            if restates(question, s.text, c.restatement_novelty) or addresses_assistant(s.text) \
-                    or _disputes_what_is_not_asked(question, s.text):
+            # "The G60 corridor then grew in three stages." restates "How did the G60 corridor grow,
+            # stage by stage?", and with the sentence it announces, answers it (judged below)
+            if (restates(question, s.text, c.restatement_novelty) and not _ANNOUNCES.search(s.text)) \
+                    or addresses_assistant(s.text) or _disputes_what_is_not_asked(question, s.text):
                 continue
             s = with_context(s)
             if s is not None and _opens_a_paragraph_briefly(s):

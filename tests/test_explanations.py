@@ -326,6 +326,13 @@ def test_a_sentence_announcing_what_follows_is_quoted_with_the_sentence_after_it
     assert with_context(last) is None  # nothing after it to tell what it announces
 
 
+def test_an_announcing_sentence_that_restates_the_question_is_a_point_with_what_it_announces(assistant):
+    # "The G60 corridor then grew in three stages." restates the question, and was dropped before
+    # the stages after it were joined to it: the answer gave none of them.
+    answer = assistant.answer("how did the g60 corridor grow, stage by stage?", mode="extractive")
+    assert any("Version 1.0 (2016)" in p.text for p in points(answer)), answer.text
+
+
 def test_a_long_english_sentence_that_leans_back_is_quoted_with_the_one_before_it():
     # 65 words but 430 characters (three quoted titles): under the size limit in words, so it is
     # widened, not dropped. Its facts ("three ... articles in two days") answered nothing before.
