@@ -219,7 +219,7 @@ _EXPLANATION_Q = re.compile(
     r"^\s*" + _LEAD_IN + _SCENE + r"(?:and\s+|so\s+|but\s+)?(?:why|how come)\b|^\s*" + _LEAD_IN + r"how\s*\?\s*$|"
     r"\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|won't|didn't|doesn't|isn't)\b|"
     r"^\s*" + _LEAD_IN + _SCENE
-    + r"(?:and\s+|so\s+|but\s+)?how (?:did|does|do|has|have|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
+    + r"(?:and\s+|so\s+|but\s+)?how (?:did|does|do|has|have|had|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
     r"(?:many|much|long|large|big|old|far)\b)(?!.*\brank(?:s|ed)?\b)|"  # "How did it rank?" asks for a place
     # a second part asking how something works or came about ("What is X, and how does it work?")
     r",?\s+and how (?:does|did|do|has|have|is|was|are|were) (?:it|they|this|that)\b(?!.*\bhow (?:many|much|long|large|big|old|far)\b)|"
@@ -237,7 +237,7 @@ _EXPLANATION_Q = re.compile(
     r"\bgoing for (?:it|them|itself)\b|"
     # what a writer is getting at, what something was like, what places are doing, and a request to be
     # walked through something
-    r"\bgetting at\b|"
+    r"\bgetting at\b|\bstory behind\b|"
     r"\bwhat (?:was|were|is|are) (?:[\w'\u2019]+\s+){1,5}like\s*\?|"
     r"\bwhat (?:are|were|is) (?:\w+\s+){1,3}(?:actually |really )?(?:doing|trying)\b|"
     r"^\s*(?:(?:can|could) you\s+|please\s+)?(?:walk|talk|take) (?:me|us) through\b|"
@@ -260,8 +260,11 @@ _EXPLANATION_Q = re.compile(
     # where one wins or falls short ("输在哪儿"), what was done or laid down, and what has happened since
     r"(?:输|赢|差|强|好|胜|败|难|优势|问题|短板|关键)在哪|(?:做|干|铺垫|准备)了(?:哪些|些什么|什么)|"
     r"(?:有|取得了?)(?:哪些|什么)新?(?:进展|变化|动作)|哪些.{0,6}大事|(?:什么|哪些)变化|"
+    # ... said in a reader's own words (啥 for 什么): what was done or said, what it is like
+    r"(?:搞|做|干|说|聊|讲|提)了(?:些|哪些)?啥|有啥(?:特点|说法|不同|区别|讲究|门道|用|变化|动作|进展)|"
+    r"(?:什么|哪些|有何)特点|"
     r"(?:应该|该|要|需要)(?:反思|学习|借鉴|改变|改进|吸取)(?:些)?什么|"
-    r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
+    r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|咋|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
     # how two things differ is told in several points
     r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪|有什么不一样|有哪些不一样|不一样在哪|"
     # ... and the lessons one draws from something

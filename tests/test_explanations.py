@@ -204,6 +204,13 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("What really makes a science city work?", "explanation"),
     ("So how does the G60 corridor share its facilities?", "explanation"),
     ("杭州的营商环境有什么例子？", "explanation"),
+    # "how had", the story behind something, and a reader's 咋 and 啥 for 怎么 and 什么
+    ("How had Hangzhou prepared the ground for start-ups before 2025?", "explanation"),
+    ("What's the story behind Hefei's 'quantum avenue'?", "explanation"),
+    ("“杭州六小龙”这个说法咋就传开了？", "explanation"),
+    ("光明科学城在合成生物这块都搞了些啥？", "explanation"),
+    ("新质生产力到底有啥特点？", "explanation"),
+    ("群核科技那个云设计平台叫啥？", "factoid"),
     # what a thing is for, and what a meeting talked about, are told in points; what one person said is quoted
     ("光明科学城的大科学装置是干什么的？", "explanation"),
     ("乌镇那场对话都聊了些什么？", "explanation"),
