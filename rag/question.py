@@ -59,7 +59,7 @@ QUESTION_FRAME = frozenset(tokenize(
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|small|tiny|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          # 几个 counts, 那几个 / 这几家 point at things already named
-                         r"多少|(?<![哪那这])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|"
+                         r"多少|(?<![哪那这的])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|"
                          r"几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bnet worth\b|身家|多有钱|"
                       # "What valuation was it seeking?", "What was the film's box office take?"
