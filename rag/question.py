@@ -58,7 +58,7 @@ QUESTION_FRAME = frozenset(tokenize(
     number + measure for number in "两三" for measure in "个名位家座所项种条篇部本")
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|small|tiny|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
-                         # 几个 counts, 那几个 / 这几家 point at things already named
+                         # 几个 counts, 那几个 / 这几家 point at things already named, 的几家 is "several of them"
                          r"多少|(?<![哪那这的])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|"
                          r"几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bnet worth\b|身家|多有钱|"
@@ -219,8 +219,8 @@ _EXPLANATION_Q = re.compile(
     r"^\s*" + _LEAD_IN + _SCENE + r"(?:and\s+|so\s+|but\s+)?(?:why|how come)\b|^\s*" + _LEAD_IN + r"how\s*\?\s*$|"
     r"\bwhy (?:did|does|do|is|was|are|were|has|have|can|could|couldn|can't|won't|didn't|doesn't|isn't)\b|"
     r"^\s*" + _LEAD_IN + _SCENE
-    + r"(?:and\s+|so\s+|but\s+)?how (?:did|does|do|has|have|had|can|could|should|might|would|is|was|are|were)\b(?!.*\bhow "
-    r"(?:many|much|long|large|big|old|far)\b)(?!.*\brank(?:s|ed)?\b)|"  # "How did it rank?" asks for a place
+    + r"(?:and\s+|so\s+|but\s+)?how (?:did|does|do|has|have|had|can|could|should|might|would|is|was|are|were)\b"
+    r"(?!.*\bhow (?:many|much|long|large|big|old|far)\b)(?!.*\brank(?:s|ed)?\b)|"  # "How did it rank?" asks for a place
     # a second part asking how something works or came about ("What is X, and how does it work?")
     r",?\s+and how (?:does|did|do|has|have|is|was|are|were) (?:it|they|this|that)\b(?!.*\bhow (?:many|much|long|large|big|old|far)\b)|"
     r"\bwhat\b.{0,60}\b(?:should|must|can|could|ought to|need to|needs to)\b.{0,40}\b(?:do|learn|change|take|try)\b|"
