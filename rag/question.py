@@ -799,8 +799,8 @@ _ASKS = re.compile(r"\b(?:what|how|which|who|whom|whose|when|where|why)\b|^\W*(?
 _EACH_EN = re.compile(r"^(?P<left>.+?)\s+and\s+(?P<right>.+?)\s+(?:each|both)\s+(?P<post>.+)$", re.I)
 _RESPECTIVELY = re.compile(r",?\s+respectively\b", re.I)
 # ... and a list of them ("Zhongguancun, Optics Valley" before "and Shenzhen each ...")
-_TRAILING_NAME = re.compile(r"(?:(?:the|which|what)\s+)?(?:(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*,\s+)*"
-                            r"(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*$")
+_CAPITALISED_RUN = r"(?:[A-Z][\w\u2019'.-]*\s+)*[A-Z][\w\u2019'.-]*"
+_TRAILING_NAME = re.compile(r"(?:(?:the|which|what)\s+)?(?:" + _CAPITALISED_RUN + r",\s+)*" + _CAPITALISED_RUN + "$")
 _LEADING_NAME = re.compile(r"^(?:(?:the|which|what)\s+)?(?:[A-Z][\w\u2019'.-]*\s*)+")
 # 光谷的长飞和杭州的游戏科学各有啥动静？ 研发、中试和量产分别放在哪里？ (各地, 各省 are "every place")
 _EACH_ZH = re.compile(r"(?P<list>[^，,：:；;。？?！!“”]{1,40}?(?:和|与|跟|及|、)[^，,：:；;。？?！!“”]{1,30}?)[，,]?(?:又|也)?"
