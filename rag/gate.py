@@ -40,7 +40,7 @@ from rag.question import (AND_INSIDE_A_NAME, COUNTRIES, PERIOD_WORDS, QUESTION_F
                           holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
                           is_a_body_word, is_of_the_past, is_projection, named_kind_asked, own_words_of_the_sides,
                           question_pieces, role_holder, role_said_otherwise, side_questions, thing_named_asked,
-                          written_otherwise, years_in)
+                          without_the_questions_figures, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -423,6 +423,18 @@ def names_ordinals(question, sentence) -> bool:
         and all(re.search(PERIOD_WORDS[unit], text) for unit in question.periods)
 
 
+# a sentence telling when something began (for "which came first" / "which is older")
+_SAYS_A_BEGINNING = re.compile(
+    r"\b(?:found(?:ed|ing)|establish(?:ed|ing|ment)|set up|creat(?:ed|ion)|launch(?:ed|es)?|approv(?:ed|al)|born|"
+    r"opened|releas(?:ed|es)|start(?:ed|s)|began|begun|introduc(?:ed|es)|(?:was|were) (?:produced|built|drawn|made)|"
+    r"came out|reorgani[sz](?:ed|ation)|renamed|dat(?:es|ing) from)\b|"
+    r"成立|创办|创立|创建|组建|设立|诞生|获批|批准|发布|推出|问世|出生|开业|启用|建成", re.I)
+# "Which covers more ground ...?": a comparison by area, told by a figure of area
+_ASKS_AN_AREA = re.compile(r"\b(?:ground|area|acreage|land|square)\b|面积|占地", re.I)
+_GIVES_AN_AREA = re.compile(r"\bsquare (?:kilomet|met)(?:re|er)s?\b|\bkm2\b|km\u00b2|\bsq\.? ?km\b|\bhectares?\b|"
+                            r"\bacres?\b|\bmu\b|\d-mu\b|平方公里|平方千米|平方米|亩|公顷", re.I)
+
+
 def dates_of_the_sides(question, sentences, idf) -> list:
     """For a question asking the time between two events (``question.sides``), the dated sentence
     (for an either-or question by size, the sentence giving a figure) that says most of each event's
@@ -451,6 +463,15 @@ def dates_of_the_sides(question, sentences, idf) -> list:
     subject = [t for t in tokenize(rest) if t in question.names or t in question.chinese_names]
     typed = has_figure if question.side_wants == "quantity" else has_time
     dated = [s for s in sentences if typed(s.text) and (not subject or found_terms(subject, _in_context(s)))]
+    # what makes a side's figure the one compared: which came first is told by when each began ("...
+    # was established in February 1994", not "... 278 square kilometres, according to a 2021
+    # profile"); which covers more ground by each one's area (not "3.4 percent of Suzhou's land")
+    if question.side_wants == "order":
+        fits = lambda s: bool(_SAYS_A_BEGINNING.search(s.text))  # noqa: E731
+    elif question.side_wants == "quantity" and _ASKS_AN_AREA.search(question.text):
+        fits = lambda s: bool(_GIVES_AN_AREA.search(s.text))  # noqa: E731
+    else:
+        fits = lambda s: True  # noqa: E731
     found = []
     for side, mine, other in zip(question.sides, own, own[::-1]):
         if not mine:
@@ -458,7 +479,7 @@ def dates_of_the_sides(question, sentences, idf) -> list:
         # a sentence writing the side as the question does breaks a tie ("... 1976, when China's first
         # optical fibre was produced", not "... the world's largest optical fibre ... base" of 2023)
         written = re.sub(r"^(?:the|a|an)\s+", "", side.strip(), flags=re.I).lower()
-        said = {id(s): (keyword_overlap(mine, s.text, idf), written in s.text.lower(),
+        said = {id(s): (keyword_overlap(mine, s.text, idf), written in s.text.lower(), fits(s),
                         -keyword_overlap(other, s.text, idf)) for s in dated}
         best = max((s for s in dated if said[id(s)][0] > 0), key=lambda s: (*said[id(s)], s.score), default=None)
         if best is not None:
@@ -745,7 +766,9 @@ class Gate:
         # A figure or date must come from a sentence about the question's topic, in a passage that
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         on_topic = [s for s in sentences[:c.type_check_sentences] if self.about_the_question(question, s, idf)]
-        if not any((holds_answer_type(question, s.text) and a_figure_of_the_year(question, s.text))
+        # a figure the question states is no answer to it ("How many of its 23 parks are in Haidian?")
+        figures = without_the_questions_figures if question.wants in ("quantity", "money") else lambda q, text: text
+        if not any((holds_answer_type(question, figures(question, s.text)) and a_figure_of_the_year(question, s.text))
                    or (question.wants == "person" and not asks_for_a_person(question)
                        and s.similarity >= c.described_similarity) for s in on_topic):
             what = {"quantity": "figure", "money": "sum", "time": "date", "person": "name",
@@ -982,7 +1005,9 @@ class Gate:
         c = self.config
         if not question.counted:
             return True
-        context = with_previous(sentence)
+        # the question's own figures count nothing new: "the first batch of 23 distinctive industrial
+        # parks" does not say how many of the 23 are in Haidian
+        context = without_the_questions_figures(question, with_previous(sentence))
         if _same_language(question, sentence.text):
             if question.language == "en" and _counted_of_another(question, context):
                 return False
@@ -992,8 +1017,8 @@ class Gate:
                 # for each token" does not say how many tokens; and it gives it itself (unless it
                 # points back): "By 2024 ... four routes" after "15 industrialisation companies"
                 # registered by 2020 gives no count of companies for 2024
-                return question.language != "en" or \
-                    counted_by_a_figure(question.counted, with_previous_if_leaning(sentence))
+                return question.language != "en" or counted_by_a_figure(
+                    question.counted, without_the_questions_figures(question, with_previous_if_leaning(sentence)))
             # "how many firms" and "five companies": a near synonym with a figure beside it; a word
             # of the same stem is another thing ("four routes: transferring research results" counts
             # no researchers)

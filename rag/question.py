@@ -697,6 +697,10 @@ def analyse(text: str) -> Question:
     subject = None if counted else _HOW_MANY_DID.search(text)
     if subject and not _IN_A_ROW_Q.search(text):
         counted_token = _counted_noun(subject.group(1), plural_only=True)
+    # "How many of Zhongguancun's 23 distinctive industrial parks are in Haidian?" counts parks
+    share = None if counted_token else _HOW_MANY_OF.search(text)
+    if share:
+        counted_token = _counted_noun(share.group(1), plural_only=True)
     # "What is Suzhou Industrial Park's population?", "What was the population of Nanjing?"
     measure = _MEASURED_NOUN.search(text)
     if measure and not counted_token:
@@ -741,6 +745,12 @@ _CHINESE_UNIT_ASKED = re.compile(r"(?:多少|几)个?(分钟|小时|秒钟|亩|�
 # A measure a "what is ...?" question asks the figure of, which its sentence must name.
 _MEASURED_NOUN = re.compile(r"\bwhat(?:['\u2019]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:[A-Z][\w\u2019'-]*"
                             r"(?:\s+[A-Z][\w\u2019'-]*)*['\u2019]s\s+)?(population|workforce|headcount)\b", re.I)
+
+
+# "how many of the/its/Zhongguancun's ... <plural noun>" before the verb: a count of part of a whole
+_HOW_MANY_OF = re.compile(r"\bhow many of\s+((?:[\w\u2019'.,-]+\s+){0,5}?[\w\u2019'-]+)(?=\s+(?:did|does|do|has|"
+                          r"have|had|is|are|was|were|will|can|could|would|in|at|on|from|per|came|come)\b|\s*[?,]|$)",
+                          re.I)
 
 
 def _counted_noun(span: str, plural_only: bool = False) -> str:
@@ -926,6 +936,28 @@ def _without_dates_and_numbered_names(text: str) -> str:
 def has_quantity(text: str) -> bool:
     """A number or number word other than a bare year, the day of a date or a numbered name."""
     return bool(_HAS_QUANTITY.search(_without_dates_and_numbered_names(text)))
+
+
+# A figure written in digits ("23", "76,200", "1.5"): the question's own are compared without commas.
+_DIGIT_FIGURE = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w])")
+
+
+def without_the_questions_figures(question: Question, text: str) -> str:
+    """``text`` with the figures the question itself states blanked out: "the first batch of 23
+    distinctive industrial parks ... more than 700 billion yuan" gives no count for "How many of
+    Zhongguancun's 23 distinctive industrial parks are in Haidian?", since 23 is the question's own.
+
+    Args:
+        question: the analysed question.
+        text: a sentence.
+
+    Returns:
+        The text, with each figure the question writes (in digits, commas aside) replaced by spaces.
+    """
+    stated = {m.group().replace(",", "") for m in _DIGIT_FIGURE.finditer(question.text)}
+    if not stated:
+        return text
+    return _DIGIT_FIGURE.sub(lambda m: " " * len(m.group()) if m.group().replace(",", "") in stated else m.group(), text)
 
 
 def has_figure(text: str) -> bool:

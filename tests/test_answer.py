@@ -15,7 +15,7 @@ from rag.question import (a_figure_of_the_year, analyse, days_in, either_sides, 
                           has_time,
                           holds_answer_type, holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
                           thing_named_asked, with_capitals_named, with_short_forms_written_out, without_figures_of,
-                          without_what_is_set_aside)
+                          without_the_questions_figures, without_what_is_set_aside)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -470,6 +470,15 @@ def test_an_either_or_question_gets_a_sentence_for_each_side(assistant):
     assert_refused(assistant, "Which is bigger: the Hetao zone or Lujiazui?")
 
 
+def test_each_side_of_a_comparison_gets_the_figure_that_is_compared(assistant):
+    # which is older: when each began, not a 2021 profile of the park's area
+    assert_answered(assistant, "Which is older: Suzhou Industrial Park or the Beijing New Technology Industry "
+                    "Development Experimental Zone?", "established in February 1994", "1988")
+    # which covers more ground: each one's area, not the park's share of Suzhou's land
+    assert_answered(assistant, "Which covers more ground, the Hengqin cooperation zone or Suzhou Industrial Park?",
+                    "106 square kilometres", "278 square kilometres")
+
+
 def test_a_contracted_question_word_asks_as_the_full_one(assistant):
     assert with_short_forms_written_out("What's the budget of Project Eagle?") == "What is the budget of Project Eagle?"
     assert with_short_forms_written_out("Who\u2019s Yu Aihua?") == "Who is Yu Aihua?"
@@ -530,6 +539,9 @@ def test_the_day_of_a_date_is_not_a_figure(text, figure):
     ("How many people attended Guangdong's high-quality development conference?", "people"),
     ("How many Jueying X30 robot dogs are working in Singapore's power tunnels?", "dog"),
     ("How many years passed between the first fibre and the name 'Optics Valley'?", ""),
+    # a part of a whole ("how many of ...") counts the whole's plural noun
+    ("How many of Zhongguancun's 23 distinctive industrial parks are in Haidian?", "park"),
+    ("How big was DeepSeek-V2, and how many of them are active for each token?", ""),
 ])
 def test_what_a_how_many_question_counts(question, counted):
     assert analyse(question).counted == counted
@@ -583,6 +595,17 @@ def test_a_count_stands_next_to_what_it_counts(text, counted):
 
     assert counted_by_a_figure("token" if "token" in text else "university" if "universit" in text else "employee",
                                text) is counted
+
+
+def test_a_figure_the_question_states_is_no_answer_to_it(assistant):
+    question = analyse("How many of the 23 parks are in Haidian?")
+    assert without_the_questions_figures(question, "the first batch of 23 parks had 700 billion yuan") == \
+        "the first batch of    parks had 700 billion yuan"
+    # the sentence giving the 23 parks' output says nothing of how many are in Haidian ...
+    assert_refused(assistant, "How many of the 23 distinctive industrial parks in Zhongguancun's first batch are "
+                   "in Haidian?")
+    # ... and it answers how many parks the first batch had
+    assert_answered(assistant, "How many distinctive industrial parks were in Zhongguancun's first batch?", "23")
 
 
 def test_a_figure_beside_another_word_does_not_count_what_the_question_counts(assistant):
