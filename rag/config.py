@@ -35,6 +35,9 @@ class AnswerConfig:
     # ... and one asking how something came to be meeting a sentence that names a year (a dated step;
     # dev: 0.03-0.06 reach `need` on 2 more explanations, 0.1 on 1 more)
     history_bonus: float = 0.05
+    # ... and one asking for figures ("going by the numbers") meeting a sentence with one (dev: 0.05-0.08 reach
+    # `need` on 1 more explanation)
+    figures_bonus: float = 0.05
     # a question about how a document ends ("according to the conclusion") meeting a sentence in a closing
     # section ("Conclusion", 结语) (dev: 0.1-0.3 answer 2 more; the tuning set reaches one more explanation
     # from 0.2)

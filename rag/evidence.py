@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.config import AnswerConfig
-from rag.question import DEMONYMS, Question, distributive_pieces, holds_answer_type, own_words_of_the_sides, years_in
+from rag.question import (DEMONYMS, Question, distributive_pieces, has_figure, holds_answer_type, own_words_of_the_sides,
+                          years_in)
 from rag.text import is_cjk_text, split_sentences, token_set, tokenize
 from rag.types import Passage, Sentence
 
@@ -58,6 +59,10 @@ _ASKS = re.compile(r"[?\uff1f][\"'\u201d\u2019\u300d\u300f)\]]*\s*$")
 # A line of a reference list ("[1] Wuhan's Optics Valley (briefs/...)") names a source, it states
 # nothing: it is never evidence (a planted one would pose as a citation).
 _REFERENCE_ENTRY = re.compile(r"^\W{0,2}\[\d+\]")
+# "how's the East Lake zone doing, going by the numbers?", 拿数字说说, 到底有多大: an explanation that
+# asks for figures
+_ASKS_FOR_FIGURES = re.compile(r"\b(?:numbers|figures?|stats|statistics|how (?:big|large|much|many)|scale)\b|"
+                               r"数字|多大|多少|规模|家底|分量", re.I)
 # An explanation asking how something came to be what it is ("How did Zhongguancun go from a strip of
 # computer shops to ...?", 蔚来中国总部是怎样一步步落户合肥的？): its points are the dated steps.
 _ASKS_HOW_IT_CAME = re.compile(
@@ -368,6 +373,8 @@ class EvidenceSelector:
                     score += c.explanatory_bonus
                 if years_in(text) and _ASKS_HOW_IT_CAME.search(question.text):
                     score += c.history_bonus
+                if has_figure(text) and _ASKS_FOR_FIGURES.search(question.text):
+                    score += c.figures_bonus
                 if _DEFINITION.match(text):
                     score -= c.definition_penalty
             elif question.language == "zh" and not is_cjk_text(text) and _DEFINITION.match(text):

@@ -574,6 +574,14 @@ def test_how_something_came_to_be_is_told_in_dated_steps(assistant, question, da
     assert sum(bool(years_in(p.text)) for p in shown) >= dated, [p.text for p in shown]
 
 
+def test_an_explanation_asking_for_figures_is_answered_with_sentences_that_give_them(assistant):
+    """"Why is it hard to give one figure for ...'s budget?" asks about figures: the sentence giving
+    one of them (more than 5 billion yuan) is a point, ahead of undated descriptions of the lab."""
+    answer = assistant.answer("Why is it hard to give one figure for the Songshan Lake Materials Laboratory's "
+                              "budget?", mode="extractive")
+    assert answer.kind == "explanation" and "5 billion yuan" in answer.text, answer.text
+
+
 def test_what_a_place_has_done_is_explained_with_points_in_either_language(assistant):
     """"What have the authorities in Wuhan done to ...?" asks for steps, as "What did ... do" does;
     the Chinese sentence on the Optics Valley culture names Optics Valley (光谷) and is a point."""
