@@ -219,7 +219,9 @@ def condense_rule(question: str, history) -> str:
     # the first word is a name only if it is no question word, also when contracted ("What's")
     first = re.sub(r"\W", "", re.sub(r"[\u2019']\w*$", "", q.split()[0])) if q.split() else ""
     own_names = _proper_nouns(q) or ([first] if first[:1].isupper() and first.lower() not in _QUESTION_WORDS else [])
-    names = _proper_nouns(last) or tokenize(last)[:4]
+    # a last question without capitals ("suzhou industrial park calls which sector its top industry?")
+    # is carried by its first six words (dev: four lose "sector"; six answer 2 more follow-ups, eight 1)
+    names = _proper_nouns(last) or tokenize(last)[:6]
     pronoun = _PRONOUNS.search(q)
     # "And when did it move to Hangzhou?" after "Who started BrainCo?": "it" comes before the
     # follow-up's own name, so it points back at the last question's

@@ -873,6 +873,15 @@ def test_a_follow_up_that_goes_on_from_the_last_question_is_answered_about_its_n
     assert not answer.refused and "Wuhan" in answer.text, answer.text
 
 
+def test_a_follow_up_to_a_lowercase_question_carries_its_words_beyond_the_first_four(assistant):
+    # a question typed in lower case names nothing by capitals: its words stand for its names, and
+    # "sector" (the fifth) says what "that cluster" is
+    history = [("suzhou industrial park calls which sector its top industry?", "...")]
+    answer = assistant.answer("How big is that cluster in terms of output?", history, mode="extractive")
+    assert "sector" in answer.standalone_question
+    assert not answer.refused and "117.7 billion yuan" in answer.text, answer.text
+
+
 def test_bad_questions_raise_one_line_errors(assistant):
     for question in ["", "   ", None]:
         with pytest.raises(RagError):
