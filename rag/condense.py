@@ -157,7 +157,14 @@ def _condense_chinese(question: str, last: str, answer: str = "") -> str | None:
     if about:
         new = about.group(1)
         names = sorted((n for n in KNOWN_NAMES if n in last), key=lambda n: (last.rfind(n), len(n)))
-        return last.replace(names[-1], new, 1) if names else f"{last}（{new}）"
+        if not names:
+            return f"{last}（{new}）"
+        # names written one after another are one name: 苏州 + 工业园区 is 苏州工业园区
+        start = last.rfind(names[-1])
+        end = start + len(names[-1])
+        while any(last.endswith(n, 0, start) for n in names):
+            start -= max(len(n) for n in names if last.endswith(n, 0, start))
+        return last[:start] + new + last[end:]
     pointer = _ZH_PRONOUN.search(question)
     if pointer and pointer.group(0) in ("他", "她") and _ASKS_WHO.search(last) and not person_names(last):
         # "他是哪里人？" after "DeepSeek创始人是谁？": he is the person the last answer gave first

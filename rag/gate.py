@@ -1115,7 +1115,7 @@ _EVENTS = (
     (r"\b(?:graduat\w*)\b", r"\bgraduat\w*|\bdegree\b", r"毕业|学位"),
     (r"\b(?:found(?:ed|ing)?|establish\w*|set up|incorporated)\b",
      r"\b(?:found(?:ed|ing|er|ers)?|establish\w*|set up|sets up|setting up|creat\w*|launch\w*|start\w*|incorporat\w*|formed)\b",
-     r"成立|创办|创立|创建|组建|设立|注册|起步|诞生"),
+     r"成立|创办|创立|创建|组建|设立|注册|起步|诞生|建立|建起"),
     (r"\b(?:releas\w*|launch\w*|unveil\w*)\b",
      r"\b(?:releas\w*|launch\w*|unveil\w*|publish\w*|open-sourc\w*|introduc\w*|debut\w*|announc\w*)\b",
      r"发布|推出|上线|开源|亮相|问世|首发|公布|发出|发表|刊发|刊出"),

@@ -78,6 +78,14 @@ def test_chinese_follow_ups_are_condensed():
     assert condense_rule("那合肥呢？", history) == "为什么DeepSeek出现在合肥？"
     assert condense_rule("它成立于哪一年？", history) == "它成立于哪一年？（为什么DeepSeek出现在杭州？）"
     assert condense_rule("合肥有什么？", history) == "合肥有什么？"
+    # names written one after another are one name: 苏州工业园区 is replaced whole, not 工业园区 alone
+    park = [("苏州工业园区啥时候建起来的？", "...")]
+    assert condense_rule("那武汉东湖开发区呢？", park) == "武汉东湖开发区啥时候建起来的？"
+
+
+def test_built_up_is_asked_as_founded(assistant):
+    # 建起来 is when a zone was set up: 成立于1988年 says it
+    assert_answered(assistant, "武汉东湖开发区是什么时候建起来的？", "1988")
 
 
 @pytest.mark.parametrize("question, frame", [("“国乐改进社”是在哪一年成立的？", "哪一年"),
