@@ -246,6 +246,11 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("从合肥身上能吸取什么经验教训？", "explanation"),
     ("What changed for investors when the scheme was upgraded?", "factoid"),
     ("The essay praises Hefei. Is USTC in Hefei?", "factoid"),
+    # a scene of several clauses, or set off by a dash, before "how ...?"
+    ("Hong Kong, Macao and the mainland run different systems - so how do things cross between them?",
+     "explanation"),
+    ("Cities are competing, sure, but how are they cooperating?", "explanation"),
+    ("After R1 came out, how many days did it take Nvidia to recover?", "factoid"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
