@@ -260,8 +260,10 @@ _EXPLANATION_Q = re.compile(
     # where one wins or falls short ("输在哪儿"), what was done or laid down, and what has happened since
     r"(?:输|赢|差|强|好|胜|败|难|优势|问题|短板|关键)在哪|(?:做|干|铺垫|准备)了(?:哪些|些什么|什么)|"
     r"(?:有|取得了?)(?:哪些|什么)新?(?:进展|变化|动作)|哪些.{0,6}大事|(?:什么|哪些)变化|"
-    # ... said in a reader's own words (啥 for 什么): what was done or said, what it is like
-    r"(?:搞|做|干|说|聊|讲|提)了(?:些|哪些)?啥|有啥(?:特点|说法|不同|区别|讲究|门道|用|变化|动作|进展)|"
+    # ... said in a reader's own words (啥, which the pipeline writes out as 什么 before analysing): what was done,
+    # talked about or said in several things (说了什么 alone asks for one person's words), what it is like
+    r"(?:搞|做|干|聊)了(?:些|哪些)?(?:啥|什么)|(?:说|讲|提)了(?:些|哪些)(?:啥|什么)|"
+    r"有(?:啥|什么)(?:特点|说法|不同|区别|讲究|门道|用|变化|动作|进展)|"
     r"(?:什么|哪些|有何)特点|"
     r"(?:应该|该|要|需要)(?:反思|学习|借鉴|改变|改进|吸取)(?:些)?什么|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|咋|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"

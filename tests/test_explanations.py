@@ -260,6 +260,9 @@ def test_spoken_chinese_question_words_ask_as_the_written_ones():
     # 啥 is written out as 什么 before the question is analysed, as the pipeline does
     assert analyse(with_short_forms_written_out("光谷最近有啥新进展？")).kind == "explanation"
     assert analyse(with_short_forms_written_out("那个样板工厂到底是干嘛的？")).kind == "explanation"
+    assert analyse(with_short_forms_written_out("光明科学城在合成生物这块都搞了些啥？")).kind == "explanation"
+    assert analyse(with_short_forms_written_out("新质生产力到底有啥特点？")).kind == "explanation"
+    assert analyse(with_short_forms_written_out("深圳光明区这些年搞了些啥动作？")).kind == "explanation"
 
 
 ISSUE_QUESTIONS = [
