@@ -209,9 +209,11 @@ _QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|t
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
                      r"\bwhat (?:is|was|were) the (?:exact |precise )?(?:date|year|day|month)s? (?:of|on|when)\b|"
                      r"什么时候|哪一?年|何时|哪个月|哪一?天", re.I)
-# A question may open with a clause that sets the scene ("With three legal systems in play, how does
-# ...?"); one that asks something itself ("How many ..., and how did ...?") is no scene.
-_SCENE = r"(?:(?:(?!\b(?:how|what|which|who|whom|whose|when|where|why)\b)[^?,\uff0c\u2013\u2014]){1,80}(?:,|\s[-\u2013\u2014]),?\s*){0,3}"
+# A question may open with a scene: up to three clauses, each ending with a comma or a dash ("With three
+# legal systems in play, how does ...?", "Hong Kong, Macao and the mainland run different systems - so how
+# do things cross between them?"); one that asks something itself ("How many ..., and how did ...?") is none.
+_SCENE = (r"(?:(?:(?!\b(?:how|what|which|who|whom|whose|when|where|why)\b)[^?,\uff0c\u2013\u2014]){1,80}"
+          r"(?:,|\s[-\u2013\u2014]),?\s*){0,3}")
 # A sentence setting the scene before the one that asks ("Shenzhen has two special zones facing Hong
 # Kong, Hetao and Qianhai. How are they different?")
 _LEAD_IN = r"(?:[^?.!\uff1f\u3002]{3,200}[.!]\s+)?"
