@@ -324,6 +324,9 @@ class EvidenceSelector:
         headings = self.heading_similarities(question, passages) if question.is_explanation else {}
         own_tokens = tokenize(question.text)
         about_the_end = asks_about_the_end(question.text)
+        # what the question asks of an explanation's points, once rather than per sentence
+        asks_how_it_came = bool(_ASKS_HOW_IT_CAME.search(question.text))
+        asks_for_figures = bool(_ASKS_FOR_FIGURES.search(question.text))
         all_tokens = own_tokens + list(question.other_terms)
         bridged_tokens = list(question.other_terms) + list(question.other_words)
         latin = [t for t in question.names if re.fullmatch(r"[a-z0-9-]+", t)]
@@ -371,9 +374,9 @@ class EvidenceSelector:
                 score += c.heading_weight * headings.get(passage.chunk_id, 0.0)
                 if explains(text):
                     score += c.explanatory_bonus
-                if years_in(text) and _ASKS_HOW_IT_CAME.search(question.text):
+                if asks_how_it_came and years_in(text):
                     score += c.history_bonus
-                if has_figure(text) and _ASKS_FOR_FIGURES.search(question.text):
+                if asks_for_figures and has_figure(text):
                     score += c.figures_bonus
                 if _DEFINITION.match(text):
                     score -= c.definition_penalty
