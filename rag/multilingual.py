@@ -534,6 +534,12 @@ _SURNAMES_IN_PINYIN = frozenset(
     "yu yuan zeng zhang zhao zheng zhong zhou zhu zou".split())
 # Two capitalised words, as an English text writes a Chinese person's name ("Wang Xingxing").
 _PINYIN_NAME = re.compile(r"\b([A-Z][a-z]{1,5})\s+([A-Z][a-z]{1,11})\b")
+_TYPED_PINYIN_NAME = re.compile(r"\b(?=([a-z]{1,5})\s+([a-z]{1,11})\b)")
+
+
+def typed_in_lower_case(text: str) -> bool:
+    """Is ``text`` written in Latin letters without a capital (and no Chinese)?"""
+    return not re.search(r"[A-Z\u4e00-\u9fff]", text)
 
 
 def romanised(word: str) -> str:
@@ -734,13 +740,38 @@ class NameBridge:
     def persons_in_pinyin(self, text: str) -> list[str]:
         """The Chinese names of the collection that the pinyin names in ``text`` romanise
         (:func:`romanised`); none when the bridge was given no Chinese words."""
-        candidates = [f"{a} {b}".lower() for a, b in _PINYIN_NAME.findall(text) if a.lower() in _SURNAMES_IN_PINYIN]
+        # a name typed in lower case ("zhao zisen") too: only the collection's names are taken
+        candidates = [f"{a} {b}".lower() for a, b in _PINYIN_NAME.findall(text) + _TYPED_PINYIN_NAME.findall(text)
+                      if a.lower() in _SURNAMES_IN_PINYIN]
         candidates = [c for c in candidates if c not in self.en_to_zh]
         if not candidates or self._chinese_words is None:
             return []
         if self._romanised is None:
             self._romanised = romanised_names(self._chinese_words())
         return [self._romanised[c] for c in candidates if c in self._romanised]
+
+    def romanised_persons(self, text: str) -> list[str]:
+        """The pinyin names in ``text`` of the collection's Chinese persons (:meth:`persons_in_pinyin`),
+        as English writes them ("zhao zisen" -> "Zhao Zisen")."""
+        return [romanised(zh) for zh in self.persons_in_pinyin(text)]
+
+    def with_names_capitalised(self, question: str) -> str:
+        """A question typed all in lower case with the collection's Chinese persons it names in
+        pinyin capitalised ("what did zhao zisen say?" -> "what did Zhao Zisen say?"), so that it
+        names them as a question typed with capitals does; any other question as it is. (Names the
+        English documents write are found by their words already; these are written only in Chinese.)
+
+        Args:
+            question: the standalone question.
+
+        Returns:
+            The question.
+        """
+        if not typed_in_lower_case(question):
+            return question
+        for name in sorted(dict.fromkeys(self.romanised_persons(question)), key=len, reverse=True):
+            question = re.sub(r"\b" + re.escape(name.lower()) + r"\b", name, question)
+        return question
 
     def expand(self, question: str) -> str:
         """The question with the other-language forms of its names appended (for keyword and

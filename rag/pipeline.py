@@ -123,6 +123,7 @@ class Assistant:
         Returns:
             A :class:`rag.evidence.Selection`.
         """
+        question = self.retriever.with_names_capitalised(question)
         question = with_short_forms_written_out(without_what_is_set_aside(with_capitals_named(question)))
         analysed = analyse(question)
         c = self.config

@@ -359,7 +359,8 @@ class Question:
         other_terms: tokens of those other-language names.
         chinese_names: the names a Chinese question writes that the bridge knows (南京, 光谷).
         paired_names: tokens of the names an English question writes that the bridge knows a
-            Chinese form of ("nio" for 蔚来): a Chinese passage writes those in Chinese.
+            Chinese form of ("nio" for 蔚来, "zhao" and "zisen" for 赵梓森): a Chinese passage writes
+            those in Chinese.
         sides: the two events whose time apart it asks (:func:`interval_sides`), or the two things an
             either-or question compares (:func:`either_sides`).
         side_wants: what the sides are asked for: "time" (the time between them), "order" (which
@@ -418,8 +419,8 @@ class Question:
         bridged = bridge.expand(self.text)
         extra = tuple(t for t in dict.fromkeys(tokenize(bridged[len(self.text):])) if t not in self.terms)
         chinese = tuple(bridge.names_in_chinese(self.text)) if self.language == "zh" else ()
-        paired = tuple(t for name in bridge.known_english_names(self.text) for t in tokenize(name)) \
-            if self.language == "en" else ()
+        paired = tuple(t for name in bridge.known_english_names(self.text) + bridge.romanised_persons(self.text)
+                       for t in tokenize(name)) if self.language == "en" else ()
         return replace(self, bridged=bridged, other_terms=extra, chinese_names=chinese, paired_names=paired)
 
 

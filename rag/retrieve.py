@@ -49,6 +49,22 @@ class Retriever:
         self.config = config or AnswerConfig()
         self.multilingual = multilingual
 
+    def with_names_capitalised(self, question: str) -> str:
+        """A question typed all in lower case with the collection's names in it capitalised
+        (:meth:`rag.multilingual.NameBridge.with_names_capitalised`).
+
+        Args:
+            question: the standalone question.
+
+        Returns:
+            The question.
+        """
+        from rag.multilingual import name_bridge, typed_in_lower_case
+
+        if not self.config.bridge_names or not typed_in_lower_case(question):
+            return question
+        return name_bridge(keyword_index(self.store, self.store.state()["version"])).with_names_capitalised(question)
+
     def run(self, query: str, depth: int, hybrid: bool = True) -> Retrieval:
         """Retrieve passages.
 

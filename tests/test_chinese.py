@@ -367,6 +367,30 @@ def test_a_person_an_english_question_writes_in_pinyin_is_found_by_the_chinese_n
     assert NameBridge().chinese_names("What goal did Hu Lishan set?") == []  # no Chinese words given
 
 
+def test_a_person_typed_in_lower_case_pinyin_is_named_as_if_capitalised():
+    bridge = NameBridge(chinese_words=lambda: ["赵梓森", "胡立山", "光纤"])
+    assert bridge.with_names_capitalised("what did zhao zisen say he was happy about?") == \
+        "what did Zhao Zisen say he was happy about?"
+    # a name the collection does not hold stays as typed; a question with capitals is left alone
+    assert bridge.with_names_capitalised("what did li wei say?") == "what did li wei say?"
+    assert bridge.with_names_capitalised("Why did zhao zisen build a lab?") == "Why did zhao zisen build a lab?"
+
+
+def test_a_person_written_only_in_chinese_is_found_from_lower_case_pinyin(assistant):
+    # 赵梓森 is written only in the Chinese Optics Valley document
+    answer = assistant.answer("what did zhao zisen say he was happy about?", mode="extractive")
+    assert not answer.refused and "赵梓森" in answer.sentences[0].text, answer.text
+
+
+def test_an_explanation_naming_a_person_only_the_chinese_documents_write_is_answered(assistant):
+    # "Zhao Zisen" is in no English text: the bridge writes it 赵梓森, which the Chinese passages hold
+    for question in ("How did Zhao Zisen get fibre optics going in China?",
+                     "how did zhao zisen get fibre optics going in china?"):
+        answer = assistant.answer(question, mode="extractive")
+        assert not answer.refused and "赵梓森" in answer.text, answer.text
+    assert assistant.answer("How did Zhao Zisen win the World Cup?", mode="extractive").refused
+
+
 def test_an_english_question_is_answered_from_a_chinese_passage_in_its_own_words(assistant):
     # 胡立山 is written only in Chinese; "culture" and "promote" are said as 文化 and 倡导
     answer = assistant.answer("What culture did Hu Lishan promote for Optics Valley in 2015?", mode="extractive")
