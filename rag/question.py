@@ -282,8 +282,8 @@ _OPEN_LIST_Q = re.compile(
     r"(?:[a-z-]+\s+){0,2}?[a-z-]+(?<!ss)(?<!us)(?<!is)s"
     r"(?:\s+(?:of|in|and)\s+[a-z-]+)?\s+(?:are|were|do|did|does|has|have|had|is|was)\b", re.I)
 # A question about the present ("How many ... currently work there?"): a plan or a forecast does not answer it.
-_PRESENT_Q = re.compile(r"\b(?:currently|now|today|at present|presently|these days|so far|to date|as of(?: now)?)\b|"
-                        r"目前|现在|当前|如今|至今|迄今", re.I)
+_PRESENT_Q = re.compile(r"\b(?:currently|now|nowadays|today|at present|presently|these days|so far|to date|"
+                        r"as of(?: now)?)\b|目前|现在|当前|如今|至今|迄今", re.I)
 _PROJECTION = re.compile(r"\b(?:will|would|expects?|expected|plans?|planned|aims?|aiming|targets?|goals?|forecasts?|"
                          r"projected|intends?|by (?:the end of )?20\d\d)\b|计划|预计|目标|力争|将|到20\d\d年", re.I)
 # The sentence that asks, after any lead-in ("The article says ... . On what date was it ...?").
@@ -775,7 +775,9 @@ def is_projection(text: str) -> bool:
     return bool(_PROJECTION.search(text))
 
 
-_OF_THE_PAST = re.compile(r"\b(?:at that time|at the time|back then|in those days)\b|当时|那时|彼时", re.I)
+_OF_THE_PAST = re.compile(r"\b(?:at that time|at the time|back then|in those days|initially|originally|at first|"
+                          r"in (?:its|their|the) early days|an early (?:outline|plan|survey|count|report))\b|当时|那时|彼时|"
+                          r"最初|起初", re.I)
 
 
 OLD_YEARS = 15  # a sentence dated only this many years ago or more speaks of the past
@@ -783,8 +785,9 @@ OLD_YEARS = 15  # a sentence dated only this many years ago or more speaks of th
 
 def is_of_the_past(text: str) -> bool:
     """Does the sentence say it speaks of a past moment ("At that time Zhongguancun was reported to
-    host ...", 当时), or name only years long gone ("11 high-tech firms on the avenue in 1983, 40 in
-    1984 ...", :data:`OLD_YEARS` or more before this one)? It gives no figure for today."""
+    host ...", "an early outline of the zone counted ...", 当时, 最初), or name only years long gone
+    ("11 high-tech firms on the avenue in 1983, 40 in 1984 ...", :data:`OLD_YEARS` or more before
+    this one)? It gives no figure for today."""
     import datetime
 
     years = [int(year[:4]) for year in years_in(text)]

@@ -1071,6 +1071,14 @@ def test_a_question_about_now_is_not_answered_by_a_sentence_about_then(assistant
     assert refused.refused, refused.text
     answered = assistant.answer("光谷现在的规划面积有多大？", mode="extractive")
     assert not answered.refused and "518" in answered.text, answered.text
+    # "nowadays" asks about now; "an early outline of the zone counted ..." says it speaks of then
+    assert analyse("how many national key labs does optics valley have nowadays?").present
+    assert is_of_the_past("Optics Valley sits in a district with many universities and research institutes; an early "
+                          "outline of the zone counted 18 universities, 56 research institutes and 10 national key "
+                          "laboratories in the area.")
+    assert not is_of_the_past("Early in 2025 the zone counted 40 laboratories.")
+    refused = assistant.answer("how many national key labs does optics valley have nowadays?", mode="extractive")
+    assert refused.refused, refused.text
 
 
 def test_an_english_who_question_needs_a_name_it_can_read(assistant):
