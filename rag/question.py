@@ -91,7 +91,10 @@ _HAS_LENGTH = re.compile(r"\d[\d,.]*\s*-?\s*(?:km|kilomet(?:re|er)s?|miles?|met(
 # "What rank ...?", "How did it rank?", "……排第几？": a place in a ranking, given as an ordinal
 # ("ranked tenth", "20th", "第10位"), not any figure.
 _RANK_Q = re.compile(r"\bwhat (?:rank|ranking)\b|\b(?:how|where) (?:did|does|do|is|was|were|has|have|had)\b"
-                     r".{1,80}\brank(?:s|ed)?\b|排第几|排名第几|第几|排老几|排名多少", re.I)
+                     r".{1,80}\brank(?:s|ed)?\b|"
+                     # "hefei's gdp ranking in 2021 - where was it?", "... ranking for 2025?"
+                     r"\b(?:where|what)\b.{0,60}\brankings?\b|\brankings?\b.{0,40}\b(?:where|what)\b|"
+                     r"\brankings?\s+(?:for|in)\s+(?:19|20)\d\d\b|排第几|排名第几|第几|排老几|排名多少", re.I)
 # a fraction is no place ("one-eighth", "one-24th", "a fifth of")
 _HAS_RANK = re.compile(r"(?<!-)(?<!\ba )\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                        r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"

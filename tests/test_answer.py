@@ -198,7 +198,8 @@ def test_how_long_is_it_wants_a_length_or_a_length_of_time(text, holds):
 
 
 @pytest.mark.parametrize("question", ["What rank did the city hold in 2023?", "Where did the city rank in 2023?",
-                                      "2023年该市在全国排第几？"])
+                                      "2023年该市在全国排第几？", "the city's gdp ranking in 2023 - where was it?",
+                                      "the city's gdp ranking for 2023?"])
 @pytest.mark.parametrize("text, holds", [("It ranked tenth among Chinese cities.", True),
                                          ("It was the 20th largest city.", True),
                                          ("该市居全国城市第10位。", True),
@@ -215,6 +216,9 @@ def test_a_rank_the_documents_give_only_for_another_year_is_refused(assistant):
         answer = assistant.answer(question, mode="extractive")
         assert answer.refused, answer.text
     assert "tenth" in assistant.answer("Where did Nanjing rank among Chinese cities by GDP in 2024?", mode="extractive").text
+    # ... also when a reader names the ranking and asks where it stood
+    assert assistant.answer("hefei's gdp ranking in 2021 - where was it?", mode="extractive").refused
+    assert "20th" in assistant.answer("hefei's gdp ranking in 2020 - where was it?", mode="extractive").text
 
 
 def test_a_growth_rate_question_wants_a_rate(assistant):
