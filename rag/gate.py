@@ -396,14 +396,18 @@ _COUNTRY_WORDS = frozenset(tokenize(" ".join(COUNTRIES)))  # an English question
 
 
 def names_years(question, sentence) -> bool:
-    """The sentence, with the one before it, names every year the question names, and it names no
-    day of the year unless one the question names. A sentence that
+    """The sentence, with the one before it, names every year the question names (one of them, when
+    the question itself names several), and it names no day of the year unless one the question names. A sentence that
     names years of its own, none of them asked, is about those years: "The 2025 Shanghai plan
     contained 58 reform measures" after "a series issued every year since 2018" gives no figure for
     2018; "The Hangzhou action plan targeted ... by 2022" after "an action plan for 2018-2022" does."""
     own = set(years_in(sentence.text))
     text = sentence.text if own and not own & set(question.years) else with_previous(sentence)
-    if not set(question.years) <= set(years_in(text)):
+    named = set(years_in(text))
+    # several years asked ("22年和24年……分别", "in 2023, and ... in 2025") may each have a sentence of
+    # their own: one of them is enough (not a year of the last question a follow-up's bracket names)
+    asked = years_in(without_follow_up_bracket(question.text))
+    if not (set(question.years) <= named or len(asked) > 1 and set(asked) & named):
         return False
     # so with days: a sentence on January 27 does not say what happened on January 28
     asked, dated = days_in(question.text), days_in(sentence.text) or days_in(with_previous(sentence))
@@ -487,14 +491,19 @@ def dates_of_the_sides(question, sentences, idf) -> list:
     return found
 
 
+def without_follow_up_bracket(text: str) -> str:
+    """The question without what a follow-up's rewrite appends in brackets ("Who is its director?
+    (Songshan Lake)"): that names what it is about, and asks no part of its own."""
+    return re.sub(r"(?<=[?\uff1f])\s*[(\uff08][^()\uff08\uff09]*[)\uff09]\s*$", "", text)
+
+
 def parts_as_questions(question, idf) -> list:
     """Each part of a multi-part question (:func:`question_pieces`) as a question of its own. It
     knows the whole question's names in the other language, and a Chinese part keeps the Chinese
     names it writes (all of the question's when it writes none); a part naming nothing is asked
     about the question's rarest name ("about how many people live in the industrial park" is
     about Suzhou)."""
-    # what a follow-up's rewrite appends in brackets ("Who is its director? (Songshan Lake)") is no part
-    pieces = question_pieces(re.sub(r"(?<=[?\uff1f])\s*[(\uff08][^()\uff08\uff09]*[)\uff09]\s*$", "", question.text))
+    pieces = question_pieces(without_follow_up_bracket(question.text))
     if len(pieces) < 2:
         return []
     parts = []

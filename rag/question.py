@@ -642,6 +642,9 @@ _SHORT_FORMS = ((re.compile(r"(?<![\w-])labs\b"), "laboratories"), (re.compile(r
                 (re.compile(r"(?<![\w-])ppl\b"), "people"), (re.compile(r"(?<![\w-])HQ\b"), "headquarters"),
                 (re.compile("啥"), "什么"), (re.compile("咋"), "怎么"), (re.compile("老几"), "第几"),
                 (re.compile("干嘛的"), "干什么的"),
+                # a year in two digits ("合肥24年GDP", "09年", "90年代"), not a number of years ("坚守了50年")
+                (re.compile(r"(?<![\d.了近过整约每第达满用花几十多有])(\d{2})(?=年(?!间|来|内|里|后|前|多|左右|时间|的时间))"),
+                 lambda found: ("19" if int(found.group(1)) > 40 else "20") + found.group(1)),
                 # "What's the budget ...?" asks as "What is the budget ...?" does
                 (re.compile(r"\b(what|who|where|when|how|which|why)['\u2019]s\b", re.I), r"\1 is"))
 
@@ -649,7 +652,7 @@ _SHORT_FORMS = ((re.compile(r"(?<![\w-])labs\b"), "laboratories"), (re.compile(r
 def with_short_forms_written_out(text: str) -> str:
     """The question with a reader's lower-case short forms written out ("the Dongguan materials lab"
     -> "... laboratory"), as the documents write them, and spoken Chinese question words in their
-    written form ("是啥时候成立的" -> "是什么时候成立的").
+    written form ("是啥时候成立的" -> "是什么时候成立的"), a year in two digits in four ("24年" -> "2024年").
 
     Args:
         text: the standalone question.

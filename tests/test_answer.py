@@ -167,6 +167,35 @@ def test_a_chat_short_form_for_people_is_read_as_the_word():
     assert with_short_forms_written_out("how many ppl work at SLAB?") == "how many people work at SLAB?"
 
 
+@pytest.mark.parametrize("text, written", [("合肥24年GDP多少？", "合肥2024年GDP多少？"),
+                                           ("中关村09年刚拿到牌子", "中关村2009年刚拿到牌子"),
+                                           ("安徽省政府52年在合肥成立", "安徽省政府1952年在合肥成立"),
+                                           # a number of years stays one
+                                           ("光谷坚守了50年", "光谷坚守了50年"), ("近30年来", "近30年来"),
+                                           ("这20年间", "这20年间")])
+def test_a_chinese_year_in_two_digits_is_read_as_the_year(text, written):
+    assert with_short_forms_written_out(text) == written
+
+
+def test_a_chinese_year_in_two_digits_is_asked_about(assistant):
+    answered = assistant.answer("合肥24年经济总量到底是多少？", mode="extractive")
+    assert not answered.refused and "13507.7" in answered.sentences[0].text, answered.text
+    # the 20,000 enterprises are a 2013 figure, not one for 2009
+    assert assistant.answer("中关村09年刚拿到国家自主创新示范区牌子那会儿，区里有多少家高新技术企业？",
+                            mode="extractive").refused
+
+
+def test_several_years_asked_may_each_have_a_sentence_of_their_own(assistant):
+    # 27.1 percent is said for 2022 in one sentence, 28.8% for 2024 in another
+    answered = assistant.answer("数字经济在杭州经济里分量多重？22年和24年核心产业分别占了GDP的百分之几", mode="extractive")
+    assert not answered.refused and "27.1" in answered.text and "28.8" in answered.text, answered.text
+    answered = assistant.answer("What did Zhejiang's first meeting of the new year push in 2023, and what did it push "
+                                "in 2025?", mode="extractive")
+    assert not answered.refused and "2023" in answered.text and "2025" in answered.text, answered.text
+    # a year named only in a follow-up's bracket is the last question's, not one asked
+    assert assistant.answer("那2025年的阶段性目标是多少？（它给2027年定了什么目标？）", mode="extractive").refused
+
+
 @pytest.mark.parametrize("text, holds", [("It orbits its star every 4.2 days.", True),
                                          ("It was announced in 1995.", False),
                                          ("光谷坚守光纤通信二十年。", True),
