@@ -76,6 +76,9 @@ def test_an_explanation_of_what_no_passage_mentions_is_refused_though_its_names_
     # one word of its own the documents put otherwise ("soul-searching") is no reason to refuse
     answered = assistant.answer("How did Nanjing react to DeepSeek?", mode="extractive")
     assert not answered.refused, answered.text
+    # ... nor are words the passages write otherwise ("pay" as "fund", "pick its people" as "hire")
+    answered = assistant.answer("How did DeepSeek pay for itself and pick its people?", mode="extractive")
+    assert not answered.refused and "High-Flyer" in answered.text, answered.text
 
 
 def test_an_explanation_whose_names_no_sentence_brings_together_is_refused(assistant):
