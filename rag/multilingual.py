@@ -596,6 +596,14 @@ def romanised_names(words) -> dict[str, str]:
     return names
 
 
+def _is_a_verb(word: str) -> bool:
+    """Does jieba's tagger take ``word`` for a verb (比成 in "比成了哪种比赛", whose pinyin is the
+    given name of Han Bicheng)? A place or a body is a noun (横琴, 维舟)."""
+    import jieba.posseg
+
+    return any(token.flag.startswith("v") for token in jieba.posseg.lcut(word))
+
+
 # Last characters of place and body names that jieba's tagger may take for a personal name ("高新区").
 _PLACE_ENDINGS = "区市省县镇村路街港湾园城"
 
@@ -692,7 +700,7 @@ class NameBridge:
             if word in self.zh_to_en or word in learned or not 2 <= len(word) <= 4:
                 continue
             joined = "".join(lazy_pinyin(word))
-            if len(joined) >= 6 and joined.isalpha() and joined in self._english_words:
+            if len(joined) >= 6 and joined.isalpha() and joined in self._english_words and not _is_a_verb(word):
                 learned[word] = joined.capitalize()
         for zh, pinyin in learned.items():
             if all(t in self._english_words for t in tokenize(pinyin)):

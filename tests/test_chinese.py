@@ -416,6 +416,19 @@ def test_a_chinese_question_names_a_person_in_the_pinyin_the_collection_writes(a
     assert "xingxing" in assistant.select("胡锡进和王兴兴是哪里人？").question.other_terms
 
 
+def test_a_chinese_verb_is_no_place_written_in_pinyin():
+    # 比成 ("compared to") and 联合 ("joint") sound like "Bicheng" (Han Bicheng) and "Lianhe" (Lianhe Zaobao)
+    bridge = NameBridge(english_words={"bicheng", "lianhe", "jiuting", "caijing"})
+    assert bridge.english_names("把城市之间拼创新比成了哪种比赛？") == []
+    assert bridge.english_names("游戏科学的联合创始人是谁？") == ["Game Science"]
+    assert bridge.english_names("九亭镇在哪里？") == ["Jiuting"] and bridge.english_names("财经杂志怎么说？") == ["Caijing"]
+
+
+def test_a_chinese_question_over_an_english_passage_is_not_refused_for_a_false_name(assistant):
+    answer = assistant.answer("英文长文收尾的时候，把城市之间拼创新比成了哪种比赛？", mode="extractive")
+    assert not answer.refused and "marathon" in answer.text, answer.text
+
+
 def test_only_a_pinyin_surname_makes_the_bridge_look_for_a_person():
     asked = []
     bridge = NameBridge(chinese_words=lambda: asked.append(1) or ["胡立山"])
