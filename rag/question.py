@@ -58,6 +58,8 @@ QUESTION_FRAME = frozenset(tokenize(
     number + measure for number in "两三" for measure in "个名位家座所项种条篇部本")
 _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|small|tiny|old|far|long)\b|\bwhat (?:percentage|share|proportion|"
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
+                         # "jinan's 2024 gdp, any figure?", "... - got a number?", "is there a number for it?"
+                         r"\b(?:any|got an?|is there an?|give me an?)\s+(?:figures?|numbers?)\b|"
                          # 几个 counts, 那几个 / 这几家 point at things already named, 的几家 is "several of them"
                          r"多少|(?<![哪那这的])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|"
                          r"几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)

@@ -161,6 +161,15 @@ def test_a_question_about_a_measured_quantity_wants_a_figure(question, wants):
     assert analyse(question).wants == wants
 
 
+def test_a_reader_asking_for_any_figure_wants_a_figure(assistant):
+    # "any figure?", "got a number?": the GDP sentence on another city or year is no answer
+    assert analyse("jinan's 2024 gdp, any figure?").wants == "quantity"
+    assert analyse("shandong's 2025 growth goal - is there a number for it anywhere?").wants == "quantity"
+    assert assistant.answer("jinan's 2024 gdp, any figure?", mode="extractive").refused
+    answered = assistant.answer("nanjing's 2024 gdp, any figure?", mode="extractive")
+    assert not answered.refused and "1.85 trillion" in answered.text, answered.text
+
+
 def test_a_chat_short_form_for_people_is_read_as_the_word():
     from rag.question import with_short_forms_written_out
 
