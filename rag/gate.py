@@ -397,17 +397,18 @@ _COUNTRY_WORDS = frozenset(tokenize(" ".join(COUNTRIES)))  # an English question
 
 def names_years(question, sentence) -> bool:
     """The sentence, with the one before it, names every year the question names (one of them, when
-    the question itself names several), and it names no day of the year unless one the question names. A sentence that
-    names years of its own, none of them asked, is about those years: "The 2025 Shanghai plan
-    contained 58 reform measures" after "a series issued every year since 2018" gives no figure for
-    2018; "The Hangzhou action plan targeted ... by 2022" after "an action plan for 2018-2022" does."""
+    the question itself names several), and it names no day of the year unless one the question
+    names. A sentence that names years of its own, none of them asked, is about those years: "The
+    2025 Shanghai plan contained 58 reform measures" after "a series issued every year since 2018"
+    gives no figure for 2018; "The Hangzhou action plan targeted ... by 2022" after "an action plan
+    for 2018-2022" does."""
     own = set(years_in(sentence.text))
     text = sentence.text if own and not own & set(question.years) else with_previous(sentence)
     named = set(years_in(text))
     # several years asked ("22年和24年……分别", "in 2023, and ... in 2025") may each have a sentence of
     # their own: one of them is enough (not a year of the last question a follow-up's bracket names)
-    asked = years_in(without_follow_up_bracket(question.text))
-    if not (set(question.years) <= named or len(asked) > 1 and set(asked) & named):
+    own_years = years_in(without_follow_up_bracket(question.text))
+    if not (set(question.years) <= named or len(own_years) > 1 and set(own_years) & named):
         return False
     # so with days: a sentence on January 27 does not say what happened on January 28
     asked, dated = days_in(question.text), days_in(sentence.text) or days_in(with_previous(sentence))

@@ -534,6 +534,7 @@ _SURNAMES_IN_PINYIN = frozenset(
     "yu yuan zeng zhang zhao zheng zhong zhou zhu zou".split())
 # Two capitalised words, as an English text writes a Chinese person's name ("Wang Xingxing").
 _PINYIN_NAME = re.compile(r"\b([A-Z][a-z]{1,5})\s+([A-Z][a-z]{1,11})\b")
+# ... and as a reader may type it ("zhao zisen"): every pair of lower-case words, overlapping
 _TYPED_PINYIN_NAME = re.compile(r"\b(?=([a-z]{1,5})\s+([a-z]{1,11})\b)")
 
 
