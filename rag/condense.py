@@ -15,6 +15,10 @@ from rag.text import is_cjk_text, split_sentences, tokenize
 
 _PRONOUNS = re.compile(r"\b(it|its|they|them|their|there|that|this|these|those|he|she|his|her|the city|the company)\b",
                        re.I)
+# a longer follow-up that goes on from the last question ("And which place got the second one?"); a
+# question naming nothing without such words is a new one as often as not (typed in lower case:
+# "what new pillar industries is guangdong going after?"), and is left as it is
+_GOES_ON = re.compile(r"^\s*(and|but|also|plus|then)\b|\b(?:the|which|what)(?:\s+\w+)?\s+ones?\b", re.I)
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what about|what else|why|how)\b", re.I)
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z0-9\u2019'-]+(?:\s+[A-Z][a-zA-Z0-9\u2019'-]+)*)")
 
@@ -196,8 +200,8 @@ def condense_rule(question: str, history) -> str:
     - "What about Shenzhen?" after "Why did DeepSeek appear in Hangzhou?" becomes the
       earlier question with its last name replaced: "Why did DeepSeek appear in Shenzhen?".
     - A follow-up with a pronoun and no name of its own ("How long did it take?") gets the
-      earlier question's names appended; so does any other one that names nothing ("And which
-      place got the second one?", "what was bet number two?").
+      earlier question's names appended; so does a longer one that goes on from it ("And which
+      place got the second one?").
     - Anything else is left as it is.
 
     Args:
@@ -265,9 +269,7 @@ def condense_rule(question: str, history) -> str:
         return f"{q} ({', '.join(names)})" if names else question
     if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:
         return f"{q} ({last})"
-    if not own_names and names:
-        # "what was bet number two?" after "which company did hefei bet on first?": a follow-up that
-        # names nothing goes on about what the last question named (dev: one more right, none lost)
+    if _GOES_ON.search(q) and not own_names:
         return f"{q} ({', '.join(names)})"
     return question
 
