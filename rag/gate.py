@@ -662,13 +662,14 @@ class Gate:
             # every name the question asks about must be in a kept passage. A kept passage in the
             # other language may write a name the collection knows in its own script (Shanghai as
             # 上海): such a name is not judged; one the collection never uses always is.
-            named = found_terms(question.names, " ".join(texts))
+            joined = " ".join(texts)
+            named = found_terms(question.names, joined)
             absent = [n for n in question.names if n not in named]
             other_script = question.other_terms and not all(_same_language(question, t) for t in texts)
             unseen = idf("")  # the weight of a token no chunk holds (tokens are never empty)
-            if other_script:
+            if other_script and absent:
                 # a name the bridge writes in the other script (Zhao Zisen as 赵梓森) is met there
-                met_across = bool(found_terms(question.other_terms, " ".join(texts)))
+                met_across = bool(found_terms(question.other_terms, joined))
                 absent = [n for n in absent if idf(n) >= unseen and not (met_across and n in question.paired_names)]
             if absent:
                 return GateDecision(False, "no passage mentions " + ", ".join(absent[:4]))
