@@ -48,11 +48,11 @@ QUESTION_FRAME = frozenset(tokenize(
     # the same frame in Chinese ("……是在哪一年成立的？", "……被叫作什么？", "这种做法叫什么？"), written as
     # the tokens segmentation gives (segmenting here would load jieba for every English question)
     "一年 哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位 "
-    # "去年（2024年）", "排老几" (which place), "左右" (about), "到底 / 究竟是哪年" (exactly, on earth)
-    "去年 今年 老几 左右 到底 究竟".split()
+    # "去年（2024年）", "排老几" (which place), "左右" (about), "到底 / 究竟是哪年" (exactly, on earth), "几月份"
+    "去年 今年 老几 左右 到底 究竟 月份 几月份".split()
 ) | frozenset(
     # "几个", "几台", "几家": how many, in any measure word
-    "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍"
+    "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍月号日"
 ) | frozenset(
     # "这两个老板", "三家公司": a count of what the question names, like "two" and "three" above
     number + measure for number in "两三" for measure in "个名位家座所项种条篇部本")
@@ -117,7 +117,8 @@ _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|Octo
 _MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 _HAS_MONTH = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:{_MONTH_ABBREVIATIONS})\.)|[\d一二三四五六七八九十]+\u6708")
 # "On what date ...?", "……是哪天……？": a day (not a month or a year alone).
-_DAY_Q = re.compile(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bexact date\b|哪一?天|几月几[日号]|哪个日子", re.I)
+_DAY_Q = re.compile(r"\b(?:what|which) (?:exact )?(?:date|day)\b|\bexact date\b|哪一?天|几月几[日号]|"
+                    r"(?<!第)几号(?![线楼院])|哪个日子", re.I)
 _HAS_DAY = re.compile(rf"\b(?:{_MONTH_NAMES}|(?:{_MONTH_ABBREVIATIONS})\.?)\s+\d{{1,2}}\b|"
                       rf"\b\d{{1,2}}\s+(?:{_MONTH_NAMES})\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|[\d一二三四五六七八九十]+\s*日|"
                       # 号 is a day after a month or standing alone ("25号"), not in a name ("一号工程", "1号线")
@@ -213,7 +214,7 @@ _QUOTE_Q = re.compile(r"\b(?:titles?|headlines?|slogans?|mottos?|catchphrases?|t
                       r"|commentaries|columns|reports|books|poems|songs|films)\b", re.I)
 _TIME_Q = re.compile(r"^\s*when\b|\b(?:what|which|in what|in which) (?:year|month|date|day|decade)\b|\bsince when\b|"
                      r"\bwhat (?:is|was|were) the (?:exact |precise )?(?:date|year|day|month)s? (?:of|on|when)\b|"
-                     r"什么时候|哪一?年|何时|哪个月|哪一?天", re.I)
+                     r"什么时候|哪一?年|何时|哪个月|哪一?天|几月|(?<!第)几号(?![线楼院])", re.I)
 # A question may open with a scene: up to three clauses, each ending with a comma or a dash ("With three
 # legal systems in play, how does ...?", "Hong Kong, Macao and the mainland run different systems - so how
 # do things cross between them?"); one that asks something itself ("How many ..., and how did ...?") is none.
@@ -644,6 +645,8 @@ _SHORT_FORMS = ((re.compile(r"(?<![\w-])labs\b"), "laboratories"), (re.compile(r
                 (re.compile(r"(?<![\w-])ppl\b"), "people"), (re.compile(r"(?<![\w-])HQ\b"), "headquarters"),
                 (re.compile("啥"), "什么"), (re.compile("咋"), "怎么"), (re.compile("老几"), "第几"),
                 (re.compile("干嘛的"), "干什么的"),
+                # 干嘛 before what is done asks why ("干嘛还要建个光明科学城？"); "下一步干嘛？" asks what
+                (re.compile("干嘛(?=[还非要不跑老总偏就])"), "为什么"),
                 # a year in two digits ("合肥24年GDP", "09年", "90年代"), not a number of years ("坚守了50年")
                 (re.compile(r"(?<![\d.了近过整约每第达满用花几十多有])(\d{2})(?=年(?!间|来|内|里|后|前|多|左右|时间|的时间))"),
                  lambda found: ("19" if int(found.group(1)) > 40 else "20") + found.group(1)),

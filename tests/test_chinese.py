@@ -758,6 +758,17 @@ def test_spoken_question_words_are_read_as_the_written_ones(assistant):
     assert_answered(assistant, "宇树是啥时候成立的？", "2016")
 
 
+def test_ji_hao_and_ji_yue_ask_a_date(assistant):
+    # 几号 asks the day, 几月(份) the month: "In August 2023" does not say on which day of it; 几月份
+    # is how the question asks, not a word its answer must hold
+    question = analyse("光谷2001年被批成国家光电子产业基地，具体是几月份批的？")
+    assert question.wants == "time" and not {"几月", "几月份", "月份"} & set(question.terms)
+    assert analyse("那份规划是几号印发的？").wants == "time"
+    assert analyse("地铁几号线到光谷？").wants == ""
+    assert_refused(assistant, "河套深圳园区那份发展规划，2023年8月具体是几号印发的？")
+    assert_answered(assistant, "光谷2001年被批成国家光电子产业基地，具体是几月份批的？", "July 2001")
+
+
 def test_an_english_factoid_keeps_a_chinese_passage_that_answers_it(assistant):
     # Optics Valley's planned area and Hefei's 2024 rank are given only in Chinese, in passages
     # ranked below English ones on the same places that give neither

@@ -266,6 +266,9 @@ def test_spoken_chinese_question_words_ask_as_the_written_ones():
     assert analyse(with_short_forms_written_out("光明科学城在合成生物这块都搞了些啥？")).kind == "explanation"
     assert analyse(with_short_forms_written_out("新质生产力到底有啥特点？")).kind == "explanation"
     assert analyse(with_short_forms_written_out("深圳光明区这些年搞了些啥动作？")).kind == "explanation"
+    # 干嘛 before what is done asks why; 干嘛 as what is done ("下一步干嘛？") does not
+    assert analyse(with_short_forms_written_out("深圳科技公司都那么多了，干嘛还要专门建个光明科学城？")).kind == "explanation"
+    assert with_short_forms_written_out("政府把企业引进来，下一步干嘛？") == "政府把企业引进来，下一步干嘛？"
 
 
 ISSUE_QUESTIONS = [
