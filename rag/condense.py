@@ -19,6 +19,12 @@ _PRONOUNS = re.compile(r"\b(it|its|they|them|their|there|that|this|these|those|h
 # question naming nothing without such words is a new one as often as not (typed in lower case:
 # "what new pillar industries is guangdong going after?"), and is left as it is
 _GOES_ON = re.compile(r"^\s*(and|but|also|plus|then)\b|\b(?:the|which|what)(?:\s+\w+)?\s+ones?\b", re.I)
+# a question that opens with a preposition and asks little more ("out of how many zones?", "by how
+# much?", "in what year?") goes on from the last one; "in which year was deepseek founded?" says what
+# it is about itself
+_FRAGMENT = re.compile(r"^\s*(?:out of|in|by|for|from|with|since|to|at|on|after|before|until|compared (?:to|with)|"
+                       r"as of)\s+(?:how|what|which|whom|when|where)\b", re.I)
+_FRAGMENT_WORDS = 2
 _FOLLOW_UP_START = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what about|what else|why|how)\b", re.I)
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z0-9\u2019'-]+(?:\s+[A-Z][a-zA-Z0-9\u2019'-]+)*)")
 
@@ -268,6 +274,8 @@ def condense_rule(question: str, history) -> str:
         names = [n for n in names if n.lower() not in q.lower()] if points_back else names
         return f"{q} ({', '.join(names)})" if names else question
     if _FOLLOW_UP_START.match(q) and not own_names and len(tokenize(q)) <= 3:
+        return f"{q} ({last})"
+    if _FRAGMENT.match(q) and not own_names and len(tokenize(q)) <= _FRAGMENT_WORDS:
         return f"{q} ({last})"
     if _GOES_ON.search(q) and not own_names:
         return f"{q} ({', '.join(names)})"

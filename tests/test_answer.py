@@ -825,6 +825,11 @@ def test_condense_rule():
     # a month is no name to carry over ("in July 2014")
     dated = [("What became Hangzhou's top policy priority in July 2014?", "...")]
     assert "July" not in condense_rule("How much did it add to growth?", dated)
+    # a question that opens with a preposition and asks little more goes on from the last one; one
+    # saying what it is about is a new question, in lower case too
+    ranked = [("how did suzhou industrial park do in the commerce ministry's 2018 ranking?", "...")]
+    assert condense_rule("out of how many zones?", ranked).endswith(f"({ranked[0][0]})")
+    assert condense_rule("in which year was deepseek founded?", ranked) == "in which year was deepseek founded?"
 
 
 def test_who_started_a_company_is_answered_by_who_founded_it(assistant):
