@@ -34,8 +34,8 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
-from rag.question import (AND_INSIDE_A_NAME, COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, a_figure_of_the_year, analyse,
-                          answer_starts, asks_for_a_person, counts_an_opening_span, days_in, english_role,
+from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, COUNTRIES, PERIOD_WORDS, QUESTION_FRAME,
+                          a_figure_of_the_year, analyse, answer_starts, asks_for_a_person, counts_an_opening_span, days_in, english_role,
                           english_role_words, figure_near, gives_a_name_for, has_figure, has_quantity, has_time,
                           holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
                           is_a_body_word, is_of_the_past, is_projection, named_kind_asked, own_words_of_the_sides,
@@ -778,7 +778,7 @@ class Gate:
                     passage_names_the_question(question, s) and not names_another_of_its_kind(question.text, _titled(s), _named_in(s))
                     for s in sentences[:c.type_check_sentences]):
                 return GateDecision(False, "no passage says that of " + ", ".join(question.names))
-            return GateDecision(True)
+            return self._names_the_others(question, sentences[:c.type_check_sentences], idf)
         # A figure or date must come from a sentence about the question's topic, in a passage that
         # names what the question names ("the population of Nanjing" needs Nanjing there too).
         on_topic = [s for s in sentences[:c.type_check_sentences] if self.about_the_question(question, s, idf)]
@@ -791,7 +791,21 @@ class Gate:
                     "institution": "name"}[question.wants]
             when = f" in {', '.join(question.years)}" if question.years else ""
             return GateDecision(False, f"no passage gives a {what} for that{when}")
-        return GateDecision(True)
+        return self._names_the_others(question, on_topic, idf)
+
+    def _names_the_others(self, question, sentences, idf) -> GateDecision:
+        """A question setting one thing aside and asking for the others ("Besides Yancheng, which
+        other Jiangsu cities ...?", "除了杭州，还有哪些城市是试点？") needs a sentence on its topic that
+        names something neither it nor the thing set aside names (in either language: ``set_aside``
+        holds its other-language forms): "... with Hangzhou named as one of its pilot cities" names no
+        other."""
+        if not question.set_aside or question.is_explanation or not ASKS_FOR_OTHERS.search(question.text):
+            return GateDecision(True)
+        asked = " ".join((question.text, question.set_aside, *question.other_terms))
+        for s in sentences:
+            if names_something_new(asked, with_previous_if_leaning(s)) and self.about_the_question(question, s, idf):
+                return GateDecision(True)
+        return GateDecision(False, "no passage names any other than what the question sets aside")
 
     def topic_coverage(self, question, text: str, weight) -> float | None:
         """:func:`topic_coverage` of a whole passage (``names_only`` False), where an English
@@ -1344,6 +1358,26 @@ def _names_its_countries(question, text: str) -> bool:
         if not re.search(rf"\b(?:{_COUNTRY_FORMS[country]})\b", text, re.I):
             return False
     return True
+
+
+_A_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)*|《[^》]+》|“[^”]+”|\"[^\"]+\"")
+
+
+def names_something_new(asked: str, text: str) -> bool:
+    """Does ``text`` name something ``asked`` does not: a capitalised name, a title or a quoted
+    term, or in Chinese a name jieba tags as a person's, a place's or a body's?
+
+    Args:
+        asked: the question with what it sets aside.
+        text: a sentence (in context).
+    """
+    known = set(tokenize(asked)) | set(CALENDAR) | set(_COUNTRY_OF)
+    names = [m.group(0) for m in _A_NAME.finditer(text)]
+    if is_cjk_text(text):
+        import jieba.posseg
+
+        names += [pair.word for pair in jieba.posseg.cut(text) if pair.flag[:2] in ("nr", "ns", "nt", "nz")]
+    return any(set(tokenize(name)) - known for name in names)
 
 
 def passage_names_the_question(question, sentence) -> bool:

@@ -24,7 +24,7 @@ from rag.evidence import EvidenceSelector, Selection
 from rag.gate import Gate, english_event_words
 from rag.modes import language_model, resolve_mode
 from rag.question import (Question, analyse, distributive_pieces, with_capitals_named, with_short_forms_written_out,
-                          without_what_is_set_aside)
+                          what_is_set_aside, without_what_is_set_aside)
 from rag.retrieve import Retrieval, Retriever
 from rag.settings import Settings
 from rag.present import present, refusal
@@ -123,9 +123,10 @@ class Assistant:
         Returns:
             A :class:`rag.evidence.Selection`.
         """
-        question = self.retriever.with_names_capitalised(question)
-        question = with_short_forms_written_out(without_what_is_set_aside(with_capitals_named(question)))
-        analysed = analyse(question)
+        question = with_capitals_named(self.retriever.with_names_capitalised(question))
+        aside = what_is_set_aside(question)
+        question = with_short_forms_written_out(without_what_is_set_aside(question))
+        analysed = replace(analyse(question), set_aside=aside)
         c = self.config
         k = self.settings.k if k is None else k
         depth, keep = max(k, c.rerank_depth), k
@@ -146,6 +147,8 @@ class Assistant:
 
         if self.config.bridge_names:
             analysed = analysed.with_names(name_bridge(found.keywords))
+            if aside:  # "除了杭州": Hangzhou is set aside too
+                analysed = replace(analysed, set_aside=name_bridge(found.keywords).expand(aside))
         if c.rank_by_bridged_words and found.bridged_words:
             # the English words the retriever's word bridge found for a Chinese question's own words
             analysed = replace(analysed, other_words=tuple(t for t in found.bridged_words

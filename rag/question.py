@@ -409,6 +409,7 @@ class Question:
     part_words: tuple[tuple[str, ...], ...] = ()
     ordinals: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
+    set_aside: str = ""
 
     @property
     def is_explanation(self) -> bool:
@@ -636,6 +637,30 @@ def without_what_is_set_aside(text: str) -> str:
     """
     rest = _SET_ASIDE.sub("", text, count=1)
     return rest if len(tokenize(rest)) >= 2 else text
+
+
+def what_is_set_aside(text: str) -> str:
+    """What the question sets aside ("Besides Yancheng, which other cities ...?" -> "Yancheng";
+    "除了杭州，还有哪些城市是试点？" -> "杭州"); "" when it sets nothing aside (see
+    :func:`without_what_is_set_aside`).
+
+    Args:
+        text: the standalone question.
+
+    Returns:
+        The clause's words, without "besides", 除了 and the like.
+    """
+    found = _SET_ASIDE.search(text)
+    if not found or without_what_is_set_aside(text) == text:
+        return ""
+    return re.sub(r"^\W*(?:besides|apart from|aside from|other than|except for|除了)\s*|(?:之外|以外)?[，,]\s*$", "",
+                  found.group(0), flags=re.I).strip()
+
+
+# "which other two firms ...?", "who else ...?", "还有哪些城市……？", "另外两家叫什么？": other things of a
+# kind, named, are asked for ("what else did the boom leave behind?" may be answered by "a pool of talent")
+ASKS_FOR_OTHERS = re.compile(r"\bwhich other\b|\bwho else\b|\bother (?:two|three|four)\b|"
+                             r"还有(?:哪|谁)|另外.{0,4}(?:叫什么|是什么|是谁|是哪)|其他.{0,6}(?:哪|谁)", re.I)
 
 
 # A reader's short forms, written in lower case (a name's own word, "Zhejiang Lab", is kept), and the

@@ -7,7 +7,7 @@ import pytest
 
 from helpers import assert_answered, assert_refused
 from rag.condense import condense_rule
-from rag.gate import Gate, coverage, gives_the_words_of, names_or_refers_to
+from rag.gate import Gate, coverage, gives_the_words_of, names_or_refers_to, names_something_new
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
 from rag.pipeline import Assistant
@@ -15,7 +15,7 @@ from rag.question import (a_figure_of_the_year, analyse, days_in, either_sides, 
                           has_time,
                           holds_answer_type, holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
                           thing_named_asked, with_capitals_named, with_short_forms_written_out, without_figures_of,
-                          without_the_questions_figures, without_what_is_set_aside)
+                          what_is_set_aside, without_the_questions_figures, without_what_is_set_aside)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -1203,6 +1203,21 @@ def test_what_a_question_sets_aside_is_not_what_it_asks(assistant):
     assert without_what_is_set_aside("Besides that?") == "Besides that?"
     answer = assistant.answer("除了高校多，南京在交通上是个什么样的地位？", mode="extractive")
     assert not answer.refused and "transport hub" in answer.text.split("[1]")[0], answer.text
+
+
+def test_a_question_asking_for_the_others_needs_another_named(assistant):
+    # "Besides X, which other ...?" is not answered by a sentence naming only X ("... and two other
+    # companies"; "with Hangzhou named as one of its pilot cities"); one naming another is an answer
+    assert what_is_set_aside("besides Hefei Construction Investment, which other two firms ...?") \
+        == "Hefei Construction Investment"
+    assert what_is_set_aside("16年浙江成了示范区，除了杭州，还有哪些城市是试点？") == "杭州"
+    assert what_is_set_aside("Which other firms invested?") == ""
+    assert names_something_new("which other cities? Hangzhou", "In 2016 Zhejiang named Hangzhou a pilot city.")
+    assert not names_something_new("which other Zhejiang cities? Hangzhou", "In 2016 China named Hangzhou a pilot.")
+    assert_refused(assistant, "besides hefei construction investment, which other two firms put money into nio in 2020?")
+    assert_refused(assistant, "2016年浙江成了国家信息经济示范区，除了杭州，还有哪些城市是试点？")
+    assert_answered(assistant, "Apart from R1 itself, which other R1-family model did DeepSeek put out at the "
+                               "same time?", "R1-Zero")
 
 
 def test_and_inside_one_name_compares_nothing(assistant):
