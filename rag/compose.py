@@ -421,7 +421,7 @@ class ExtractiveComposer:
         # lower: an English reader gets English quotes when the English documents give about as
         # good reasons, and a Chinese reader still gets the English sentence on how Deep Robotics'
         # dogs went into substations when it is clearly the better point.
-        own_language = question.language == "zh"
+        own_language = (question.sources or question.language) == "zh"
         penalty = [0.0 if is_cjk_text(s.text) == own_language else c.explanation_other_language for s in candidates]
         chosen = self._pick(candidates, similarity, penalty)
         # Points that give a reason or a means ("thanks to", "praised ... for", "should") lead; the

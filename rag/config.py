@@ -46,6 +46,10 @@ class AnswerConfig:
     # a Chinese factoid's English sentence that defines something (dev: 0.1 answers 5 more, 1 fewer;
     # 0.05 4 more, 1 fewer; 0.15 and 0.2 lose more; for English questions it loses: see RESULTS)
     cross_definition_penalty: float = 0.1
+    # a sentence in the other language than the documents the question names as its sources ("going by
+    # the Chinese coverage", "那篇英文文章说") (dev: 0.05 and 0.1 reach `need` on 2 more explanations,
+    # 0.2 on 4 more, each losing one)
+    other_sources_penalty: float = 0.2
     heading_weight: float = 0.15  # ... times the cosine of the passage's section heading to the question
     rank_by_bridged_words: bool = True  # a Chinese question's English neighbour words rank English sentences
     # Gate

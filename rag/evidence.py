@@ -366,6 +366,8 @@ class EvidenceSelector:
                 score -= c.question_penalty
             if addresses_assistant(text) or _REFERENCE_ENTRY.match(text):
                 score -= c.instruction_penalty
+            if question.sources and (question.sources == "zh") != is_cjk_text(text):
+                score -= c.other_sources_penalty  # "according to the Chinese coverage": another language's
             if question.wants and holds_answer_type(question, text):
                 score += c.type_bonus
             if about_the_end and _CLOSING_HEADING.search(passage.metadata.get("section", "")):

@@ -410,6 +410,7 @@ class Question:
     ordinals: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
     set_aside: str = ""
+    sources: str = ""
 
     @property
     def is_explanation(self) -> bool:
@@ -695,6 +696,30 @@ def with_short_forms_written_out(text: str) -> str:
     return text
 
 
+# A reader naming the documents of one language ("according to the Chinese coverage", "中文材料里",
+# "那篇英文文章说"): their passages are what is asked about
+_CHINESE_SOURCES = re.compile(r"\bchinese[- ](?:language )?(?:media|reports?|coverage|documents?|sources?|press|"
+                              r"accounts?|pieces?|materials?|articles?|outlets|texts?|version)\b|"
+                              r"中文(?:材料|媒体|资料|文档|报道|那篇|版)", re.I)
+_ENGLISH_SOURCES = re.compile(r"\benglish[- ](?:language )?(?:article|essay|documents?|sources?|briefs?|reports?|"
+                              r"materials?|text|version)\b|英文(?:文章|资料|材料|文档|那篇|简报|报道|版)", re.I)
+
+
+def sources_asked(text: str) -> str:
+    """The language of the documents the question names as its sources: "zh", "en", or "" when it
+    names none or both, or sets one beside another ("Do the English and Chinese sources agree ...?",
+    "交汇点和英文那篇给开的药方一样不？").
+
+    Args:
+        text: the standalone question.
+    """
+    if re.search(r"\b(?:english and chinese|chinese and english|agree|differ|same)\b|中英文|中文和英文|英文和中文|一样|对得上|"
+                 r"不同|区别", text, re.I):
+        return ""  # both sides are asked about
+    chinese, english = bool(_CHINESE_SOURCES.search(text)), bool(_ENGLISH_SOURCES.search(text))
+    return "zh" if chinese and not english else "en" if english and not chinese else ""
+
+
 def analyse(text: str) -> Question:
     """Analyse a standalone question.
 
@@ -773,6 +798,7 @@ def analyse(text: str) -> Question:
         wants = "" if sides else wants  # the answer is one of the two things it names
     return Question(text, language, kind, wants, terms, names, compares(text) or bool(sides), years,
                     question_parts(text), counted_token, present=bool(_PRESENT_Q.search(text)), focus=focus,
+                    sources=sources_asked(text),
                     part_words=part_terms(text), ordinals=tuple(dict.fromkeys(_ORDINAL.findall(text))),
                     periods=periods_in(text), sides=sides, side_wants=side_wants if sides else "")
 

@@ -1,5 +1,6 @@
 """Chinese text: encodings, sentences, words, names across languages, and answers in Chinese."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -756,6 +757,21 @@ def test_spoken_question_words_are_read_as_the_written_ones(assistant):
     # 啥时候 asks a date: a sentence on what the company does, or on its co-founder, is no answer
     assert_refused(assistant, "酷家乐背后的群核科技是啥时候成立的？")
     assert_answered(assistant, "宇树是啥时候成立的？", "2016")
+
+
+def test_a_question_naming_its_sources_language_is_answered_from_them(assistant):
+    # "according to the Chinese coverage" asks for what the Chinese documents say: their points lead,
+    # where English ones on Hangzhou's policies scored higher; a question setting both side by side
+    # prefers neither
+    from rag.question import sources_asked
+
+    assert sources_asked("According to the Chinese coverage, what did Hangzhou do right?") == "zh"
+    assert sources_asked("那篇英文文章说，城市创新新的“护城河”到底是啥？") == "en"
+    assert sources_asked("Do the English and Chinese sources agree on Nanjing's GDP gap?") == ""
+    assert sources_asked("交汇点和英文那篇给开的药方一样不？") == ""
+    answer = assistant.answer("According to the Chinese coverage, what did Hangzhou do right?", mode="extractive")
+    points = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert points and re.search(r"[\u4e00-\u9fff]{6}", points[0]), answer.text
 
 
 def test_ji_hao_and_ji_yue_ask_a_date(assistant):
