@@ -651,7 +651,8 @@ class NameBridge:
         pairs: pairs mined from them before (:func:`mine_pairs`), used instead of ``texts``: mining
             100,000 chunks takes about 5 s.
         chinese_words: a callable giving the collection's Chinese words, for the personal names
-            an English question writes in pinyin (called once, on the first such question).
+            and one-word places an English question writes in pinyin (called once, when the bridge
+            is made).
         english_words: the collection's English tokens: a Chinese question's personal name (王兴兴)
             has an English form when both parts of its pinyin are among them ("wang", "xingxing").
     """
@@ -667,14 +668,23 @@ class NameBridge:
         self.en_to_zh: dict[str, str] = {}
         for zh, en in self.zh_to_en.items():
             self.en_to_zh.setdefault(en.lower(), zh)
+        if chinese_words is not None and english_words:
+            # the collection's own persons and one-word pinyin places (乌镇 as "Wuzhen"), paired once:
+            # an English question finds them whatever was asked before it
+            for zh, en in self._learned_from(chinese_words()).items():
+                self.zh_to_en.setdefault(zh, en)
+                self.en_to_zh.setdefault(en.lower(), zh)
         self._zh_names = sorted(self.zh_to_en, key=len, reverse=True)
 
     def names_in_chinese(self, text: str) -> list[str]:
         """The Chinese names in ``text`` that have an English form, longest names first, no overlaps;
         then the personal names whose pinyin the collection writes (王兴兴 as "Wang Xingxing")."""
-        self._learn_persons(text)
+        return self._names_in(text, self._pairs(text))
+
+    def _names_in(self, text: str, pairs: dict[str, str]) -> list[str]:
+        names = self._zh_names if pairs is self.zh_to_en else sorted(pairs, key=len, reverse=True)
         found, taken = [], []
-        for zh in self._zh_names:
+        for zh in names:
             for m in re.finditer(re.escape(zh), text):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
@@ -682,17 +692,30 @@ class NameBridge:
                 found.append(zh)
         return list(dict.fromkeys(found))
 
-    def _learn_persons(self, text: str) -> None:
+    def _pairs(self, text: str) -> dict[str, str]:
+        """The bridge's pairs, with the persons and places of ``text`` paired for this text alone: a
+        question learns nothing for the next one, so an answer never depends on what was asked before
+        (陈春先 in one reader's question made "Chen Chunxian" in another's ask for 陈春先)."""
+        learned = self._learned_persons(text)
+        return {**self.zh_to_en, **learned} if learned else self.zh_to_en
+
+    def _learned_persons(self, text: str) -> dict[str, str]:
         """Pair the personal names of a Chinese text, and the places it names that the collection
         writes as one pinyin word, with their pinyin when the collection writes that pinyin (all
         its words are among ``english_words``)."""
         if not self._english_words or not re.search("[\u4e00-\u9fff]", text):
-            return
+            return {}
+        from rag.text import chinese_runs, chinese_words
+
+        return self._learned_from([w for run in chinese_runs(text) for w in chinese_words(run)])
+
+    def _learned_from(self, words) -> dict[str, str]:
+        """:meth:`_learned_persons` of a text's Chinese words."""
         from pypinyin import lazy_pinyin
 
-        from rag.text import chinese_runs, chinese_words, tokenize
+        from rag.text import tokenize
 
-        words = [w for run in chinese_runs(text) for w in chinese_words(run)]
+        words = list(dict.fromkeys(words))
         learned = {zh: romanised(zh) for zh in romanised_names(w for w in words if w not in self.zh_to_en).values()}
         # a place the English documents write in pinyin as one word (辽宁 as "Liaoning", 横琴 as
         # "Hengqin"): two to four characters whose joined pinyin, six letters or more, is an English
@@ -703,15 +726,12 @@ class NameBridge:
             joined = "".join(lazy_pinyin(word))
             if len(joined) >= 6 and joined.isalpha() and joined in self._english_words and not _is_a_verb(word):
                 learned[word] = joined.capitalize()
-        for zh, pinyin in learned.items():
-            if all(t in self._english_words for t in tokenize(pinyin)):
-                self.zh_to_en[zh] = pinyin
-                self.en_to_zh.setdefault(pinyin.lower(), zh)
-                self._zh_names = sorted(self.zh_to_en, key=len, reverse=True)
+        return {zh: pinyin for zh, pinyin in learned.items() if all(t in self._english_words for t in tokenize(pinyin))}
 
     def english_names(self, text: str) -> list[str]:
         """English forms of the Chinese names in ``text``, longest names first, no overlaps."""
-        return list(dict.fromkeys(self.zh_to_en[zh] for zh in self.names_in_chinese(text)))
+        pairs = self._pairs(text)
+        return list(dict.fromkeys(pairs[zh] for zh in self._names_in(text, pairs)))
 
     def chinese_names(self, text: str) -> list[str]:
         """Chinese forms of the English names in ``text``: pairs the bridge knows, then persons

@@ -759,6 +759,17 @@ def test_spoken_question_words_are_read_as_the_written_ones(assistant):
     assert_answered(assistant, "宇树是啥时候成立的？", "2016")
 
 
+def test_an_answer_does_not_depend_on_the_questions_asked_before(assistant):
+    # the name bridge paired 陈春先 with "Chen Chunxian" from a Chinese question and kept the pair:
+    # another reader's English question was then checked against Chinese text for 陈春先
+    english = "what year did chen chunxian make the trips to boston and silicon valley that inspired him?"
+    before = assistant.answer(english, mode="extractive").text
+    chinese = assistant.answer("陈春先在中关村办起中国第一家民营高科技企业之前，是受到了去美国哪些地方考察的启发？",
+                               mode="extractive")
+    assert "Chen Chunxian" in chinese.text  # the question's own person is still bridged for it
+    assert assistant.answer(english, mode="extractive").text == before
+
+
 def test_a_question_naming_its_sources_language_is_answered_from_them(assistant):
     # "according to the Chinese coverage" asks for what the Chinese documents say: their points lead,
     # where English ones on Hangzhou's policies scored higher; a question setting both side by side

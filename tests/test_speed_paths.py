@@ -303,7 +303,9 @@ def test_saved_keyword_index_carries_the_name_pairs_of_the_bridge(corpus_index, 
     chunks = list(open_store(corpus_index).all_chunks())
     built = KeywordIndex(chunks)
     assert built.names["交汇点"] == "Jiaohuidian"
-    mined = NameBridge(text for _, text, _ in chunks)
+    # ... with the collection's own Chinese words paired too, as the bridge of an index does
+    mined = NameBridge((text for _, text, _ in chunks), chinese_words=lambda: [
+        w for words in built.segmented.values() for w in words], english_words=built.document_frequency)
     folder = corpus_index.data_dir.parent / "names-test"
     built.save(folder)
     loaded = KeywordIndex.load(folder)
