@@ -35,7 +35,7 @@ from pathlib import Path
 from rag.chunking import embedding_text
 from rag.text import remember_segmented, segmented, tokenize
 
-FORMAT = "3"  # bump when what is saved changes (2: the Chinese runs' words; 3: the name pairs)
+FORMAT = "4"  # bump when what is saved changes (2: the Chinese runs' words; 3: the name pairs; 4: pinyin ones)
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a process that died
 
 
@@ -59,6 +59,9 @@ class KeywordIndex:
         for tokens in corpus_tokens:
             for token in set(tokens):
                 self.document_frequency[token] = self.document_frequency.get(token, 0) + 1
+        # ... and the pinyin the English chunks write for the Chinese chunks' persons and places (乌镇 as
+        # "Wuzhen"), paired once here and saved, not learned from questions (see rag.multilingual.NameBridge)
+        self.names = {**self.names, **_written_in_pinyin(self.names, self.segmented, self.document_frequency)}
         self.size = len(chunks)
         self.retriever = None
         self.vocab: dict[str, int] = {}
@@ -152,6 +155,16 @@ def _mined_names(texts) -> dict[str, str]:
     from rag.multilingual import mine_pairs
 
     return mine_pairs(texts)
+
+
+def _written_in_pinyin(names: dict, segmented: dict, english_words: dict) -> dict[str, str]:
+    """The Chinese chunks' persons and one-word places whose pinyin the English chunks write."""
+    from rag.multilingual import NameBridge
+
+    if not segmented or not english_words:
+        return {}
+    return NameBridge(pairs=names, english_words=english_words).learned_from(
+        [w for words in segmented.values() for w in words])
 
 
 def _segmented_runs(texts: list[str], names: dict) -> dict[str, list[str]]:

@@ -651,8 +651,7 @@ class NameBridge:
         pairs: pairs mined from them before (:func:`mine_pairs`), used instead of ``texts``: mining
             100,000 chunks takes about 5 s.
         chinese_words: a callable giving the collection's Chinese words, for the personal names
-            and one-word places an English question writes in pinyin (called once, when the bridge
-            is made).
+            an English question writes in pinyin (called once, on the first such question).
         english_words: the collection's English tokens: a Chinese question's personal name (王兴兴)
             has an English form when both parts of its pinyin are among them ("wang", "xingxing").
     """
@@ -668,12 +667,6 @@ class NameBridge:
         self.en_to_zh: dict[str, str] = {}
         for zh, en in self.zh_to_en.items():
             self.en_to_zh.setdefault(en.lower(), zh)
-        if chinese_words is not None and english_words:
-            # the collection's own persons and one-word pinyin places (乌镇 as "Wuzhen"), paired once:
-            # an English question finds them whatever was asked before it
-            for zh, en in self._learned_from(chinese_words()).items():
-                self.zh_to_en.setdefault(zh, en)
-                self.en_to_zh.setdefault(en.lower(), zh)
         self._zh_names = sorted(self.zh_to_en, key=len, reverse=True)
 
     def names_in_chinese(self, text: str) -> list[str]:
@@ -707,10 +700,11 @@ class NameBridge:
             return {}
         from rag.text import chinese_runs, chinese_words
 
-        return self._learned_from([w for run in chinese_runs(text) for w in chinese_words(run)])
+        return self.learned_from([w for run in chinese_runs(text) for w in chinese_words(run)])
 
-    def _learned_from(self, words) -> dict[str, str]:
-        """:meth:`_learned_persons` of a text's Chinese words."""
+    def learned_from(self, words) -> dict[str, str]:
+        """The pairs :meth:`_learned_persons` finds among Chinese ``words`` (a text's, or a whole
+        collection's when its keyword index is built: :class:`rag.keyword.KeywordIndex`)."""
         from pypinyin import lazy_pinyin
 
         from rag.text import tokenize

@@ -303,16 +303,16 @@ def test_saved_keyword_index_carries_the_name_pairs_of_the_bridge(corpus_index, 
     chunks = list(open_store(corpus_index).all_chunks())
     built = KeywordIndex(chunks)
     assert built.names["交汇点"] == "Jiaohuidian"
-    # ... with the collection's own Chinese words paired too, as the bridge of an index does
-    mined = NameBridge((text for _, text, _ in chunks), chinese_words=lambda: [
-        w for words in built.segmented.values() for w in words], english_words=built.document_frequency)
+    mined = NameBridge(text for _, text, _ in chunks)
     folder = corpus_index.data_dir.parent / "names-test"
     built.save(folder)
     loaded = KeywordIndex.load(folder)
     monkeypatch.setattr(rag.multilingual, "mine_pairs", lambda texts: pytest.fail("mined the chunks again"))
     bridge = name_bridge(loaded)
-    assert list(bridge.zh_to_en.items()) == list(mined.zh_to_en.items())
-    assert bridge.en_to_zh == mined.en_to_zh and bridge._zh_names == mined._zh_names
+    # the pairs the chunks write, in their order, then the persons and places the index paired by pinyin
+    assert list(bridge.zh_to_en.items())[:len(mined.zh_to_en)] == list(mined.zh_to_en.items())
+    assert bridge.zh_to_en["乌镇"] == "Wuzhen" and "乌镇" not in mined.zh_to_en
+    assert all(bridge.en_to_zh[en] == zh for en, zh in mined.en_to_zh.items())
     for question in ("杭州为什么出现了DeepSeek？", "What did Jiaohuidian publish about Nanjing?"):
         assert bridge.expand(question) == mined.expand(question)
 
