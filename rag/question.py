@@ -384,6 +384,10 @@ class Question:
             ``terms``.
         part_words: for each part of a multi-part question, its topic words no other part has
             (see :func:`part_terms`); empty for a one-part question.
+        set_aside: what the question sets aside ("Besides Yancheng, ...": "Yancheng"), with its
+            other-language forms once the name bridge has seen it (:func:`what_is_set_aside`).
+        sources: the language of the documents it names as its sources ("going by the Chinese
+            coverage": "zh"; :func:`sources_asked`).
     """
 
     text: str
