@@ -37,10 +37,10 @@ from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
 from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, COUNTRIES, PERIOD_WORDS, QUESTION_FRAME,
                           a_figure_of_the_year, analyse, answer_starts, asks_for_a_person, counts_an_opening_span,
                           days_in, english_role, english_role_words, figure_near, gives_a_name_for, has_figure,
-                          has_quantity, has_time, holds_answer_type, holds_the_role, holds_the_role_in_english, holds_the_role_of,
-                          is_a_body_word, is_of_the_past, is_projection, named_kind_asked, own_words_of_the_sides,
-                          question_pieces, role_holder, role_said_otherwise, side_questions, thing_named_asked,
-                          without_the_questions_figures, written_otherwise, years_in)
+                          has_quantity, has_time, holds_answer_type, holds_the_role, holds_the_role_in_english,
+                          holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, named_kind_asked,
+                          own_words_of_the_sides, question_pieces, role_holder, role_said_otherwise, side_questions,
+                          thing_named_asked, without_the_questions_figures, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
