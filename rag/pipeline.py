@@ -146,9 +146,10 @@ class Assistant:
         from rag.multilingual import name_bridge
 
         if self.config.bridge_names:
-            analysed = analysed.with_names(name_bridge(found.keywords))
+            bridge = name_bridge(found.keywords)
+            analysed = analysed.with_names(bridge)
             if aside:  # "除了杭州": Hangzhou is set aside too
-                analysed = replace(analysed, set_aside=name_bridge(found.keywords).expand(aside))
+                analysed = replace(analysed, set_aside=bridge.expand(aside))
         if c.rank_by_bridged_words and found.bridged_words:
             # the English words the retriever's word bridge found for a Chinese question's own words
             analysed = replace(analysed, other_words=tuple(t for t in found.bridged_words
