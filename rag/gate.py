@@ -728,7 +728,7 @@ class Gate:
             # no computer
             return GateDecision(False, f"no passage gives the name of a {thing}")
         speaker = None if question.is_explanation else _WHAT_DID_THEY_SAY.match(question.text)
-        if speaker and not any(gives_the_words_of(speaker.group(1), with_previous_if_leaning(s))
+        if speaker and not any(gives_the_words_of(speaker.group(1), with_previous_if_leaning(s), question.other_terms)
                                for s in sentences[:c.type_check_sentences]):
             return GateDecision(False, f"no passage gives what {speaker.group(1).strip()} said")
         most = _PICKS_THE_MOST.search(question.text)
@@ -1253,24 +1253,28 @@ _WHAT_DID_THEY_SAY = re.compile(r"^\W*(?i:(?:and\s+)?what\s+(?:did|does|do|has|h
                                 r"((?:[A-Z][\w\u2019'-]*\s+){1,3}?(?:[a-z]+\s+){0,2}?)(?:say|said|tell|told)\b")
 _SPEECH = r"(?:said|says|saying|told|tells|stated|noted|argued|recalled|remarked|explained|added|called|described|" \
           r"wrote|writes|asked|replied|answered|declared|warned|urged|insisted|admitted|credited|praised|put it)"
-_CHINESE_SPEECH = re.compile(r"说|表示|称|认为|指出|回忆|坦言|强调|提到|\u201c|\u300c")
+# ... in Chinese, a verb of saying or a quotation opened after a colon (他说：“……”); a quoted term
+# (出过“翻车”的意外) or a name (被称为“AI三杰”) gives nobody's words
+_CHINESE_SPEECH = re.compile(r"说|表示|(?<!被)称(?![为作号])|认为|指出|回忆|坦言|强调|提到|[：:]\s*[\u201c\u300c]")
 
 
-def gives_the_words_of(speaker: str, text: str) -> bool:
+def gives_the_words_of(speaker: str, text: str, chinese_names=()) -> bool:
     """Does ``text`` give what ``speaker`` ("Liang Wenfeng") said: one of the speaker's names followed
     within a few words by a verb of saying ("Liang Wenfeng said", "Liang, the founder, told"), or a
-    quotation attributed to them ("... ," Liang said)? A Chinese text is judged only by its marks of
-    speech (说, 表示, quotation marks): it writes the name in its own script.
+    quotation attributed to them ("... ," Liang said)? A Chinese text is judged by its marks of
+    speech (说, 表示, ：“) and, when the question's names have Chinese forms, by naming one of them
+    (韩璧丞回忆 gives nobody's words for "What did Wang Xingxing say?").
 
     Args:
         speaker: the person's name as the question writes it.
         text: a sentence (with the one before it when it leans on it).
+        chinese_names: the Chinese forms of the question's names (``Question.other_terms``).
 
     Returns:
         True when the text gives that person's words.
     """
     if is_cjk_text(text):
-        return bool(_CHINESE_SPEECH.search(text))
+        return bool(_CHINESE_SPEECH.search(text)) and (not chinese_names or any(n in text for n in chinese_names))
     # "NIO's founder": the body's name or the role ("DeepSeek's founder Liang Wenfeng said")
     names = "|".join(re.escape(w) for w in re.findall(r"[A-Z][\w-]+|(?<=\u2019s |'s )[a-z]+", speaker) if len(w) > 1)
     if not names:

@@ -1168,6 +1168,10 @@ def test_what_did_someone_say_needs_their_words(assistant):
     assert not gives_the_words_of("Liang Wenfeng", "People's Daily Online reported that Liang Wenfeng "
                                                     "of DeepSeek attended a Beijing symposium.")
     assert gives_the_words_of("Liang Wenfeng", "Liang, who founded High-Flyer, said the company would stay small.")
+    # in Chinese: a quoted term is nobody's words, nor is another person's (韩璧丞回忆)
+    assert not gives_the_words_of("Wang Xingxing", "王兴兴带着自研机器狗XDog参会，演示时还出过“翻车”的意外。", ("王兴兴",))
+    assert not gives_the_words_of("Wang Xingxing", "强脑科技创始人韩璧丞回忆，团队最初在哈佛大学的地下室起步。", ("王兴兴",))
+    assert gives_the_words_of("Wang Xingxing", "王兴兴说：“机器人会走进家庭。”", ("王兴兴",))
     refused = assistant.answer("What did Wang Xingxing say about his robots?", mode="extractive")
     assert refused.refused, refused.text
     answered = assistant.answer("What did Yu Aihua say about making money for the government?", mode="extractive")
