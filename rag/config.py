@@ -51,7 +51,7 @@ class AnswerConfig:
     # 0.2 on 4 more, each losing one)
     other_sources_penalty: float = 0.2
     heading_weight: float = 0.15  # ... times the cosine of the passage's section heading to the question
-    rank_by_bridged_words: bool = True  # a Chinese question's English neighbour words rank English sentences
+    rank_by_bridged_words: bool = True  # words nearest a question's own in the other language rank its sentences
     # Gate
     gate_threshold: float = 0.28  # the best sentence must score at least this
     min_term_coverage: float = 0.6  # IDF-weighted share of topic words one passage must hold ...

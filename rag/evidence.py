@@ -332,7 +332,8 @@ class EvidenceSelector:
         latin = [t for t in question.names if re.fullmatch(r"[a-z0-9-]+", t)]
         event_tokens = list(dict.fromkeys(list(question.other_terms) + latin + list(question.event_words)))
         # looked up once per sentence below
-        weight = {t: idf(t) for t in set(all_tokens) | set(bridged_tokens) | set(event_tokens)}.__getitem__
+        grouped = {t for t, _ in question.chinese_words}
+        weight = {t: idf(t) for t in set(all_tokens) | set(bridged_tokens) | set(event_tokens) | grouped}.__getitem__
         sentences = []
         for (text, passage, rank, start, end, before), sim in zip(units, similarities):
             # An English explanation's English sentence is matched on the question's own words: one
@@ -357,6 +358,14 @@ class EvidenceSelector:
                 if question.other_words and not is_cjk_text(text):
                     # ... or from the English words nearest the Chinese question's own (交通: "transport")
                     overlap = max(overlap, keyword_overlap(bridged_tokens, text, weight))
+                if question.chinese_words and is_cjk_text(text) and not question.is_explanation:
+                    # ... or, for an English factoid, from its words met by the Chinese words nearest
+                    # them ("memory chips": 内存芯片), each word weighed as the question's own (an
+                    # explanation's Chinese points would push out English ones as good)
+                    present = token_set(text)
+                    total = sum(weight(t) for t, _ in question.chinese_words)
+                    met = sum(weight(t) for t, words in question.chinese_words if any(w in present for w in words))
+                    overlap = max(overlap, met / total if total else 0.0)
                 if question.event_words and not is_cjk_text(text) and all(t in token_set(text) for t in latin):
                     # ... or, in a sentence writing its Latin names, from those and the event it asks
                     # the date of ("DeepSeek", "founded" for DeepSeek是哪年成立的？)

@@ -806,16 +806,20 @@ class NameBridge:
 
 
 class WordBridge:
-    """English words of the collection for the other words of a Chinese question.
+    """English words of the collection for the other words of a Chinese question (or, made with
+    ``chinese=True``, Chinese words of the collection for the words of an English question).
 
     Names have their pairs (:class:`NameBridge`); common words do not: DeepSeek的创始人是谁？ found
     Chinese passages holding 创始人 and none of the English ones on who founded DeepSeek. In the
     multilingual space a Chinese word lies near its English words (创始人 / "founder" 0.76, 总预算 /
     "budget" 0.75, 估值 / "valuation" 0.83), so each word of the question brings the collection's
-    English words that close to it into the keyword and English dense searches.
+    English words that close to it into the keyword and English dense searches. The other way, an
+    English question's words meet a Chinese sentence's ("chip" / 芯片 0.75, "headquarters" / 总部 0.66)
+    when its sentences are ranked: "when did hefei move into memory chips?" is answered by
+    "第二次是2016年布局长鑫存储，进入内存芯片领域。", whose cosine to the question is low.
 
     Args:
-        words: the collection's English words.
+        words: the collection's English words (Chinese ones for ``chinese_words``).
         vectors: their multilingual vectors (one row per word).
         encoder: the :class:`MultilingualEncoder` for the question's words.
         similarity: the least cosine for a word to be brought in.
@@ -839,6 +843,29 @@ class WordBridge:
             found += [self.words[j] for j in np.argsort(-row)[:WORDS_PER_WORD] if row[j] >= self.similarity]
         return list(dict.fromkeys(found))
 
+    def chinese_words(self, question: str) -> dict[str, list[str]]:
+        """The collection's Chinese words for each English word of ``question`` (three letters or
+        more; a bridge made with ``chinese=True``).
+
+        Args:
+            question: an English question.
+
+        Returns:
+            Each word (a token of :func:`rag.text.tokenize`) with the closest :data:`WORDS_PER_WORD`
+            Chinese words within ``similarity`` (a list that may be empty: the word is met nowhere).
+        """
+        import numpy as np
+
+        from rag.text import is_cjk_text, tokenize
+
+        english = [t for t in dict.fromkeys(tokenize(question)) if len(t) > 2 and not is_cjk_text(t) and t.isalpha()]
+        if not english or not self.words:
+            return {}
+        found = {}
+        for word, row in zip(english, self.encoder.encode_cached(english) @ self.vectors.T):
+            found[word] = [self.words[j] for j in np.argsort(-row)[:WORDS_PER_WORD] if row[j] >= self.similarity]
+        return found
+
     def expand(self, question: str) -> str:
         """The question with :meth:`english_words` appended (those it does not hold already)."""
         lowered = question.lower()
@@ -851,7 +878,7 @@ BRIDGE_VOCABULARY = 20_000  # the most frequent English words of an index that a
 _ENGLISH_WORD = re.compile(r"[a-z][a-z'-]+")
 
 
-def word_bridge(keywords, encoder, similarity: float) -> WordBridge:
+def word_bridge(keywords, encoder, similarity: float, chinese: bool = False) -> WordBridge:
     """The :class:`WordBridge` for one keyword index (one index state), made on first use.
 
     Args:
@@ -860,15 +887,20 @@ def word_bridge(keywords, encoder, similarity: float) -> WordBridge:
             in well under a second).
         encoder: the :class:`MultilingualEncoder`.
         similarity: see :class:`WordBridge`.
+        chinese: a bridge from English words to the index's Chinese words (two characters or more).
     """
-    key = (id(keywords), similarity)
+    from rag.text import is_cjk_text
+
+    key = (id(keywords), similarity, chinese)
     bridge = _WORD_BRIDGES.get(key)
     if bridge is None:
         frequency = keywords.document_frequency
-        words = sorted((w for w in frequency if _ENGLISH_WORD.fullmatch(w)), key=lambda w: -frequency[w])
+        wanted = (lambda w: len(w) > 1 and is_cjk_text(w)) if chinese else _ENGLISH_WORD.fullmatch
+        words = sorted((w for w in frequency if wanted(w)), key=lambda w: -frequency[w])
         words = words[:BRIDGE_VOCABULARY]
-        bridge = WordBridge(words, encoder.encode(words), encoder, similarity)
-        _WORD_BRIDGES.clear()
+        bridge = WordBridge(words, encoder.encode(words) if words else None, encoder, similarity)
+        for stale in [k for k in _WORD_BRIDGES if k[:2] != key[:2]]:  # both directions of one state stay
+            del _WORD_BRIDGES[stale]
         _WORD_BRIDGES[key] = bridge
     return bridge
 

@@ -269,6 +269,28 @@ def test_a_chinese_word_brings_the_collections_english_words_for_it(assistant):
     assert bridge.english_words("What is the budget?") == []  # English words are not translated
 
 
+def test_an_english_word_brings_the_collections_chinese_words_for_it(assistant):
+    # The other direction of the word bridge: "chip" / 芯片, "headquarters" / 总部.
+    from rag.multilingual import word_bridge
+    from rag.retrieve import keyword_index
+
+    store = assistant.store
+    keywords = keyword_index(store, store.state()["version"])
+    bridge = word_bridge(keywords, assistant.multilingual_encoder(), assistant.config.counted_word_similarity,
+                         chinese=True)
+    words = bridge.chinese_words("Where are NIO's headquarters, and does it make memory chips?")
+    assert "芯片" in words["chip"] and "总部" in words["headquarters"], words
+    assert bridge.chinese_words("松山湖材料实验室的总预算是多少？") == {}  # Chinese words are not translated
+
+
+def test_an_english_question_answered_by_a_chinese_sentence_alone(assistant):
+    # "第二次是2016年布局长鑫存储，进入内存芯片领域。" is the only sentence on Hefei's memory-chip bet; its
+    # cosine to the question is low and English sentences on Hefei's other bets outranked it. Its
+    # words now meet the question's (内存芯片: "memory chips").
+    answer = assistant.answer("With which company did Hefei get into memory chips, and when?", mode="extractive")
+    assert not answer.refused and "长鑫" in answer.sentences[0].text and "2016" in answer.sentences[0].text, answer.text
+
+
 def test_a_chinese_question_finds_the_english_passage_on_its_common_word(assistant):
     # DeepSeek的创始人是谁？ ranked "Models and release dates" first and Chinese passages on other
     # companies' founders (创始人) next; the English passages on DeepSeek's founding now lead.
