@@ -332,8 +332,10 @@ class EvidenceSelector:
         latin = [t for t in question.names if re.fullmatch(r"[a-z0-9-]+", t)]
         event_tokens = list(dict.fromkeys(list(question.other_terms) + latin + list(question.event_words)))
         # looked up once per sentence below
-        grouped = {t for t, _ in question.chinese_words}
-        weight = {t: idf(t) for t in set(all_tokens) | set(bridged_tokens) | set(event_tokens) | grouped}.__getitem__
+        across = {t for t, _ in question.words_across}
+        named = set(question.names) | set(question.paired_names) | {
+            t for t in across if any(t in n for n in question.chinese_names)}
+        weight = {t: idf(t) for t in set(all_tokens) | set(bridged_tokens) | set(event_tokens) | across}.__getitem__
         sentences = []
         for (text, passage, rank, start, end, before), sim in zip(units, similarities):
             # An English explanation's English sentence is matched on the question's own words: one
@@ -358,14 +360,20 @@ class EvidenceSelector:
                 if question.other_words and not is_cjk_text(text):
                     # ... or from the English words nearest the Chinese question's own (交通: "transport")
                     overlap = max(overlap, keyword_overlap(bridged_tokens, text, weight))
-                if question.chinese_words and is_cjk_text(text) and not question.is_explanation:
-                    # ... or, for an English factoid, from its words met by the Chinese words nearest
-                    # them ("memory chips": 内存芯片), each word weighed as the question's own (an
-                    # explanation's Chinese points would push out English ones as good)
-                    present = token_set(text)
-                    total = sum(weight(t) for t, _ in question.chinese_words)
-                    met = sum(weight(t) for t, words in question.chinese_words if any(w in present for w in words))
-                    overlap = max(overlap, met / total if total else 0.0)
+                if question.words_across and not question.is_explanation and not question.event_words:
+                    # ... or, for a factoid, from its words met by the words nearest them in the
+                    # sentence's language ("memory chips": 内存芯片), each weighed as the question's own
+                    # (an explanation's points in the other language would push out as good ones in its own)
+                    # A name is met in the passage (the sentence may say "the company"), and a passage
+                    # not naming one counts nothing ("Origin Quantum ... was established" holds 成立's
+                    # "establish", not DeepSeek). Names alone (光明科学城是什么？) add nothing to the
+                    # names' own share; nor does a date's event (成立), which event_words rank ("founded").
+                    present, around = token_set(text), token_set(passage.text)
+                    met = {t: any(w in (around if t in named else present) for w in words)
+                           for t, words in question.words_across}
+                    if all(met[t] for t in named if t in met) and any(t not in named for t in met):
+                        total = sum(weight(t) for t in met)
+                        overlap = max(overlap, sum(weight(t) for t in met if met[t]) / total if total else 0.0)
                 if question.event_words and not is_cjk_text(text) and all(t in token_set(text) for t in latin):
                     # ... or, in a sentence writing its Latin names, from those and the event it asks
                     # the date of ("DeepSeek", "founded" for DeepSeek是哪年成立的？)

@@ -819,7 +819,8 @@ class WordBridge:
     "第二次是2016年布局长鑫存储，进入内存芯片领域。", whose cosine to the question is low.
 
     Args:
-        words: the collection's English words (Chinese ones for ``chinese_words``).
+        words: the collection's English words (Chinese ones for an English question's
+            :meth:`words_across`).
         vectors: their multilingual vectors (one row per word).
         encoder: the :class:`MultilingualEncoder` for the question's words.
         similarity: the least cosine for a word to be brought in.
@@ -843,28 +844,38 @@ class WordBridge:
             found += [self.words[j] for j in np.argsort(-row)[:WORDS_PER_WORD] if row[j] >= self.similarity]
         return list(dict.fromkeys(found))
 
-    def chinese_words(self, question: str) -> dict[str, list[str]]:
-        """The collection's Chinese words for each English word of ``question`` (three letters or
-        more; a bridge made with ``chinese=True``).
+    def words_across(self, question) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The words of a question, each with the collection's words nearest it in the other language
+        (the closest :data:`WORDS_PER_WORD` within ``similarity``), for a bridge in that direction:
+        an English question's words (three letters or more) and Chinese words (a bridge made with
+        ``chinese=True``), or a Chinese question's topic words and English words. A name the name
+        bridge knows is met by its other-language form too; a Chinese question's Latin name
+        ("DeepSeek") by itself.
 
         Args:
-            question: an English question.
+            question: the analysed question (:class:`rag.question.Question`, names bridged).
 
         Returns:
-            Each word (a token of :func:`rag.text.tokenize`) with the closest :data:`WORDS_PER_WORD`
-            Chinese words within ``similarity`` (a list that may be empty: the word is met nowhere).
+            (word, nearest words) pairs; the nearest may be none (the word is met nowhere). Empty when
+            the question has no word to bridge.
         """
         import numpy as np
 
         from rag.text import is_cjk_text, tokenize
 
-        english = [t for t in dict.fromkeys(tokenize(question)) if len(t) > 2 and not is_cjk_text(t) and t.isalpha()]
-        if not english or not self.words:
-            return {}
-        found = {}
-        for word, row in zip(english, self.encoder.encode_cached(english) @ self.vectors.T):
-            found[word] = [self.words[j] for j in np.argsort(-row)[:WORDS_PER_WORD] if row[j] >= self.similarity]
-        return found
+        if question.language == "en":
+            words = [t for t in dict.fromkeys(tokenize(question.text)) if len(t) > 2 and t.isalpha() and not is_cjk_text(t)]
+            kept, named = [], lambda w: w in question.paired_names
+        else:
+            words = [t for t in question.terms if len(t) > 1 and is_cjk_text(t)]
+            kept = [(t, (t,)) for t in question.terms if not is_cjk_text(t)]
+            named = lambda w: any(w in n for n in question.chinese_names)  # noqa: E731
+        if not words or not self.words:
+            return ()
+        for word, row in zip(words, self.encoder.encode_cached(words) @ self.vectors.T):
+            near = tuple(self.words[j] for j in np.argsort(-row)[:WORDS_PER_WORD] if row[j] >= self.similarity)
+            kept.append((word, near + (question.other_terms if named(word) else ())))
+        return tuple(kept)
 
     def expand(self, question: str) -> str:
         """The question with :meth:`english_words` appended (those it does not hold already)."""

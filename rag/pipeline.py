@@ -154,15 +154,14 @@ class Assistant:
             # the English words the retriever's word bridge found for a Chinese question's own words
             analysed = replace(analysed, other_words=tuple(t for t in found.bridged_words
                                                            if t not in analysed.other_terms))
-        if c.rank_by_bridged_words and analysed.language == "en" and self.multilingual_encoder() is not None:
-            # an English question's words, each with the collection's Chinese words nearest it ("chip":
-            # 芯片), which rank Chinese sentences; a name the bridge knows is met by its Chinese form
+        if c.rank_by_bridged_words and self.multilingual_encoder() is not None:
+            # the question's words, each with the collection's words nearest it in the other language
+            # ("chip": 芯片; 面积: "area"), which rank sentences in that language
             from rag.multilingual import word_bridge
 
-            bridge = word_bridge(found.keywords, self.multilingual_encoder(), c.counted_word_similarity, chinese=True)
-            analysed = replace(analysed, chinese_words=tuple(
-                (word, (*near, *(analysed.other_terms if word in analysed.paired_names else ())))
-                for word, near in bridge.chinese_words(question).items()))
+            bridge = word_bridge(found.keywords, self.multilingual_encoder(), c.counted_word_similarity,
+                                 chinese=analysed.language == "en")
+            analysed = replace(analysed, words_across=bridge.words_across(analysed))
         if c.rank_by_bridged_words:
             # ... and the English words of the usual event it asks the date of (成立: "founded")
             analysed = replace(analysed, event_words=english_event_words(analysed))

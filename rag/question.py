@@ -373,9 +373,10 @@ class Question:
             came first: the date of each) or "quantity" (which is bigger: the size of each).
         other_words: English words of the collection nearest a Chinese question's other words (交通 ->
             "transport"), which rank English sentences (see :class:`rag.multilingual.WordBridge`).
-        chinese_words: an English question's words, each with the collection's Chinese words nearest it
-            and, for a name the bridge knows, its Chinese form ("chip": 芯片; "hefei": 合肥), which
-            rank Chinese sentences (:meth:`rag.multilingual.WordBridge.chinese_words`).
+        words_across: the question's words, each with the collection's words nearest it in the other
+            language and, for a name the bridge knows, its other-language form ("chip": 芯片;
+            "hefei": 合肥; 面积: "area"), which rank a factoid's sentences in that language
+            (:meth:`rag.multilingual.WordBridge.words_across`).
         event_words: the English words of the usual event a Chinese "when" question asks about (成立:
             "founded", "established"), or of the role a "who" question asks about (创始人: "founder"),
             which rank English sentences with its Latin names.
@@ -410,7 +411,7 @@ class Question:
     sides: tuple[str, ...] = ()
     side_wants: str = ""
     other_words: tuple[str, ...] = ()
-    chinese_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    words_across: tuple[tuple[str, tuple[str, ...]], ...] = ()
     event_words: tuple[str, ...] = ()
     present: bool = False
     focus: tuple[str, ...] = ()

@@ -269,18 +269,21 @@ def test_a_chinese_word_brings_the_collections_english_words_for_it(assistant):
     assert bridge.english_words("What is the budget?") == []  # English words are not translated
 
 
-def test_an_english_word_brings_the_collections_chinese_words_for_it(assistant):
-    # The other direction of the word bridge: "chip" / 芯片, "headquarters" / 总部.
+def test_a_word_brings_the_collections_words_for_it_in_the_other_language(assistant):
+    # The word bridge both ways, word by word: "chip" / 芯片, "headquarters" / 总部; 面积 / "area".
     from rag.multilingual import word_bridge
+    from rag.question import analyse
     from rag.retrieve import keyword_index
 
     store = assistant.store
     keywords = keyword_index(store, store.state()["version"])
-    bridge = word_bridge(keywords, assistant.multilingual_encoder(), assistant.config.counted_word_similarity,
-                         chinese=True)
-    words = bridge.chinese_words("Where are NIO's headquarters, and does it make memory chips?")
+    similarity = assistant.config.counted_word_similarity
+    to_chinese = word_bridge(keywords, assistant.multilingual_encoder(), similarity, chinese=True)
+    words = dict(to_chinese.words_across(analyse("Where are NIO's headquarters, and does it make memory chips?")))
     assert "芯片" in words["chip"] and "总部" in words["headquarters"], words
-    assert bridge.chinese_words("松山湖材料实验室的总预算是多少？") == {}  # Chinese words are not translated
+    to_english = word_bridge(keywords, assistant.multilingual_encoder(), similarity)
+    words = dict(to_english.words_across(analyse("DeepSeek的办公面积有多大？")))
+    assert "area" in words["面积"] and words["deepseek"] == ("deepseek",), words  # a Latin name is itself
 
 
 def test_an_english_question_answered_by_a_chinese_sentence_alone(assistant):
@@ -289,6 +292,13 @@ def test_an_english_question_answered_by_a_chinese_sentence_alone(assistant):
     # words now meet the question's (内存芯片: "memory chips").
     answer = assistant.answer("With which company did Hefei get into memory chips, and when?", mode="extractive")
     assert not answer.refused and "长鑫" in answer.sentences[0].text and "2016" in answer.sentences[0].text, answer.text
+
+
+def test_a_chinese_question_answered_by_an_english_sentence_meeting_its_words(assistant):
+    # 生物制造 meets "biomanufacturing" in the sentence on the national centre; it was refused.
+    answer = assistant.answer("光明科学城在生物制造方面有什么国家级平台？", mode="extractive")
+    assert not answer.refused and "National Industrial Innovation Center for Bio-manufacturing" in answer.text, \
+        answer.text
 
 
 def test_a_chinese_question_finds_the_english_passage_on_its_common_word(assistant):
