@@ -864,7 +864,8 @@ class WordBridge:
         from rag.text import is_cjk_text, tokenize
 
         if question.language == "en":
-            words = [t for t in dict.fromkeys(tokenize(question.text)) if len(t) > 2 and t.isalpha() and not is_cjk_text(t)]
+            words = [t for t in dict.fromkeys(tokenize(question.text))
+                     if len(t) > 2 and t.isalpha() and not is_cjk_text(t)]
             kept, named = [], lambda w: w in question.paired_names
         else:
             words = [t for t in question.terms if len(t) > 1 and is_cjk_text(t)]
