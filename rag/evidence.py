@@ -360,10 +360,9 @@ class EvidenceSelector:
                 if question.other_words and not is_cjk_text(text):
                     # ... or from the English words nearest the Chinese question's own (交通: "transport")
                     overlap = max(overlap, keyword_overlap(bridged_tokens, text, weight))
-                if question.words_across and not question.is_explanation and not question.event_words:
+                if question.words_across and not question.event_words:
                     # ... or, for a factoid, from its words met by the words nearest them in the
-                    # sentence's language ("memory chips": 内存芯片), each weighed as the question's own
-                    # (an explanation's points in the other language would push out as good ones in its own)
+                    # sentence's language ("memory chips": 内存芯片), each weighed as the question's own.
                     # A name is met in the passage (the sentence may say "the company"), and a passage
                     # not naming one counts nothing ("Origin Quantum ... was established" holds 成立's
                     # "establish", not DeepSeek). Names alone (光明科学城是什么？) add nothing to the

@@ -154,9 +154,10 @@ class Assistant:
             # the English words the retriever's word bridge found for a Chinese question's own words
             analysed = replace(analysed, other_words=tuple(t for t in found.bridged_words
                                                            if t not in analysed.other_terms))
-        if c.rank_by_bridged_words and self.multilingual_encoder() is not None:
-            # the question's words, each with the collection's words nearest it in the other language
-            # ("chip": 芯片; 面积: "area"), which rank sentences in that language
+        if c.rank_by_bridged_words and not analysed.is_explanation and self.multilingual_encoder() is not None:
+            # a factoid's words, each with the collection's words nearest it in the other language
+            # ("chip": 芯片; 面积: "area"), which rank sentences in that language (an explanation's
+            # points in the other language would push out as good ones in the reader's)
             from rag.multilingual import word_bridge
 
             bridge = word_bridge(found.keywords, self.multilingual_encoder(), c.counted_word_similarity,
