@@ -160,9 +160,9 @@ class Assistant:
             # points in the other language would push out as good ones in the reader's)
             from rag.multilingual import word_bridge
 
-            bridge = word_bridge(found.keywords, self.multilingual_encoder(), c.counted_word_similarity,
-                                 chinese=analysed.language == "en")
-            analysed = replace(analysed, words_across=bridge.words_across(analysed))
+            words = word_bridge(found.keywords, self.multilingual_encoder(), c.counted_word_similarity,
+                                chinese=analysed.language == "en")
+            analysed = replace(analysed, words_across=words.words_across(analysed))
         if c.rank_by_bridged_words:
             # ... and the English words of the usual event it asks the date of (成立: "founded")
             analysed = replace(analysed, event_words=english_event_words(analysed))
