@@ -286,7 +286,14 @@ class ExtractiveComposer:
             named = next((s for s in usable if rare in tokenize(s.text)
                           and not any(_overlaps(s, x) for x in chosen)), None)
             if named is not None:
-                chosen = chosen[: c.extractive_max_sentences - 1] + [named]
+                # ... in place of the last sentence that does not give the kind of answer asked for
+                # (a Chinese sentence naming 赵梓森 answers "Who's the father of China's optical
+                # fibre?" though it writes China as 中国)
+                spare = [x for x in chosen if not (typed_question and fits(x))]
+                if len(chosen) < c.extractive_max_sentences:
+                    chosen = chosen + [named]
+                elif spare:
+                    chosen = [x for x in chosen if x is not spare[-1]] + [named]
         # "Which city became the main testing ground ...?": an answer naming no place beyond the
         # question's gets the best sentence that names one
         if not any(names_a_place_asked_for(question, x.text) is not False for x in chosen):

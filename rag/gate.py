@@ -869,8 +869,9 @@ class Gate:
                 # the one before, when it points back: "Its CTO is ..."): Unitree's CTO is not named
                 # in a sentence on DEEP Robotics, though its section names Unitree too
                 and (not asks_for_a_person(question)
-                     or (names_or_refers_to(question, names,
-                                            with_previous_if_leaning(s))
+                     # a sentence in the other language names them in their other-language form
+                     or ((names_or_refers_to(question, names, with_previous_if_leaning(s)) if same
+                          else names_everything_asked(question, s))
                          and holds_the_role(question, s.text)))
                 and self.counts_what_is_asked(question, s)
                 and (question.language != "zh" or not question.counted or not is_cjk_text(s.text)
@@ -1144,7 +1145,9 @@ _EVENTS = (
     (r"\b(?:die|died|dies|death|pass(?:ed)? away)\b", r"\b(?:die|died|dies|death|pass(?:ed)? away)\b", r"去世|逝世|病逝|离世"),
     (r"\b(?:graduat\w*)\b", r"\bgraduat\w*|\bdegree\b", r"毕业|学位"),
     (r"\b(?:found(?:ed|ing)?|establish\w*|set up|incorporated)\b",
-     r"\b(?:found(?:ed|ing|er|ers)?|establish\w*|set up|sets up|setting up|creat\w*|launch\w*|start\w*|incorporat\w*|formed)\b",
+     # "started", not a "start-up area" or "startups"
+     r"\b(?:found(?:ed|ing|er|ers)?|establish\w*|set up|sets up|setting up|creat\w*|launch\w*|start(?:ed|ing|s)?(?!-)|"
+     r"incorporat\w*|formed)\b",
      r"成立|创办|创立|创建|组建|设立|注册|起步|诞生|建立|建起"),
     (r"\b(?:releas\w*|launch\w*|unveil\w*)\b",
      r"\b(?:releas\w*|launch\w*|unveil\w*|publish\w*|open-sourc\w*|introduc\w*|debut\w*|announc\w*)\b",
