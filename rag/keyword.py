@@ -12,7 +12,8 @@ new process loads it instead (the BM25 matrix memory-mapped):
 It also keeps the jieba words of every Chinese run in the chunks (and of the Chinese names the
 name bridge knows), so that a process answering an English question over Chinese passages never
 loads jieba's dictionary (about 0.5 s), and the name pairs the chunks write, which the name bridge
-would otherwise mine from every chunk in every new process (about 3 s at 100k chunks).
+would otherwise mine from every chunk in every new process (about 3 s at 100k chunks), and the words the
+chunks write as names (:func:`capitalised_words`), which a question typed in lower case gets back.
 
 A saved index is named by its collection, the tokenizer's version, this file format and the
 state version; saving a new one deletes the older ones of the collection. It is written to a
@@ -26,16 +27,19 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import threading
 import time
 import uuid
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from rag.chunking import embedding_text
 from rag.text import remember_segmented, segmented, tokenize
 
-FORMAT = "4"  # bump when what is saved changes (2: the Chinese runs' words; 3: the name pairs; 4: pinyin ones)
+FORMAT = "5"  # bump when what is saved changes (2: the Chinese runs' words; 3: the name pairs; 4: pinyin ones;
+# 5: the words written as names)
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a process that died
 
 
@@ -62,6 +66,7 @@ class KeywordIndex:
         # ... and the pinyin the English chunks write for the Chinese chunks' persons and places (乌镇 as
         # "Wuzhen"), paired once here and saved, not learned from questions (see rag.multilingual.NameBridge)
         self.names = {**self.names, **_written_in_pinyin(self.names, self.segmented, self.document_frequency)}
+        self.capitalised = capitalised_words(text for _, text, _ in chunks)
         self.size = len(chunks)
         self.retriever = None
         self.vocab: dict[str, int] = {}
@@ -108,7 +113,7 @@ class KeywordIndex:
         chunks = {"ids": self.ids, "texts": [self.texts[cid][0] for cid in self.ids],
                   "metadatas": [self.texts[cid][1] for cid in self.ids],
                   "terms": list(self.document_frequency), "counts": list(self.document_frequency.values()),
-                  "segmented": self.segmented, "names": self.names}
+                  "segmented": self.segmented, "names": self.names, "capitalised": self.capitalised}
         (folder / "chunks.json").write_bytes(_dumps(chunks))
         (folder / "manifest.json").write_text(json.dumps({"format": FORMAT, "chunks": self.size,
                                                           "terms": len(self.document_frequency),
@@ -131,6 +136,7 @@ class KeywordIndex:
         index.document_frequency = dict(zip(chunks["terms"], chunks["counts"]))
         index.segmented = chunks["segmented"]
         index.names = chunks["names"]
+        index.capitalised = chunks["capitalised"]
         index.vocab = {}
         index.retriever = None
         if index.size:
@@ -148,6 +154,59 @@ class KeywordIndex:
             raise ValueError(f"saved keyword index in {folder} is incomplete")
         remember_segmented(index.segmented)
         return index
+
+
+# A Latin word as written ("DeepSeek", "G60", "iJinan"), and where a sentence or a heading starts.
+_WRITTEN_WORD = re.compile(r"(?<![\w'\u2019-])[A-Za-z][A-Za-z0-9]*(?![\w'\u2019-])")
+_OPENS_A_SENTENCE = re.compile(r"(?:^|[.!?:\n#*|])[\s\"'\u201c\u2018(\[]*$")
+# Two or more capitalised words in a row ("Songshan Lake Materials Laboratory", "State Council").
+_CAPITALISED_RUN = re.compile(r"(?<![\w'\u2019-])[A-Z][A-Za-z0-9]*(?:[ ]+[A-Z][A-Za-z0-9]*)+(?![\w'\u2019-])")
+# A word shaped as a name: a capital or a digit after its first letter ("DeepSeek", "G60", "GDP", "iJinan").
+_NAME_SHAPED = re.compile(r"[A-Za-z][a-z]*[A-Z0-9][A-Za-z0-9]*")
+MAX_RUN_WORDS = 5  # runs longer than this are kept as their parts
+
+
+def capitalised_words(texts) -> dict[str, str]:
+    """``{"deepseek": "DeepSeek", "songshan lake": "Songshan Lake", "wang enge": "Wang Enge"}``: the
+    words and runs of words the chunks write as names, in lower case, with their written form.
+
+    A question typed in lower case gets them back (:meth:`rag.retrieve.Retriever.with_names_capitalised`),
+    so that it names what a question typed with capitals names. Counted:
+
+    - a run of two or more capitalised words (first word of a sentence aside), and each run of its
+      words ("Songshan Lake Materials Laboratory", "Songshan Lake"): "lake", "university" or
+      "state" alone stay as typed, as a reader writes them with capitals only inside a name;
+    - one word the chunks never write in lower case that is shaped as a name ("DeepSeek", "G60") or
+      is written in pinyin ("hefei", "wang"), as Chinese names are.
+
+    Args:
+        texts: chunk texts.
+
+    Returns:
+        Lower-case word or run -> its most common written form.
+    """
+    from rag.multilingual import is_pinyin
+
+    forms: dict[str, Counter] = defaultdict(Counter)
+    lower: set[str] = set()
+    for text in texts:
+        for match in _WRITTEN_WORD.finditer(text):
+            word = match.group(0)
+            if word.islower():
+                lower.add(word)
+            elif not _OPENS_A_SENTENCE.search(text[max(0, match.start() - 4):match.start()]) and len(word) > 1 \
+                    and (_NAME_SHAPED.fullmatch(word) or is_pinyin(word.lower())):
+                forms[word.lower()][word] += 1
+        for match in _CAPITALISED_RUN.finditer(text):
+            words = match.group(0).split()
+            if _OPENS_A_SENTENCE.search(text[max(0, match.start() - 4):match.start()]):
+                words = words[1:]  # "The Songshan Lake ...", "In Hefei ..."
+            for i in range(len(words)):
+                for j in range(i + 2, min(len(words), i + MAX_RUN_WORDS) + 1):
+                    run = " ".join(words[i:j])
+                    forms[run.lower()][run] += 1
+    return {key: written.most_common(1)[0][0] for key, written in forms.items()
+            if " " in key or (key not in lower and tokenize(key) == [key])}  # "US" is "us" (we) too
 
 
 def _mined_names(texts) -> dict[str, str]:

@@ -562,6 +562,11 @@ _PINYIN_WORD = re.compile(r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
                           r"ua|uo|ui|un|ue|a|o|e|i|u|v))+")
 
 
+def is_pinyin(word: str) -> bool:
+    """Is ``word`` (lower case) made of pinyin syllables only ("hefei", "zhongguancun"; "lake" is not)?"""
+    return bool(_PINYIN_WORD.fullmatch(word))
+
+
 def spelled_words(words) -> dict[str, set[str]]:
     """``{"xinqiao": {"新桥"}}``: the Chinese words of two to four characters by their pinyin
     written as one word, under every reading of each character (长鑫 as "changxin" and "zhangxin").

@@ -6,10 +6,12 @@ from that state, so an ingest running meanwhile never mixes two versions in one 
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from rag.config import AnswerConfig
-from rag.keyword import KeywordIndex, keyword_index
+from rag.keyword import MAX_RUN_WORDS, KeywordIndex, keyword_index
 from rag.types import Passage
 
 
@@ -50,8 +52,12 @@ class Retriever:
         self.multilingual = multilingual
 
     def with_names_capitalised(self, question: str) -> str:
-        """A question typed all in lower case with the collection's names in it capitalised
-        (:meth:`rag.multilingual.NameBridge.with_names_capitalised`).
+        """A question typed all in lower case with the collection's names in it capitalised: the
+        Chinese documents' persons in pinyin (:meth:`rag.multilingual.NameBridge.with_names_capitalised`)
+        and the words the documents write as names ("is wang enge the ... of the songshan lake
+        materials lab?" -> "is Wang Enge the ... of the Songshan Lake materials lab?"; see
+        :func:`rag.keyword.capitalised_words`), so that it is judged as the same question typed with
+        capitals: a reader's lower case must not make the gate forget what it asks about.
 
         Args:
             question: the standalone question.
@@ -63,7 +69,9 @@ class Retriever:
 
         if not self.config.bridge_names or not typed_in_lower_case(question):
             return question
-        return name_bridge(keyword_index(self.store, self.store.state()["version"])).with_names_capitalised(question)
+        keywords = keyword_index(self.store, self.store.state()["version"])
+        question = name_bridge(keywords).with_names_capitalised(question)
+        return capitalise_names(question, getattr(keywords, "capitalised", {}))
 
     def run(self, query: str, depth: int, hybrid: bool = True) -> Retrieval:
         """Retrieve passages.
@@ -120,3 +128,30 @@ class Retriever:
         passages = tuple(Passage(cid, found[cid][0], found[cid][1], dense_score.get(cid, 0.0),
                                  keyword_score.get(cid, 0.0), fused[cid]) for cid in order)
         return Retrieval(query, passages, keywords, version, bridged_words)
+
+
+def capitalise_names(question: str, written: dict[str, str]) -> str:
+    """``question`` with each longest run of words that ``written`` knows (see
+    :func:`rag.keyword.capitalised_words`) in its written form: "the songshan lake materials lab" ->
+    "the Songshan Lake materials lab".
+
+    Args:
+        question: a question typed in lower case.
+        written: lower-case word or run -> written form.
+
+    Returns:
+        The question.
+    """
+    words = list(re.finditer(r"(?<![\w'\u2019-])[a-z][a-z0-9]*(?![\w-])", question))
+    out, last, i = [], 0, 0
+    while i < len(words):
+        for j in range(min(len(words), i + MAX_RUN_WORDS), i, -1):
+            run = " ".join(m.group(0) for m in words[i:j])
+            adjacent = all(question[words[n].end():words[n + 1].start()] == " " for n in range(i, j - 1))
+            if adjacent and run in written:
+                out.append(question[last:words[i].start()] + written[run])
+                last, i = words[j - 1].end(), j
+                break
+        else:
+            i += 1
+    return "".join(out) + question[last:]

@@ -10,7 +10,9 @@ from rag.condense import condense_rule
 from rag.gate import Gate, coverage, gives_the_words_of, names_or_refers_to, names_something_new
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
+from rag.keyword import capitalised_words
 from rag.pipeline import Assistant
+from rag.retrieve import capitalise_names
 from rag.question import (a_figure_of_the_year, analyse, days_in, either_sides, gives_a_name_for, has_money, has_quantity,
                           has_time,
                           holds_answer_type, holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
@@ -1848,3 +1850,41 @@ def test_hours_of_compute_are_no_length_of_time_and_days_spent_are_no_sum():
 def test_a_context_window_is_not_answered_by_gpu_hours(assistant):
     answer = assistant.answer("DeepSeek-V3支持多长的上下文窗口？", mode="extractive")
     assert answer.refused, answer.text
+
+
+def test_the_words_the_documents_write_as_names_are_mined_with_their_runs():
+    written = capitalised_words([
+        "The academician Wang Enge chairs the board of the Songshan Lake Materials Laboratory. "
+        "In May the lab opened; DeepSeek and the G60 corridor joined, and the US chip maker left.",
+        "May you find it. Its lake is small, and so is the university next to it."])
+    assert written["wang enge"] == "Wang Enge" and written["enge"] == "Enge" and written["deepseek"] == "DeepSeek"
+    assert written["songshan lake"] == "Songshan Lake" and written["g60"] == "G60"
+    # an ordinary word is a name only inside a run; "US" is also the pronoun "us"; "May" is no pinyin
+    assert "lake" not in written and "university" not in written and "us" not in written and "may" not in written
+
+
+def test_a_question_typed_in_lower_case_gets_the_longest_runs_of_names_back():
+    written = {"songshan lake": "Songshan Lake", "wang enge": "Wang Enge", "enge": "Enge",
+               "songshan lake materials laboratory": "Songshan Lake Materials Laboratory"}
+    assert capitalise_names("is wang enge the director of the songshan lake materials lab?", written) == \
+        "is Wang Enge the director of the Songshan Lake materials lab?"
+    assert capitalise_names("the songshan lake materials laboratory's board", written) == \
+        "the Songshan Lake Materials Laboratory's board"
+    assert capitalise_names("which lake?", written) == "which lake?"
+
+
+@pytest.mark.parametrize("question", ["Why did the mayor of Hangzhou resign in 2024?",
+                                      "How many national laboratories does Hefei have?",
+                                      "Who is the chief technology officer of Unitree Robotics?",
+                                      "What was Wuhan's GDP in 2024?"])
+def test_a_question_typed_in_lower_case_is_refused_as_the_same_question_with_capitals(assistant, question):
+    # a reader's lower case once hid the names the gate checks ("hangzhou", "unitree"), and these were answered
+    assert_refused(assistant, question)
+    assert_refused(assistant, question.lower())
+
+
+def test_a_question_typed_in_lower_case_is_answered_with_the_names_it_asks_about(assistant):
+    # "kujiale" once named nothing, and the answer stopped at the sentence listing the six dragons
+    assert_answered(assistant, "which of hangzhou's six little dragons is behind the kujiale platform, and what kind "
+                               "of platform is it?", "Manycore", "interior design")
+
