@@ -148,7 +148,8 @@ _PERSON_ROLE_Q = re.compile(r"\b(?:director|ceo|cto|cfo|chief [a-z]+ officer|fou
                             r"found(?:ed|s)|chair(?:man|woman|person)?|president|mayor|governor|secretary|"
                             r"head(?:s|ed)?|boss|dean|professor|inventor|father|mother|wife|husband|son|daughter|"
                             r"(?:chief )?scientists?|engineers?|researchers?|economists?|architects?|editors?|"
-                            r"spokes(?:man|woman|person)|direct(?:ed|s)|wrote|written|authored|composed|painted|"
+                            r"spokes(?:man|woman|person)|direct(?:ed|s)|wrote|written|authored|authors?|writers?|"
+                            r"composed|painted|"
                             r"invented)\b",
                             re.I)
 # "What's the name of the Guangdong party boss who ...?" asks for a person as "who" does.
@@ -1396,7 +1397,7 @@ _TITLES = {"ceo": r"ceo|chief executive", "cto": r"cto|chief technology officer"
 # a chair, and a work's maker asked by the verb ("Who directed ...?"), are named with the role
 _TITLES.update({word: r"chair(?:s|ed|man|woman|person)?" for word in ("chair", "chairman", "chairwoman", "chairperson")})
 _TITLES.update({word: r"direct(?:ed|s|or|ors|ing)" for word in ("directed", "directs")})
-_TITLES.update({word: _WRITING for word in ("wrote", "written", "authored")})
+_TITLES.update({word: _WRITING for word in ("wrote", "written", "authored", "author", "authors", "writer", "writers")})
 _TITLES.update({"composed": r"compos(?:ed|er|ers)", "painted": r"paint(?:ed|er|ers)", "invented": r"invent(?:ed|or|ors)"})
 
 

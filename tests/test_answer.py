@@ -1888,3 +1888,7 @@ def test_a_question_typed_in_lower_case_is_answered_with_the_names_it_asks_about
     assert_answered(assistant, "which of hangzhou's six little dragons is behind the kujiale platform, and what kind "
                                "of platform is it?", "Manycore", "interior design")
 
+
+def test_an_author_asked_for_is_a_person_not_the_newspaper_that_ran_the_piece(assistant):
+    # the essay names Xinhua Daily and Jiaohuidian, never its own author
+    assert_refused(assistant, "Who's the author of the DeepSeek Storm piece about urban innovation anxiety?")
