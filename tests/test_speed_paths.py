@@ -545,7 +545,7 @@ def test_int8_vectors_are_the_texts_own_and_close_to_float32(embedder):
     close to the float32 vector; the nearest sentence to each question is the same in both."""
     from rag.embeddings import Embedder
 
-    assert embedder.runner.int8 and embedder.label.endswith(", int8")
+    assert embedder.runner.int8 and embedder.label.endswith(", uint8")
     together = embedder.encode(CORPUS_SENTENCES + SENTENCES[:30])
     alone = np.vstack([embedder.encode([text]) for text in CORPUS_SENTENCES])
     assert np.array_equal(together[:len(CORPUS_SENTENCES)], alone)
