@@ -7,7 +7,6 @@ from that state, so an ingest running meanwhile never mixes two versions in one 
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from rag.config import AnswerConfig
