@@ -70,7 +70,7 @@ class Retriever:
             return question
         keywords = keyword_index(self.store, self.store.state()["version"])
         question = name_bridge(keywords).with_names_capitalised(question)
-        return capitalise_names(question, getattr(keywords, "capitalised", {}))
+        return capitalise_names(question, keywords.capitalised)
 
     def run(self, query: str, depth: int, hybrid: bool = True) -> Retrieval:
         """Retrieve passages.
