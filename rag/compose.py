@@ -35,6 +35,8 @@ _LINKS_BACK = re.compile(r"^\W*(?:this|that|also|however|but|meanwhile|in additi
 # in the sentence before, referred to inside this one.
 _POINTS_BACK = re.compile(r"\b(?:for|of|to|in|on|with|after|before|under|from|by|behind|into|since|despite|like)\s+"
                           r"(?:that|this|these|those)\s+[a-z]", re.I)
+# "《人民日报》的评论也认为，这种敢于自问……的态度": a Chinese sentence refers back by a demonstrative inside it.
+_CHINESE_POINTS_BACK = re.compile(r"这[种一些个场番样次类批项套]|此|该|其中")
 # "Sources differ on the exact founding date: ...": what the sources dispute (group 1).
 _DISPUTED = re.compile(r"^\W*sources (?:differ|disagree|vary)(?: slightly)? (?:on|about|over) ([^:.;]+)", re.I)
 _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"
@@ -155,7 +157,11 @@ def _names_the_subject(question: Question, sentence: Sentence, idf=None, floor: 
     where = f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {sentence.text}"
     cjk = is_cjk_text(sentence.text)
     if question.language == "zh" and cjk and any(name not in CHINESE_COUNTRIES for name in question.chinese_names):
-        return bool(set(names) & set(tokenize(where))) or names_any_a_chinese_question_names(question, sentence)
+        # the sentence before names the subject for this one only when this one refers back to it (周红波's
+        # words on Hangzhou follow a sentence on Hefei's newspaper, and are no point on Hefei)
+        refers_back = leans_on_previous(sentence.text) or bool(_CHINESE_POINTS_BACK.search(sentence.text))
+        return bool(set(names) & set(tokenize(where))) or \
+            names_any_a_chinese_question_names(question, sentence, leaning_only=not refers_back)
     if (question.language == "zh") != cjk:
         # a sentence in the other language writes the names in the forms the name bridge gives
         # (Guangming for 光明科学城, 光谷 for Optics Valley)

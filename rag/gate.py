@@ -366,28 +366,29 @@ def names_what_a_chinese_question_names(question, sentence) -> bool:
     return all(name in text for name in question.chinese_names)
 
 
-def names_any_a_chinese_question_names(question, sentence) -> bool:
+def names_any_a_chinese_question_names(question, sentence, leaning_only: bool = False) -> bool:
     """Does a Chinese sentence (under its title and section, after the sentence before it) write
     one of the names a Chinese question writes, or an English one one of their English forms from
     the name bridge (浙江 as Zhejiang: a sentence on Jinan's news app is not on what Zhejiang's
     meeting set as its tasks)? Likewise a Chinese sentence for an English question writes the
     Chinese form of one of its names (新加坡, 上海 for "the Singapore-partnered park near
     Shanghai", not a sentence on Hangzhou alone). Countries do not count (中国 places the question;
-    the sentence need not say it). True when the question has no such name."""
+    the sentence need not say it). True when the question has no such name. With ``leaning_only``
+    the sentence before counts only when the sentence points back to it (see :func:`_in_context`)."""
     if question.language == "en" and is_cjk_text(sentence.text):
         # an English question's Chinese sentence writes the Chinese form of one of its names
         chinese = [t for t in question.other_terms if is_cjk_text(t) and t not in CHINESE_COUNTRIES]
         if not chinese:
             return True
-        context = _in_context(sentence)
+        context = _in_context(sentence, leaning_only)
         return any(name in context for name in chinese)
     names = [name for name in question.chinese_names if name not in CHINESE_COUNTRIES]
     if not names:
         return True
     if not _same_language(question, sentence.text):
         english = [t for t in question.other_terms if t not in _COUNTRY_WORDS]
-        return not english or bool(set(english) & set(tokenize(_in_context(sentence))))
-    text = _in_context(sentence)
+        return not english or bool(set(english) & set(tokenize(_in_context(sentence, leaning_only))))
+    text = _in_context(sentence, leaning_only)
     return any(name in text for name in names)
 
 

@@ -702,3 +702,25 @@ def test_a_question_about_how_a_document_ends_is_told_from_its_closing_section(a
     # to sentences from its opening that share more of the question's words.
     best = assistant.select(question).sentences[0]
     assert best.metadata.get("section") == "Conclusion", best.text
+
+
+@pytest.mark.parametrize("question, before, sentence, about", [
+    # 周红波's words on Hangzhou follow a sentence on Hefei's newspaper: no point on what Hefei did
+    ("合肥和东莞都想给城市补上搞科研的底子，两个地方的做法有啥区别？",
+     "2月12日，《合肥日报》头版文章也提出了“杭州有DeepSeek，合肥有什么？”的问题。",
+     "南京市委书记周红波则表示，“六小龙”出现在杭州，良好的创新氛围、产业生态和营商环境是重要原因。", False),
+    # "这种……的态度" refers back to the sentence before, which names Jiangsu's media
+    ("江苏官方媒体公开追问本省省会，中央党报的评论怎么看？",
+     "民间抱怨也就罢了，江苏官方媒体公开质问本省省会，需要勇气。",
+     "《人民日报》的评论也认为，这种敢于自问、勇于反思、善找差距的态度“同样令人钦佩”。", True),
+])
+def test_a_chinese_point_borrows_its_subject_from_the_sentence_before_only_when_it_refers_back(
+        assistant, question, before, sentence, about):
+    from rag.compose import _names_the_subject
+    from rag.types import Sentence
+
+    passage = before + sentence
+    candidate = Sentence(sentence, "c1", 0, len(before), len(passage), {"start": 0, "doc_id": "d"},
+                         passage, 0.5, 0.5, 0.5)
+    bridged = assistant.select(question).question  # 合肥, 江苏 are names the name bridge knows
+    assert _names_the_subject(bridged, candidate) is about
