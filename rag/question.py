@@ -276,6 +276,12 @@ _EXPLANATION_Q = re.compile(
     r"(?:什么|哪些|有何)特点|"
     r"(?:应该|该|要|需要)(?:反思|学习|借鉴|改变|改进|吸取)(?:些)?什么|"
     r"(?<![称成作认以视])为什么|(?<![称成作认以视])为何|怎样|怎么|如何|咋|什么原因|原因是什么|哪些原因|凭什么|靠什么|应该做什么|应当|该怎么|"
+    # what several things did each, and how one compares with another, are told in several points
+    r"\b(?:and|both)\b.{1,80}\beach\b(?! other)|\beach (?:one|of them)\b|\bcompared (?:with|to)\b|\bversus\b|"
+    r"(?:什么|哪些)方向|什么条件|(?:打|从)?哪(?:儿|里)?来的|"
+    # what to keep in mind, how else something happened, and what people say made something what it is
+    r"\b(?:keep|bear) in mind\b|\bhow else\b|"
+    r"\bwhat (?:do|does|did) .{1,60}\b(?:say|think|believe|argue)s? (?:made|makes|explains|drove|led|caused)\b|"
     # how two things differ is told in several points
     r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪|有什么不一样|有哪些不一样|不一样在哪|"
     # ... and the lessons one draws from something

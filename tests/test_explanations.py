@@ -254,6 +254,19 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
      "explanation"),
     ("Cities are competing, sure, but how are they cooperating?", "explanation"),
     ("After R1 came out, how many days did it take Nvidia to recover?", "factoid"),
+    # what several things did each, how one compares with another, how else something happened, what to
+    # keep in mind, what people say made something so; in Chinese, the directions taken, the conditions
+    # something was done under, and where something comes from
+    ("Suzhou and Wuxi both courted investors. What did each one offer?", "explanation"),
+    ("What does Optics Valley look like now compared with the 1970s?", "explanation"),
+    ("Besides the newspaper pieces, how else did Zhejiang respond?", "explanation"),
+    ("What should a reader keep in mind about the park's history?", "explanation"),
+    ("What do the founders say made Hangzhou attractive?", "explanation"),
+    ("光谷接下来要往哪些方向发展？", "explanation"),
+    ("第一根光纤是在什么条件下拉出来的？", "explanation"),
+    ("光谷的这份底气是从哪来的？", "explanation"),
+    ("When did Zhongguancun and Songshan Lake each become national zones?", "factoid"),
+    ("How many employees does each one of the parks have?", "factoid"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
@@ -372,6 +385,15 @@ def test_a_long_english_sentence_that_leans_back_is_quoted_with_the_one_before_i
                         passage, 0.5, 0.5, 0.5)
     widened = with_context(sentence)
     assert widened is not None and widened.text == passage and widened.start == 100
+
+
+def test_an_explanation_with_few_points_near_its_best_is_made_up_to_more_points(assistant):
+    # The best point on the Greater Bay Area's special zones and channels is far ahead of the rest; the
+    # next ones are still good points (how data crosses), and an answer of three left them out.
+    answer = assistant.answer("how does the bay area cope with different laws, currencies and border controls?",
+                              mode="extractive")
+    shown = points(answer)
+    assert len(shown) >= 4 and any("data" in p.text for p in shown), [p.text for p in shown]
 
 
 def test_a_name_most_of_the_collection_uses_does_not_filter_out_points(assistant):
