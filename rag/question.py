@@ -519,6 +519,12 @@ _INTERVAL_Q = (
     re.compile(r"\bhow (?:many|much) (?:\w+ )?(?:days|weeks|months|years|time) (?:passed|elapsed|went by|were there|"
                r"separated?|lay|lie) (?:between|from) (?P<a>[^?]+?) (?:and|to|until) (?P<b>[^?]+)", re.I),
     re.compile(r"\bhow long (?:after|before) (?P<a>[^?]+) (?:did|was|were|had|could) (?P<b>[^?]+)", re.I),
+    # "How many months separated the release of V2 from V3?", "Once the outline ..., how long was it before ...?"
+    # ("How long did it take Zhongguancun to turn from a market into a powerhouse?" asks a length the
+    # documents may give as it is: "thirty years")
+    re.compile(r"\bhow (?:many|much) (?:\w+ )?(?:days|weeks|months|years|time) (?:sep[ae]rated?|divided?) "
+               r"(?P<a>[^?]+?) (?:from|and) (?P<b>[^?]+)", re.I),
+    re.compile(r"^\W*(?:once|after) (?P<a>[^,?]+), how long (?:was it|did it take) (?:before|until|for) (?P<b>[^?]+)", re.I),
     re.compile(r"从(?P<a>[^，。？?]{2,40}?)[，,]?(?:算起)?[，,]?(?:一直)?到(?P<b>[^？?]{2,60}?)[，,]?"
                r"(?:中间|前后|一共|总共|共)?(?:隔了|相隔|用了|花了|过了|经过了|历时)?(?:大概|大约)?(?:(?:几|多少)个?(?:年|天|月|周)|多长时间|多久)"),
     re.compile(r"(?P<a>[^，。？?]{2,40}?)(?:以后|之后|后)[，,]?(?:又|再)?(?:过了|隔了|等了)(?:几|多少)(?:年|天|个月)?(?P<b>[^？?]{2,60})"),
@@ -537,7 +543,12 @@ def interval_sides(text: str) -> tuple[str, str] | tuple[()]:
         found = pattern.search(text)
         if found:
             event = found.groupdict().get("event") or ""
-            return found.group("a").strip() + event, found.group("b").strip() + event
+            a, b = found.group("a").strip() + event, found.group("b").strip() + event
+            # "the release of V2 from V3": the second event is the same one, of the other thing
+            shared = re.match(r"the [\w-]+ of ", a, re.I)
+            if shared and not re.match(r"the\b", b, re.I):
+                b = shared.group(0) + b
+            return a, b
     return ()
 
 

@@ -464,6 +464,11 @@ def test_a_chinese_age_question_asked_with_duoda(assistant):
     ("长飞比光谷早成立几年？", ("长飞成立", "光谷成立")),
     ("合肥的GDP从2012年到2024年涨了几倍？", ()),  # a ratio, not a time apart
     ("How long did Optics Valley stick to fibre?", ()),
+    # what separated two things' same event, and how long after one thing another came
+    ("How many months seperated the release of DeepSeek-V2 from DeepSeek-V3?",
+     ("the release of DeepSeek-V2", "the release of DeepSeek-V3")),
+    ("Once Hefei won its science centre, how long was it before NIO moved there?",
+     ("Hefei won its science centre", "NIO moved there")),
 ])
 def test_the_two_events_of_a_question_asking_the_time_between_them(question, sides):
     assert interval_sides(question) == sides
@@ -487,6 +492,9 @@ def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant
     assert answer.lead == "按引文中的日期推算：1976年到1988年，相隔12年。", answer.text
     answer = assistant.answer("习近平考察光谷和湖北印发“世界光谷”行动计划，这两件事前后隔了多长时间？", mode="extractive")
     assert "相隔450天" in answer.lead, answer.text  # "how long": the finest unit both dates give
+    # no sentence gives the years between them as a figure: the two dates are the answer
+    answer = assistant.answer("How long after Black Myth: Wukong came out did DeepSeek release R1?", mode="extractive")
+    assert not answer.refused and "August 20, 2024" in answer.text and "January 20, 2025" in answer.text, answer.text
 
 
 @pytest.mark.parametrize("question, sides", [
