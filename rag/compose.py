@@ -36,7 +36,8 @@ _LINKS_BACK = re.compile(r"^\W*(?:this|that|also|however|but|meanwhile|in additi
 _POINTS_BACK = re.compile(r"\b(?:for|of|to|in|on|with|after|before|under|from|by|behind|into|since|despite|like)\s+"
                           r"(?:that|this|these|those)\s+[a-z]", re.I)
 # "《人民日报》的评论也认为，这种敢于自问……的态度": a Chinese sentence refers back by a demonstrative inside it.
-_CHINESE_POINTS_BACK = re.compile(r"这[种一些个场番样次类批项套]|此|该|其中")
+# (应该 "should" and 如此 "so" point nowhere)
+_CHINESE_POINTS_BACK = re.compile(r"这[种一些个场番样次类批项套]|(?<!如)此|(?<!应)该|其中")
 # "Sources differ on the exact founding date: ...": what the sources dispute (group 1).
 _DISPUTED = re.compile(r"^\W*sources (?:differ|disagree|vary)(?: slightly)? (?:on|about|over) ([^:.;]+)", re.I)
 _MODEL_REFUSAL = re.compile(r"documents? (?:do(?:es)?n[\u2019']?t|do(?:es)? not) (?:say|mention|provide|contain)|"

@@ -77,7 +77,7 @@ class AnswerConfig:
     extractive_max_sentences: int = 3
     extractive_margin: float = 0.12  # further sentences must score within this of the best one
     extractive_max_words: int = 110
-    explanation_min_points: int = 5
+    explanation_min_points: int = 5  # an explanation is made up to this many points ...
     explanation_fill_floor: float = 0.35  # ... points below the margin make up the least number if they score this
     explanation_max_points: int = 6
     explanation_margin: float = 0.34  # points must score within this of the best one ...

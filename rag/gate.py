@@ -610,8 +610,8 @@ class Gate:
                 return decision
         if question.sides and question.side_wants == "time":
             # each event is dated by the evidence: the time between them is reckoned from the two
-            # dates, which no sentence need give as a figure ("How many years after the East Lake zone
-            # was founded did it earn the 'Optics Valley' name?")
+            # dates, which no sentence need give as a figure ("How long after Black Myth: Wukong came
+            # out did DeepSeek release R1?")
             return GateDecision(True)
         decision = self._decide(selection)
         if decision.answerable or not question.parts or question.is_explanation:

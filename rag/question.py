@@ -524,7 +524,8 @@ _INTERVAL_Q = (
     # documents may give as it is: "thirty years")
     re.compile(r"\bhow (?:many|much) (?:\w+ )?(?:days|weeks|months|years|time) (?:sep[ae]rated?|divided?) "
                r"(?P<a>[^?]+?) (?:from|and) (?P<b>[^?]+)", re.I),
-    re.compile(r"^\W*(?:once|after) (?P<a>[^,?]+), how long (?:was it|did it take) (?:before|until|for) (?P<b>[^?]+)", re.I),
+    re.compile(r"^\W*(?:once|after) (?P<a>[^,?]+), how long (?:was it|did it take) (?:before|until|for) "
+               r"(?P<b>[^?]+)", re.I),
     re.compile(r"从(?P<a>[^，。？?]{2,40}?)[，,]?(?:算起)?[，,]?(?:一直)?到(?P<b>[^？?]{2,60}?)[，,]?"
                r"(?:中间|前后|一共|总共|共)?(?:隔了|相隔|用了|花了|过了|经过了|历时)?(?:大概|大约)?(?:(?:几|多少)个?(?:年|天|月|周)|多长时间|多久)"),
     re.compile(r"(?P<a>[^，。？?]{2,40}?)(?:以后|之后|后)[，,]?(?:又|再)?(?:过了|隔了|等了)(?:几|多少)(?:年|天|个月)?(?P<b>[^？?]{2,60})"),
