@@ -158,11 +158,11 @@ def _names_the_subject(question: Question, sentence: Sentence, idf=None, floor: 
     where = f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {sentence.text}"
     cjk = is_cjk_text(sentence.text)
     if question.language == "zh" and cjk and any(name not in CHINESE_COUNTRIES for name in question.chinese_names):
-        # the sentence before names the subject for this one only when this one refers back to it (周红波's
-        # words on Hangzhou follow a sentence on Hefei's newspaper, and are no point on Hefei)
-        refers_back = leans_on_previous(sentence.text) or bool(_CHINESE_POINTS_BACK.search(sentence.text))
-        return bool(set(names) & set(tokenize(where))) or \
-            names_any_a_chinese_question_names(question, sentence, leaning_only=not refers_back)
+        # the sentence before names the subject for this one only when this one leans on it or refers
+        # back to it inside (周红波's words on Hangzhou follow a sentence on Hefei's newspaper, and are no
+        # point on Hefei)
+        return bool(set(names) & set(tokenize(where))) or names_any_a_chinese_question_names(
+            question, sentence, leaning_only=not _CHINESE_POINTS_BACK.search(sentence.text))
     if (question.language == "zh") != cjk:
         # a sentence in the other language writes the names in the forms the name bridge gives
         # (Guangming for 光明科学城, 光谷 for Optics Valley)

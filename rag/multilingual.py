@@ -762,7 +762,7 @@ class NameBridge:
         # a person's given name ("Yu Zhengsheng") is read with the surname, by persons_in_pinyin
         alone = _PINYIN_NAME.sub(lambda m: " " if m.group(1).lower() in _SURNAMES_IN_PINYIN else m.group(0), text)
         candidates = [w.lower() for w in _ONE_WORD_NAME.findall(alone)
-                      if w.lower() not in self.en_to_zh and _PINYIN_WORD.fullmatch(w.lower())]
+                      if w.lower() not in self.en_to_zh and is_pinyin(w.lower())]
         if not candidates or self._chinese_words is None:
             return []
         if self._spelled is None:
