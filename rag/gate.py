@@ -40,7 +40,8 @@ from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, COUNTRIE
                           has_quantity, has_time, holds_answer_type, holds_the_role, holds_the_role_in_english,
                           holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, named_kind_asked,
                           own_words_of_the_sides, question_pieces, role_holder, role_said_otherwise, side_questions,
-                          thing_named_asked, without_the_questions_figures, written_otherwise, years_in)
+                          states_a_length_asked, thing_named_asked, without_the_questions_figures, written_otherwise,
+                          years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -50,6 +51,9 @@ class GateDecision:
 
     answerable: bool
     reason: str = ""
+    # the question to answer when it is answered otherwise than asked (a time between two events
+    # that are not both dated, answered by a length of time the documents give as it is)
+    question: object = None
 
 
 _CJK_TERM = re.compile(r"^[\u3400-\u9fff]+$")
@@ -485,12 +489,20 @@ def dates_of_the_sides(question, sentences, idf) -> list:
         # a sentence writing the side as the question does breaks a tie ("... 1976, when China's first
         # optical fibre was produced", not "... the world's largest optical fibre ... base" of 2023)
         written = re.sub(r"^(?:the|a|an)\s+", "", side.strip(), flags=re.I).lower()
-        said = {id(s): (keyword_overlap(mine, s.text, idf), written in s.text.lower(), fits(s),
-                        -keyword_overlap(other, s.text, idf)) for s in dated}
-        best = max((s for s in dated if said[id(s)][0] > 0), key=lambda s: (*said[id(s)], s.score), default=None)
+        # and before that, a sentence saying two of the side's own words together ("China Daily
+        # summarised the series on February 12", not "... written into China's 14th Five-Year Plan")
+        pairs = _word_pairs(tokenize(side), set(mine))
+        said = {id(s): (bool(pairs & _word_pairs(tokenize(s.text))), keyword_overlap(mine, s.text, idf),
+                        written in s.text.lower(), fits(s), -keyword_overlap(other, s.text, idf)) for s in dated}
+        best = max((s for s in dated if said[id(s)][1] > 0), key=lambda s: (*said[id(s)], s.score), default=None)
         if best is not None:
             found.append(best)
     return found
+
+
+def _word_pairs(tokens: list, among: set | None = None) -> set:
+    """The pairs of consecutive tokens (both in ``among``, when given)."""
+    return {(a, b) for a, b in zip(tokens, tokens[1:]) if among is None or a in among and b in among}
 
 
 def without_follow_up_bracket(text: str) -> str:
@@ -604,10 +616,19 @@ class Gate:
         question = selection.question
         for side in sides_as_questions(question):
             # "How many days after V3 came out did R1 follow?": each event's date, asked on its own
-            # of the same evidence
+            # of the same evidence; when one is not dated, a length of time given as it is may answer
+            # ("... took thirty years to go from an electronics market to a hard-tech powerhouse")
             decision = self._decide(replace(selection, question=side))
             if not decision.answerable:
-                return decision
+                if question.side_wants != "time":
+                    return decision
+                # (answered as asked when the best sentence gives a length of time; else with the
+                # date found for each event, but not reckoned from dates the check did not confirm)
+                if not self._decide(selection).answerable:
+                    return decision
+                stated = bool(selection.sentences) and states_a_length_asked(question.text, selection.sentences[0].text)
+                return GateDecision(True, question=replace(question, sides=() if stated else question.sides,
+                                                           side_wants="" if stated else "dates"))
         if question.sides and question.side_wants == "time":
             # each event is dated by the evidence: the time between them is reckoned from the two
             # dates, which no sentence need give as a figure ("How long after Black Myth: Wukong came

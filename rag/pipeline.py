@@ -268,6 +268,8 @@ class Assistant:
             yield FinalEvent(answer)
             return
 
+        if decision.question is not None:
+            selection = replace(selection, question=decision.question)
         extractive = composer if mode == "extractive" else composer.extractive
         t0 = time.perf_counter()
         if mode == "extractive":

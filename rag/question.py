@@ -377,7 +377,9 @@ class Question:
         sides: the two events whose time apart it asks (:func:`interval_sides`), or the two things an
             either-or question compares (:func:`either_sides`).
         side_wants: what the sides are asked for: "time" (the time between them), "order" (which
-            came first: the date of each) or "quantity" (which is bigger: the size of each).
+            came first: the date of each) or "quantity" (which is bigger: the size of each); "dates"
+            when the time between is answered by the date of each, not reckoned (the gate could not
+            confirm both).
         other_words: English words of the collection nearest a Chinese question's other words (交通 ->
             "transport"), which rank English sentences (see :class:`rag.multilingual.WordBridge`).
         words_across: the question's words, each with the collection's words nearest it in the other
@@ -511,6 +513,9 @@ def detect_language(text: str) -> str:
     return "zh" if is_cjk_text(text) else "en"
 
 
+# a Chinese clause, quotes whole ("喊出“中国有光谷，美国有硅谷”的时候"), and a length of time asked
+_CLAUSE_ZH = r"(?:[^，。？?“”]|“[^”]*”)"
+_HOW_LONG_ZH = r"(?:(?:几|多少)个?(?:年|天|月|周|礼拜|星期)|多长时间|多久)"
 # "How many days after V3 came out did R1 follow?", "从成立到挂牌用了几年？": the time between two
 # events, which two dates tell as well as a length of time does. Group "a" and "b" are the events.
 _INTERVAL_Q = (
@@ -526,8 +531,23 @@ _INTERVAL_Q = (
                r"(?P<a>[^?]+?) (?:from|and) (?P<b>[^?]+)", re.I),
     re.compile(r"^\W*(?:once|after) (?P<a>[^,?]+), how long (?:was it|did it take) (?:before|until|for) "
                r"(?P<b>[^?]+)", re.I),
+    # "How long did it take QuantumCTek to go from being founded to being listed?" (when the documents
+    # date neither event, a length they give as it is answers: "thirty years")
+    re.compile(r"\bhow (?:long|many (?:days|weeks|months|years)|much time) did it take (?:for )?[^?]+? to "
+               r"(?:\w+ )?from (?P<a>[^?]+?) (?:to|into|until|till) (?P<b>[^?]+)", re.I),
+    re.compile(r"\bhow (?:many (?:days|weeks|months|years)|long|far) apart (?:were|are|was|is) (?P<a>[^?]+?) and "
+               r"(?P<b>[^?]+)", re.I),
     re.compile(r"从(?P<a>[^，。？?]{2,40}?)[，,]?(?:算起)?[，,]?(?:一直)?到(?P<b>[^？?]{2,60}?)[，,]?"
-               r"(?:中间|前后|一共|总共|共)?(?:隔了|相隔|用了|花了|过了|经过了|历时)?(?:大概|大约)?(?:(?:几|多少)个?(?:年|天|月|周)|多长时间|多久)"),
+               rf"(?:中间|前后|一共|总共|共)?(?:隔了|相隔|用了|花了|过了|经过了|历时)?(?:大概|大约)?{_HOW_LONG_ZH}"),
+    # "V3发布到R1发布，中间隔了几个礼拜？" (without 从, the time between must be asked in so many words:
+    # "苏州到上海要多久？" asks a ride's length)
+    re.compile(rf"(?P<a>{_CLAUSE_ZH}{{2,40}}?)[，,]?到(?P<b>{_CLAUSE_ZH}{{2,60}}?)[，,]?(?:中间|前后)?(?:大概|大约)?"
+               rf"(?:隔了|相隔|过了|经过了)(?:大概|大约)?{_HOW_LONG_ZH}"),
+    # "长飞宣布建新园那会儿，离中国第一根光纤诞生过去多少年了？", "胡立山喊出……的时候，东湖当国家级高新区已经多少年了？"
+    re.compile(rf"(?P<a>{_CLAUSE_ZH}{{2,50}}?)(?:的时候|那会儿?|那天|那年)[，,]?(?:离|距离?)(?P<b>{_CLAUSE_ZH}{{2,40}}?)"
+               rf"(?:已经|已)?(?:过去|过了|有)?了?{_HOW_LONG_ZH}"),
+    re.compile(rf"(?P<b>{_CLAUSE_ZH}{{2,50}}?)(?:的时候|那会儿?|那天|那年)[，,]?(?P<a>{_CLAUSE_ZH}{{2,40}}?)"
+               rf"(?:已经|已)(?:过去|过了|有)?了?{_HOW_LONG_ZH}"),
     re.compile(r"(?P<a>[^，。？?]{2,40}?)(?:以后|之后|后)[，,]?(?:又|再)?(?:过了|隔了|等了)(?:几|多少)(?:年|天|个月)?(?P<b>[^？?]{2,60})"),
     # "游戏科学比宇树早成立几年？": the same event ("成立") of two things
     re.compile(r"(?P<a>[^，。？?比]{2,20}?)比(?P<b>[^，。？?]{2,20}?)(?:早|晚)(?P<event>[^，。？?几多]{0,6}?)(?:了)?"
@@ -1097,6 +1117,19 @@ _HAS_DURATION = re.compile(r"\b(?!(?:GPU|CPU|TPU|machine|man|person|core|node)\s
                            r"(?:days?|weeks?|months?|years?|decades?|hours?|minutes?|seconds?|"
                            r"centuries)\b|\bsince\s+(?:1[89]|20)\d\d\b|"
                            r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|\d{4,}(?=[多余])|[一二两三四五六七八九十百几]+)\s*[多余]?\s*(?:天|周|个月|年|十年|小时|分钟)", re.I)
+
+
+# a unit of time, in English and in Chinese
+_UNITS_OF_TIME = {"year": r"\b(?:years?|decades?)\b|年", "month": r"\bmonths?\b|个月",
+                  "week": r"\bweeks?\b|周|礼拜|星期", "day": r"\bdays?\b|天"}
+
+
+def states_a_length_asked(question: str, text: str) -> bool:
+    """Does ``text`` give a length of time in the unit ``question`` counts in ("thirty years" for
+    "How many years did it take ...?", not "in two days" for "隔了几个月？"; any length for "How
+    long ...?")?"""
+    asked = next((words for words in _UNITS_OF_TIME.values() if re.search(words, question, re.I)), "")
+    return any(not asked or re.search(asked, m.group(0), re.I) for m in _HAS_DURATION.finditer(text))
 
 
 def without_figures_of(kinds, text: str) -> str:

@@ -469,6 +469,17 @@ def test_a_chinese_age_question_asked_with_duoda(assistant):
      ("the release of DeepSeek-V2", "the release of DeepSeek-V3")),
     ("Once Hefei won its science centre, how long was it before NIO moved there?",
      ("Hefei won its science centre", "NIO moved there")),
+    # how long it took a thing to go from one state to another; how far apart two events were
+    ("how many years did it take QuantumCTek to go from being founded to being listed?", ("being founded", "being listed")),
+    ("How many years apart were the first fibre and the Optics Valley name?", ("the first fibre", "the Optics Valley name")),
+    # Chinese without 从, said in so many words ("苏州到上海坐高铁要多久？" asks a ride's length)
+    ("deepseek的V3发布到R1发布，中间隔了几个礼拜？", ("deepseek的V3发布", "R1发布")),
+    ("杭州搞雏鹰计划，到把信息经济定成“一号工程”，中间隔了几年？", ("杭州搞雏鹰计划", "把信息经济定成“一号工程”")),
+    ("苏州到上海坐高铁要多久？", ()),
+    # how long one thing had been when another happened
+    ("长飞宣布在光谷建新产业园那会儿，离中国第一根光纤诞生过去多少年了？", ("长飞宣布在光谷建新产业园", "中国第一根光纤诞生")),
+    ("胡立山喊出“中国有光谷，美国有硅谷”的时候，东湖当国家级高新区已经多少年了？",
+     ("东湖当国家级高新区", "胡立山喊出“中国有光谷，美国有硅谷”")),
 ])
 def test_the_two_events_of_a_question_asking_the_time_between_them(question, sides):
     assert interval_sides(question) == sides
@@ -495,6 +506,24 @@ def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant
     # no sentence gives the years between them as a figure: the two dates are the answer
     answer = assistant.answer("How long after Black Myth: Wukong came out did DeepSeek release R1?", mode="extractive")
     assert not answer.refused and "August 20, 2024" in answer.text and "January 20, 2025" in answer.text, answer.text
+
+
+def test_a_time_between_two_events_not_both_dated(assistant):
+    # a length the documents give as it is answers, when an event has no date of its own
+    answer = assistant.answer("how long did it take Zhongguancun to go from an electronics market to a hard-tech "
+                              "powerhouse?", mode="extractive")
+    assert "thirty years" in answer.text and not answer.lead, answer.text
+    # else each event's date is quoted, without reckoning the time between dates the check did not confirm
+    answer = assistant.answer("how many years did it take QuantumCTek to go from being founded to being listed?",
+                              mode="extractive")
+    assert "2009" in answer.text and "2020" in answer.text and not answer.lead, answer.text
+
+
+def test_an_event_is_dated_by_the_sentence_saying_its_words_together(assistant):
+    # "China Daily summarised the series on February 12", not "... written into China's 14th Five-Year Plan"
+    answer = assistant.answer("how many days after jiaohuidian's nanjing pieces came out did china daily run its "
+                              "write-up of them?", mode="extractive")
+    assert "February 12" in answer.text, answer.text
 
 
 @pytest.mark.parametrize("question, sides", [
