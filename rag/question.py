@@ -281,6 +281,18 @@ _EXPLANATION_Q = re.compile(
     r"(?:什么|哪些)方向|什么条件|(?:打|从)?哪(?:儿|里)?来的|"
     # what to keep in mind, how else something happened, and what people say made something what it is
     r"\b(?:keep|bear) in mind\b|\bhow else\b|"
+    # what is being done about something, what the documents suggest, what things made something happen,
+    # and what about the way something was done
+    r"\bwhat(?:'s|\u2019s| is| are| was| were| has been| have been) being done\b|"
+    r"\bwhat (?:does|do|did) (?:the |this |that )?(?:material|documents?|article|essay|piece|sources?|texts?|briefs?) "
+    r"(?:suggest|indicate|imply|tell us)\b|"
+    r"\bwhat (?!(?:kind|sort|type)s? of\b)(?:[\w-]+ ){0,3}[\w-]+s (?:made|make|led|drove|helped|let|allowed|caused|got)\b"
+    r"(?! up\b)|"
+    r"\bwhat about (?:the way|how)\b|"
+    # a judgement asked with a negative yes-no question ("isn't that a sign they're failing?"), and in
+    # Chinese whether it counts as one thing or another (当它是家丑还是好事), and what drew someone (冲着啥)
+    r"\b(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't) (?:that|this|it|they)\b.{0,80}\ba sign\b|"
+    r"\bis (?:that|this|it) a sign\b|当(?:它|这|成)?是.{1,12}还是|冲着(?:什么|啥)|"
     r"\bwhat (?:do|does|did) .{1,60}\b(?:say|think|believe|argue)s? (?:made|makes|explains|drove|led|caused)\b|"
     # how two things differ is told in several points
     r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪|有什么不一样|有哪些不一样|不一样在哪|"

@@ -267,6 +267,18 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("光谷的这份底气是从哪来的？", "explanation"),
     ("When did Zhongguancun and Songshan Lake each become national zones?", "factoid"),
     ("How many employees does each one of the parks have?", "factoid"),
+    # what is being done, what the documents suggest, what things made something happen, what about the
+    # way something was done, a judgement asked with a negative question; in Chinese whether something
+    # counts as one thing or another, and what drew someone
+    ("Researchers cross the border every day. What's being done to make that easier?", "explanation"),
+    ("Are the cities closing themselves off? What does the material suggest?", "explanation"),
+    ("What real-world showcases made people notice the dragons?", "explanation"),
+    ("What about the way DeepSeek was funded let it take the long view?", "explanation"),
+    ("Nanjing keeps asking 'why not us?' - isn't that a sign it is failing?", "explanation"),
+    ("各路评论到底当它是家丑还是好事？", "explanation"),
+    ("这些创始人是冲着什么落脚杭州的？", "explanation"),
+    ("What kind of businesses made up Hefei's industry back in 1952?", "factoid"),
+    ("What companies made up the group?", "factoid"),
 ])
 def test_question_kinds(question, kind):
     assert analyse(question).kind == kind
