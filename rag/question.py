@@ -60,8 +60,8 @@ _QUANTITY_Q = re.compile(r"\bhow (?:many|much|large|big|small|tiny|old|far|long)
                          r"number|amount|size|population|budget|cost|value|figure)\b|\bpopulation\b|"
                          # "jinan's 2024 gdp, any figure?", "... - got a number?", "is there a number for it?"
                          r"\b(?:any|got an?|is there an?|give me an?)\s+(?:figures?|numbers?)\b|"
-                         # 几个 counts, 那几个 / 这几家 point at things already named, 的几家 is "several of them"
-                         r"多少|(?<![哪那这的])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|"
+                         # 几个 counts, 那几个 / 这几家 point at things already named, 的几家 and 好几家 are "several of them"
+                         r"多少|(?<![哪那这的好])几[个年家座所次位项天岁周台名种条篇首部件只张本辆架艘间层块根份倍]|"
                          r"几(?:分钟|小时|秒钟|亩|公里|米|吨)|多大|多长|多久|人口|比例|百分之", re.I)
 _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bnet worth\b|身家|多有钱|"
                       # "What valuation was it seeking?", "What was the film's box office take?"

@@ -196,6 +196,8 @@ def test_question_marks_inside_quotation_marks_do_not_end_a_sentence():
     ("DeepSeek那几个模型为什么引起这么大的轰动？", "explanation"),
     ("六小龙里有几家是做机器人的？", "factoid"),
     ("六小龙里的几家公司，当初是怎么落到杭州来的？", "explanation"),  # "several of them", no count
+    ("六小龙里好几家不是在杭州起步的，它们是冲着什么落脚杭州的？", "explanation"),  # "quite a few", no count
+    ("六小龙里有几家不是在杭州起步的？", "factoid"),
     # a yes-no question asking for a judgement is answered with the points that bear on it
     ("Did the Hefei model really work?", "explanation"),
     ("Is Zhongguancun still about electronics shops?", "explanation"),
