@@ -255,6 +255,13 @@ class ExtractiveComposer:
         for s in usable[1:]:
             if len(chosen) >= c.extractive_max_sentences or s.score < best.score - c.extractive_margin:
                 break
+            # a sentence that goes on from a chosen one ("That figure assumes rented GPUs ...", after
+            # "... priced at roughly 5.6 million US dollars") is quoted with it
+            goes_on = next((x for x in chosen if _goes_on_from(s, x)), None)
+            if goes_on is not None and words + len(s.text.split()) - len(goes_on.text.split()) <= c.extractive_max_words:
+                chosen = [s if x is goes_on else x for x in chosen]
+                words += len(s.text.split()) - len(goes_on.text.split())
+                continue
             if any(_redundant(s.text, x.text) or _overlaps(s, x) for x in chosen) \
                     or words + len(s.text.split()) > c.extractive_max_words:
                 continue
@@ -541,6 +548,11 @@ def _too_short(text: str) -> bool:
     if is_cjk_text(text):
         return len(text) < MIN_POINT_CHARS
     return size_in_words(text) < MIN_POINT_WORDS
+
+
+def _goes_on_from(a: Sentence, b: Sentence) -> bool:
+    """Is quote ``a`` quote ``b`` and what follows it (``a`` was widened to take ``b`` in)?"""
+    return a.metadata.get("doc_id") == b.metadata.get("doc_id") and a.start <= b.start and a.end > b.end
 
 
 def _overlaps(a: Sentence, b: Sentence) -> bool:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
-from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, COUNTRIES, PERIOD_WORDS, QUESTION_FRAME,
+from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, Question,
                           a_figure_of_the_year, analyse, answer_starts, asks_for_a_person, counts_an_opening_span,
                           days_in, english_role, english_role_words, figure_near, gives_a_name_for, has_figure,
                           has_quantity, has_time, holds_answer_type, holds_the_role, holds_the_role_in_english,
@@ -53,7 +53,7 @@ class GateDecision:
     reason: str = ""
     # the question to answer when it is answered otherwise than asked (a time between two events
     # that are not both dated, answered by a length of time the documents give as it is)
-    question: object = None
+    question: Question | None = None
 
 
 _CJK_TERM = re.compile(r"^[\u3400-\u9fff]+$")

@@ -1929,3 +1929,11 @@ def test_a_question_typed_in_lower_case_is_answered_with_the_names_it_asks_about
 def test_an_author_asked_for_is_a_person_not_the_newspaper_that_ran_the_piece(assistant):
     # the essay names Xinhua Daily and Jiaohuidian, never its own author
     assert_refused(assistant, "Who's the author of the DeepSeek Storm piece about urban innovation anxiety?")
+
+
+def test_a_sentence_going_on_from_a_chosen_one_is_quoted_with_it(assistant):
+    # "That figure assumes rented GPUs ..." goes on from "... priced at roughly 5.6 million US dollars"
+    answer = assistant.answer("which GPUs did deepseek say it used to train v3, and were they bought or rented in its "
+                              "cost estimate?", mode="extractive")
+    assert "H800" in answer.text and "rented GPUs" in answer.text, answer.text
+    assert "5.6 million US dollars. That figure assumes rented GPUs" in answer.citations[0].quote, answer.citations
