@@ -1131,16 +1131,20 @@ _HAS_DURATION = re.compile(r"\b(?!(?:GPU|CPU|TPU|machine|man|person|core|node)\s
                            r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|\d{4,}(?=[多余])|[一二两三四五六七八九十百几]+)\s*[多余]?\s*(?:天|周|个月|年|十年|小时|分钟)", re.I)
 
 
-# a unit of time, in English and in Chinese
+# the unit of time a question counts a length in ("How many years ...?", 隔了几个月), and how a text writes it
+_LENGTH_ASKED = re.compile(r"\bhow many (years|decades|months|weeks|days)\b|(?:几|多少)个?(年|月|周|礼拜|星期|天)", re.I)
 _UNITS_OF_TIME = {"year": r"\b(?:years?|decades?)\b|年", "month": r"\bmonths?\b|个月",
                   "week": r"\bweeks?\b|周|礼拜|星期", "day": r"\bdays?\b|天"}
+_UNIT_WORDS = {"years": "year", "decades": "year", "年": "year", "months": "month", "月": "month", "weeks": "week",
+               "周": "week", "礼拜": "week", "星期": "week", "days": "day", "天": "day"}
 
 
 def states_a_length_asked(question: str, text: str) -> bool:
     """Does ``text`` give a length of time in the unit ``question`` counts in ("thirty years" for
-    "How many years did it take ...?", not "in two days" for "隔了几个月？"; any length for "How
-    long ...?")?"""
-    asked = next((words for words in _UNITS_OF_TIME.values() if re.search(words, question, re.I)), "")
+    "How many years did it take ...?", not "in two days" for "2025年……隔了几个月？"; any length for
+    "How long ...?")?"""
+    found = _LENGTH_ASKED.search(question)
+    asked = _UNITS_OF_TIME[_UNIT_WORDS[(found.group(1) or found.group(2)).lower()]] if found else ""
     return any(not asked or re.search(asked, m.group(0), re.I) for m in _HAS_DURATION.finditer(text))
 
 

@@ -16,8 +16,8 @@ from rag.retrieve import capitalise_names
 from rag.question import (a_figure_of_the_year, analyse, days_in, either_sides, gives_a_name_for, has_money, has_quantity,
                           has_time,
                           holds_answer_type, holds_the_role, interval_sides, is_of_the_past, part_terms, side_questions,
-                          thing_named_asked, with_capitals_named, with_short_forms_written_out, without_figures_of,
-                          what_is_set_aside, without_the_questions_figures, without_what_is_set_aside)
+                          states_a_length_asked, thing_named_asked, with_capitals_named, with_short_forms_written_out,
+                          without_figures_of, what_is_set_aside, without_the_questions_figures, without_what_is_set_aside)
 from rag.types import REFUSAL_PREFIX, FinalEvent, SourcesEvent, TextEvent
 
 
@@ -517,6 +517,18 @@ def test_a_time_between_two_events_not_both_dated(assistant):
     answer = assistant.answer("how many years did it take QuantumCTek to go from being founded to being listed?",
                               mode="extractive")
     assert "2009" in answer.text and "2020" in answer.text and not answer.lead, answer.text
+
+
+@pytest.mark.parametrize("question, text, states", [
+    ("How many years did it take X to go from A to B?", "it took thirty years", True),
+    ("How many years did it take X to go from A to B?", "three articles in two days", False),
+    ("How long did it take X to go from A to B?", "three articles in two days", True),  # any unit
+    # a year written in the question is no unit asked: 几个月 is
+    ("2025年2月的三问到11月同台，中间隔了几个月？", "three articles in two days", False),
+    ("2025年2月的三问到11月同台，中间隔了几个月？", "nine months later", True),
+])
+def test_a_length_of_time_in_the_unit_asked(question, text, states):
+    assert states_a_length_asked(question, text) is states
 
 
 def test_an_event_is_dated_by_the_sentence_saying_its_words_together(assistant):
