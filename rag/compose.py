@@ -258,10 +258,11 @@ class ExtractiveComposer:
             # a sentence that goes on from a chosen one ("That figure assumes rented GPUs ...", after
             # "... priced at roughly 5.6 million US dollars") is quoted with it
             goes_on = next((x for x in chosen if _goes_on_from(s, x)), None)
-            if goes_on is not None and words + len(s.text.split()) - len(goes_on.text.split()) <= c.extractive_max_words:
-                chosen = [s if x is goes_on else x for x in chosen]
-                words += len(s.text.split()) - len(goes_on.text.split())
-                continue
+            if goes_on is not None:
+                grown = words + len(s.text.split()) - len(goes_on.text.split())
+                if grown <= c.extractive_max_words:
+                    chosen, words = [s if x is goes_on else x for x in chosen], grown
+                    continue
             if any(_redundant(s.text, x.text) or _overlaps(s, x) for x in chosen) \
                     or words + len(s.text.split()) > c.extractive_max_words:
                 continue
