@@ -23,7 +23,7 @@ from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_c
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          INTERVAL_LEAD, INTERVAL_UNITS, LANGUAGE_NAMES)
 from rag.question import (DEMONYMS, Question, distributive_pieces, holds_answer_type, holds_type,
-                          names_a_place_asked_for, person_names, without_figures_of, years_in)
+                          names_a_place_asked_for, person_names, unit_asked, without_figures_of, years_in)
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 from rag.verify import normalize_markers
@@ -318,7 +318,8 @@ class ExtractiveComposer:
                 chosen = [placed] + chosen[: c.extractive_max_sentences - 1]
         dates = dates_of_the_sides(question, usable, selection.idf)
         if dates and len(dates) == len(question.sides):
-            return _reading_order(dates)  # the two dates answer it: nothing else is shown
+            # the two dates answer it: nothing else is shown (one sentence dating both is quoted once)
+            return _reading_order([x for i, x in enumerate(dates) if all(x is not y for y in dates[:i])])
         dates = [x for x in dates if not any(_overlaps(x, y) for y in chosen)]
         if dates:
             chosen = chosen[: c.extractive_max_sentences - len(dates)] + dates
@@ -621,9 +622,13 @@ def interval_lead(question: Question, sentences: list[Sentence], idf) -> str:
     dated = dates_of_the_sides(question, sentences, idf)
     if len(dated) != 2 or dated[0] is dated[1]:
         return ""
-    asked = "day" if re.search(r"\bdays?\b|天|几日", question.text, re.I) else \
-        "month" if re.search(r"\bmonths?\b|个月", question.text, re.I) else \
-        "year" if re.search(r"\byears?\b|年", question.text, re.I) else ""
+    # the unit the asking words count in ("How many years ...?", 几个月), else one the question names
+    # ("How long, in days, ...?"); none: "How long ...?"
+    asked = unit_asked(question.text)
+    if asked not in ("day", "month", "year"):
+        asked = "day" if re.search(r"\bdays?\b|天|几日", question.text, re.I) else \
+            "month" if re.search(r"\bmonths?\b|个月", question.text, re.I) else \
+            "year" if re.search(r"\byears?\b|年", question.text, re.I) else ""
     # "How long ...?", "多长时间": the finest unit both dates give
     for unit in [asked] if asked else ["day", "month", "year"]:
         dates = [_date_of(s.text, unit) for s in dated]

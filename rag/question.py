@@ -1139,12 +1139,19 @@ _UNIT_WORDS = {"years": "year", "decades": "year", "年": "year", "months": "mon
                "周": "week", "礼拜": "week", "星期": "week", "days": "day", "天": "day"}
 
 
+def unit_asked(question: str) -> str:
+    """The unit of time ``question`` counts a length in, read from its asking words: "year" for "How
+    many years ...?" or 隔了几年, "month" for 几个月 (not "year" for the 2025年 it writes); "" for "How long ...?"."""
+    found = _LENGTH_ASKED.search(question)
+    return _UNIT_WORDS[(found.group(1) or found.group(2)).lower()] if found else ""
+
+
 def states_a_length_asked(question: str, text: str) -> bool:
     """Does ``text`` give a length of time in the unit ``question`` counts in ("thirty years" for
     "How many years did it take ...?", not "in two days" for "2025年……隔了几个月？"; any length for
     "How long ...?")?"""
-    found = _LENGTH_ASKED.search(question)
-    asked = _UNITS_OF_TIME[_UNIT_WORDS[(found.group(1) or found.group(2)).lower()]] if found else ""
+    unit = unit_asked(question)
+    asked = _UNITS_OF_TIME[unit] if unit else ""
     return any(not asked or re.search(asked, m.group(0), re.I) for m in _HAS_DURATION.finditer(text))
 
 

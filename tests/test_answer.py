@@ -1,6 +1,7 @@
 """The answering pipeline in extractive mode over the real corpus index."""
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -503,6 +504,9 @@ def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant
     assert answer.lead == "按引文中的日期推算：1976年到1988年，相隔12年。", answer.text
     answer = assistant.answer("习近平考察光谷和湖北印发“世界光谷”行动计划，这两件事前后隔了多长时间？", mode="extractive")
     assert "相隔450天" in answer.lead, answer.text  # "how long": the finest unit both dates give
+    # the unit is the one asked in (多少年), not a word naming another (那天)
+    answer = assistant.answer("中国第一根光纤做出来那天以后，又等了多少年东湖开发区才成立？", mode="extractive")
+    assert answer.lead == "按引文中的日期推算：1976年到1988年，相隔12年。", answer.text
     # no sentence gives the years between them as a figure: the two dates are the answer
     answer = assistant.answer("How long after Black Myth: Wukong came out did DeepSeek release R1?", mode="extractive")
     assert not answer.refused and "August 20, 2024" in answer.text and "January 20, 2025" in answer.text, answer.text
@@ -517,6 +521,12 @@ def test_a_time_between_two_events_not_both_dated(assistant):
     answer = assistant.answer("how many years did it take QuantumCTek to go from being founded to being listed?",
                               mode="extractive")
     assert "2009" in answer.text and "2020" in answer.text and not answer.lead, answer.text
+    # one sentence found to date both events (the East Lake zone's founding is told only in Chinese) is
+    # quoted once
+    answer = assistant.answer("How many years passed between China's first optical fibre and the founding of the "
+                              "East Lake zone?", mode="extractive")
+    quotes = [q.strip(" .。") for q in re.findall(r"([^\[\]]+?)\s*\[\d+\]", answer.text)]
+    assert "1976" in answer.text and len(quotes) == len(set(quotes)), answer.text
 
 
 @pytest.mark.parametrize("question, text, states", [
