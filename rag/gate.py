@@ -662,8 +662,12 @@ class Gate:
             else:
                 # A passage in the other language that words cannot judge (the question names
                 # nothing it can write there: "Who won the Wimbledon men's title?" and a Chinese
-                # passage) holds the topic only when one of its sentences is close in meaning.
-                close_passages = {s.chunk_id for s in sentences if s.similarity >= c.cross_similarity}
+                # passage) holds the topic only when one of its sentences is close in meaning, and
+                # the question names nothing the collection never writes ("... at the top of Mount
+                # Everest?" is not about a Chinese sentence 0.28 close to it).
+                unknown = [n for n in question.names if idf(n) >= idf("") and n not in question.paired_names]
+                close_passages = set() if unknown else \
+                    {s.chunk_id for s in sentences if s.similarity >= c.cross_similarity}
                 found = [self.topic_coverage(question, t, weight) for t in texts]
                 found = [float(p.chunk_id in close_passages) if f is None else f
                          for f, p in zip(found, selection.passages)]

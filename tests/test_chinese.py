@@ -342,6 +342,11 @@ def test_a_passage_in_the_other_language_that_words_cannot_judge_must_be_close_i
     # and a Chinese sentence about Game Science answered the question.
     answer = assistant.answer("Who won the Wimbledon men's title in 2024?", mode="extractive")
     assert answer.refused, answer.text
+    # ... nor when the question names what the collection never writes, though a Chinese sentence is
+    # about as close to it as a relevant one can be
+    for mountain in ("the summit of Mount Everest", "the top of Mount Kilimanjaro"):
+        answer = assistant.answer(f"What is the boiling point of water at {mountain}?", mode="extractive")
+        assert answer.refused, answer.text
     # a Chinese question over English documents is still answered from them
     answer = assistant.answer("武汉光谷坚守光纤通信多少年？", mode="extractive")
     assert not answer.refused and "twenty years" in answer.text
