@@ -741,7 +741,7 @@ class Gate:
                 return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + " mentions " + ", ".join(said[:4]))
             # "Why did output at Zhongguancun's parks fall in 2024?": a fall is said in some word of
             # falling, not by a sentence giving the parks' output
-            if rare and _WHY_DID.search(question.text) and _FELL_Q.search(question.text) and not any(
+            if rare and _WHY_FELL.search(question.text) and _FELL_Q.search(question.text) and not any(
                     _same_language(question, s.text) and len(found_terms(rare, _in_context(s, leaning_only=True))) == len(rare)
                     and _FELL.search(with_previous_if_leaning(s)) for s in sentences):
                 return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + " says it fell")
@@ -1224,7 +1224,11 @@ def _happened_to_another(question, forms: str, text: str) -> bool:
 
 # A question asking why something fell, and the words a sentence says a fall with.
 _FELL_Q = re.compile(r"\b(?:fall|fell|drop|dropped|decline|declined|slip|slipped|shrink|shrank|plunge|plunged|"
-                     r"plummet|plummeted|slump|slumped|decrease|decreased|sink|sank)\b", re.I)
+                     r"plummet|plummeted|slump|slumped|decrease|decreased|sink|sank|slide|slid|"
+                     r"(?:go|goes|went|gone|slip|slipped|slide|slid)\s+(?:back\s+)?down)\b", re.I)
+# ... asking why it fell, or what caused it ("What caused Optics Valley's GDP to fall ...?", "How come ...?")
+_WHY_FELL = re.compile(r"^\W*(?:why\s+(?:did|was|were|has|had|have|does|do|is|are)|what\s+(?:caused|made|drove|led)|"
+                       r"how\s+come)\b", re.I)
 _FELL = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drops?|dropped|dropping|declin\w*|slip\w*|shr[iau]nk\w*|"
                    r"plung\w*|plummet\w*|slump\w*|lower|down|decreas\w*|loss|losses|lost|below|slow\w*|contract\w*|"
                    r"sank|sunk|sinking|worse|weaker|behind)\b|下降|下滑|减少|跌|回落|萎缩|放缓", re.I)

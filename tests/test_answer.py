@@ -1310,6 +1310,9 @@ def test_why_did_it_fall_needs_a_fall(assistant):
     refused = assistant.answer("Why did output at Zhongguancun's distinctive industrial parks drop in 2024?",
                                mode="extractive")
     assert refused.refused, refused.text
+    # ... also asked as "how come" or "what caused", and in other words of falling ("slid")
+    refused = assistant.answer("How come Hefei's GDP ranking slid between 2022 and 2024?", mode="extractive")
+    assert refused.refused, refused.text
     answered = assistant.answer("Why did Nvidia's shares fall in January 2025?", mode="extractive")
     assert not answered.refused and "17 percent" in answered.text, answered.text
 
