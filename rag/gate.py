@@ -740,11 +740,23 @@ class Gate:
                     for s in sentences):
                 return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + " mentions " + ", ".join(said[:4]))
             # "Why did output at Zhongguancun's parks fall in 2024?": a fall is said in some word of
-            # falling, not by a sentence giving the parks' output
-            if rare and _WHY_FELL.search(question.text) and _FELL_Q.search(question.text) and not any(
-                    _same_language(question, s.text) and len(found_terms(rare, _in_context(s, leaning_only=True))) == len(rare)
-                    and _FELL.search(with_previous_if_leaning(s)) for s in sentences):
-                return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + " says it fell")
+            # falling, not by a sentence giving the parks' output; "Why did the lab pull out of its
+            # partnership ...?": a stop in some word of stopping, not by a sentence on the partnership
+            for asked, said_so, what in ((_FELL_Q, _FELL, "fell"), (_STOPPED_Q, _STOPPED, "stopped")):
+                if rare and _WHY_OR_WHAT_CAUSED.search(question.text) and asked.search(question.text) and not any(
+                        _same_language(question, s.text)
+                        and len(found_terms(rare, _in_context(s, leaning_only=True))) == len(rare)
+                        and said_so.search(with_previous_if_leaning(s)) for s in sentences):
+                    return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + f" says it {what}")
+            # ... asked in Chinese (光谷为啥放弃了光纤？): a sentence on what the question names, in either
+            # language (writing the name as that language does), says it
+            for asked, said_so, what in ((_WHY_FELL_ZH, _FELL, "fell"), (_WHY_STOPPED_ZH, _STOPPED, "stopped")):
+                if question.language == "zh" and question.chinese_names and asked.search(question.text) and not any(
+                        found_terms(question.chinese_names if is_cjk_text(s.text) else question.other_terms,
+                                    _in_context(s, leaning_only=True))
+                        and said_so.search(with_previous_if_leaning(s)) for s in sentences):
+                    named = "、".join(question.chinese_names[:3])
+                    return GateDecision(False, f"no passage on {named} says it {what}")
         kind = None if question.is_explanation else named_kind_asked(question.text)
         if kind and not any(re.search(kind[1], with_previous_if_leaning(s)) and passage_names_the_question(question, s)
                             and names_what_a_chinese_question_names(question, s) and _passage_names_across(question, s)
@@ -1226,9 +1238,21 @@ def _happened_to_another(question, forms: str, text: str) -> bool:
 _FELL_Q = re.compile(r"\b(?:fall|fell|drop|dropped|decline|declined|slip|slipped|shrink|shrank|plunge|plunged|"
                      r"plummet|plummeted|slump|slumped|decrease|decreased|sink|sank|slide|slid|"
                      r"(?:go|goes|went|gone|slip|slipped|slide|slid)\s+(?:back\s+)?down)\b", re.I)
-# ... asking why it fell, or what caused it ("What caused Optics Valley's GDP to fall ...?", "How come ...?")
-_WHY_FELL = re.compile(r"^\W*(?:why\s+(?:did|was|were|has|had|have|does|do|is|are)|what\s+(?:caused|made|drove|led)|"
-                       r"how\s+come)\b", re.I)
+# ... and one of stopping ("Why did the lab pull out of ...?"), and the words saying so
+_STOPPED_Q = re.compile(r"\b(?:give|gives|gave|given|giving)\s+up\b|\b(?:abandon\w*|quit\w*|stop|stops|stopped|"
+                        r"ditch\w*|scrap\w*|withdr[ae]w\w*|cancel\w*|no longer|pull(?:ed|s)? out|back(?:ed|s)? out|"
+                        r"walk(?:ed|s)? away)\b", re.I)
+_STOPPED = re.compile(r"\b(?:gave up|give up|given up|abandon\w*|quit\w*|stop\w*|ditch\w*|scrap\w*|withdr[ae]w\w*|"
+                      r"cancel\w*|no longer|pull\w* out|back\w* out|halt\w*|suspend\w*|ended|exit\w*|"
+                      r"left(?!\s+(?:out|behind|over))|leav(?:e|es|ing)|"
+                      r"dropp\w*|drop|shut\w*|closed|closure)\b|不再|放弃|停止|停掉|取消|退出|撤出|撤离|叫停|暂停|终止|关闭", re.I)
+# ... asked why it happened, or what caused it ("What caused Optics Valley's GDP to fall ...?", "How come ...?")
+_WHY_OR_WHAT_CAUSED = re.compile(r"^\W*(?:why\s+(?:did|was|were|has|had|have|does|do|is|are)|"
+                                 r"what\s+(?:caused|made|drove|led)|how\s+come)\b", re.I)
+# ... and in Chinese ("为啥下滑了？", "下降的原因", "为啥放弃了……？")
+_WHY_FELL_ZH = re.compile(r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落)|"
+                          r"(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落).{0,6}?(?:原因|为什么|为啥|为何)")
+_WHY_STOPPED_ZH = re.compile(r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?(?:不再|放弃|停止|停掉|取消|退出|撤出|撤离|叫停|暂停)")
 _FELL = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drops?|dropped|dropping|declin\w*|slip\w*|shr[iau]nk\w*|"
                    r"plung\w*|plummet\w*|slump\w*|lower|down|decreas\w*|loss|losses|lost|below|slow\w*|contract\w*|"
                    r"sank|sunk|sinking|worse|weaker|behind)\b|下降|下滑|减少|跌|回落|萎缩|放缓", re.I)

@@ -1315,6 +1315,25 @@ def test_why_did_it_fall_needs_a_fall(assistant):
     assert refused.refused, refused.text
     answered = assistant.answer("Why did Nvidia's shares fall in January 2025?", mode="extractive")
     assert not answered.refused and "17 percent" in answered.text, answered.text
+    # ... and asked in Chinese, of a quarter in which Optics Valley grew fastest in five years
+    refused = assistant.answer("光谷一季度GDP为什么下降了？", mode="extractive")
+    assert refused.refused, refused.text
+
+
+def test_why_did_it_stop_needs_a_stop(assistant):
+    # "Why did ... give up / abandon ...?" takes a stop as given: a sentence on the project says none
+    for question in ("Why did Dongguan abandon the Songshan Lake lab project?", "Why did Hangzhou give up on Project Eagle?"):
+        refused = assistant.answer(question, mode="extractive")
+        assert refused.refused, refused.text
+    # a stop the documents tell is explained
+    answered = assistant.answer("Why did Hefei cancel its first subway line?", mode="extractive")
+    assert not answered.refused and "BOE" in answered.text, answered.text
+    # ... in Chinese too, the name met in either language
+    for question in ("东莞为什么放弃了松山湖材料实验室？", "杭州为啥不再搞雏鹰计划了？"):
+        refused = assistant.answer(question, mode="extractive")
+        assert refused.refused, refused.text
+    answered = assistant.answer("合肥为什么取消了第一条地铁？", mode="extractive")
+    assert not answered.refused and "BOE" in answered.text, answered.text
 
 
 def test_a_readers_short_form_is_written_out(assistant):
