@@ -24,6 +24,9 @@ class AnswerConfig:
     rerank_depth: int = 24  # fused candidates whose sentences are scored (factoids)
     explanation_depth: int = 24  # ... for explanation questions, which gather points across documents
     explanation_k: int = 12  # passages kept for an explanation
+    # ... and for a question on the time between two events, each of which may be dated in a passage of
+    # its own (dev: 10 and 15 both answer 1 more, nothing lost)
+    sides_k: int = 10
     # a Chinese question's Chinese sentence in a passage writing none of its Latin names (DeepSeek)
     # keeps this share of its keyword score (dev: 0.5 and 0.7 both +1 factoid, no loss)
     unnamed_overlap_factor: float = 0.7

@@ -118,7 +118,8 @@ class Assistant:
 
         Args:
             question: the standalone question.
-            k: passages to keep (default: settings; explanations keep ``explanation_k``).
+            k: passages to keep (default: settings; explanations keep ``explanation_k``, questions on two
+                events ``sides_k``).
 
         Returns:
             A :class:`rag.evidence.Selection`.
@@ -132,6 +133,8 @@ class Assistant:
         depth, keep = max(k, c.rerank_depth), k
         if analysed.is_explanation:
             depth, keep = max(k, c.explanation_depth), max(k, c.explanation_k)
+        elif analysed.sides:
+            keep = max(k, c.sides_k)
         found = self.retriever.run(question, depth)
         if analysed.is_explanation:
             found = self._with_narrowed_search(analysed, found, depth)

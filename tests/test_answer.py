@@ -512,6 +512,14 @@ def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant
     assert not answer.refused and "August 20, 2024" in answer.text and "January 20, 2025" in answer.text, answer.text
 
 
+def test_each_event_of_a_time_between_keeps_its_own_passage(assistant):
+    # the passage dating People's Daily's report is found by the search for that event alone, and kept
+    # beyond the five passages a factoid keeps
+    answer = assistant.answer("How many years after China's first optical fibre did People's Daily announce the "
+                              "Optics Valley plan?", mode="extractive")
+    assert answer.lead == "By the dates quoted: 1976 to 2000, 24 years.", answer.text
+
+
 def test_a_time_between_two_events_not_both_dated(assistant):
     # a length the documents give as it is answers, when an event has no date of its own
     answer = assistant.answer("how long did it take Zhongguancun to go from an electronics market to a hard-tech "
