@@ -447,11 +447,11 @@ _GIVES_AN_AREA = re.compile(r"\bsquare (?:kilomet|met)(?:re|er)s?\b|\bkm2\b|km\u
 
 def dates_of_the_sides(question, sentences, idf) -> list:
     """For a question asking the time between two events (``question.sides``), the dated sentence
-    (for an either-or question by size, the sentence giving a figure) that says most of each event's
-    own words, then least of the other's ("DeepSeek-V3 was released
-    on December 26, 2024." for "How many days after DeepSeek-V3 came out did R1 follow?", not the
-    sentence on R1 that names V3 as its base), for the events that have one (one sentence may
-    date both).
+    (for an either-or question by size, the sentence giving a figure) that names each event's names
+    (when in the question's language) and says most of its own words, then least of the other's
+    ("DeepSeek-V3 was released on December 26, 2024." for "How many days after DeepSeek-V3 came out
+    did R1 follow?", not the sentence on R1 that names V3 as its base), for the events that have one
+    (one sentence may date both).
 
     Args:
         question: the analysed question.
@@ -494,7 +494,12 @@ def dates_of_the_sides(question, sentences, idf) -> list:
         pairs = _word_pairs(tokenize(side), set(mine))
         said = {id(s): (bool(pairs & _word_pairs(tokenize(s.text))), keyword_overlap(mine, s.text, idf),
                         written in s.text.lower(), fits(s), -keyword_overlap(other, s.text, idf)) for s in dated}
-        best = max((s for s in dated if said[id(s)][1] > 0), key=lambda s: (*said[id(s)], s.score), default=None)
+        # a side's names are said where it is dated ("Manycore's holding company apply to list in Hong Kong"
+        # is not dated by a sentence on Hong Kong's data rules); a sentence in the other language is not judged
+        named = [t for t in mine if t in question.names]
+        fitting = [s for s in dated if said[id(s)][1] > 0 and (
+            not named or not _same_language(question, s.text) or len(found_terms(named, _in_context(s))) == len(named))]
+        best = max(fitting, key=lambda s: (*said[id(s)], s.score), default=None)
         if best is not None:
             found.append(best)
     return found

@@ -520,6 +520,14 @@ def test_each_event_of_a_time_between_keeps_its_own_passage(assistant):
     assert answer.lead == "By the dates quoted: 1976 to 2000, 24 years.", answer.text
 
 
+def test_an_event_is_dated_by_a_sentence_naming_it(assistant):
+    # "Manycore apply to list in Hong Kong" is dated by the sentence on Manycore's listing application,
+    # not by one on Hong Kong's data rules (June 29, 2023) that says "Hong Kong" and "list" too
+    answer = assistant.answer("How many days after DeepSeek put out R1 did Manycore apply to list in Hong Kong?",
+                              mode="extractive")
+    assert answer.lead == "By the dates quoted: January 20, 2025 to February 14, 2025, 25 days.", answer.text
+
+
 def test_a_time_between_two_events_not_both_dated(assistant):
     # a length the documents give as it is answers, when an event has no date of its own
     answer = assistant.answer("how long did it take Zhongguancun to go from an electronics market to a hard-tech "
