@@ -1243,6 +1243,9 @@ def _happened_to_another(question, forms: str, text: str) -> bool:
 _FELL_Q = re.compile(r"\b(?:fall|fell|drop|dropped|decline|declined|slip|slipped|shrink|shrank|plunge|plunged|"
                      r"plummet|plummeted|slump|slumped|decrease|decreased|sink|sank|slide|slid|"
                      r"(?:go|goes|went|gone|slip|slipped|slide|slid)\s+(?:back\s+)?down)\b", re.I)
+_FELL = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drops?|dropped|dropping|declin\w*|slip\w*|shr[iau]nk\w*|"
+                   r"plung\w*|plummet\w*|slump\w*|lower|down|decreas\w*|loss|losses|lost|below|slow\w*|contract\w*|"
+                   r"sank|sunk|sinking|worse|weaker|behind)\b|下降|下滑|减少|跌|回落|萎缩|放缓", re.I)
 # ... and one of stopping ("Why did the lab pull out of ...?"), and the words saying so
 _STOPPED_Q = re.compile(r"\b(?:give|gives|gave|given|giving)\s+up\b|\b(?:abandon\w*|quit\w*|stop|stops|stopped|"
                         r"ditch\w*|scrap\w*|withdr[ae]w\w*|cancel\w*|no longer|pull(?:ed|s)? out|back(?:ed|s)? out|"
@@ -1258,9 +1261,6 @@ _WHY_OR_WHAT_CAUSED = re.compile(r"^\W*(?:why\s+(?:did|was|were|has|had|have|doe
 _WHY_FELL_ZH = re.compile(r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落)|"
                           r"(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落).{0,6}?(?:原因|为什么|为啥|为何)")
 _WHY_STOPPED_ZH = re.compile(r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?(?:不再|放弃|停止|停掉|取消|退出|撤出|撤离|叫停|暂停)")
-_FELL = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drops?|dropped|dropping|declin\w*|slip\w*|shr[iau]nk\w*|"
-                   r"plung\w*|plummet\w*|slump\w*|lower|down|decreas\w*|loss|losses|lost|below|slow\w*|contract\w*|"
-                   r"sank|sunk|sinking|worse|weaker|behind)\b|下降|下滑|减少|跌|回落|萎缩|放缓", re.I)
 
 
 # The usual events (:data:`_EVENTS`, in order) in plain English words, for ranking the English
