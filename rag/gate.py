@@ -747,18 +747,18 @@ class Gate:
             # "Why did output at Zhongguancun's parks fall in 2024?": a fall is said in some word of
             # falling, not by a sentence giving the parks' output; "Why did the lab pull out of its
             # partnership ...?": a stop in some word of stopping, not by a sentence on the partnership
-            for asked, said_so, what in ((_FELL_Q, _FELL, "fell"), (_STOPPED_Q, _STOPPED, "stopped")):
+            for asked, asked_zh, said_so, what in _PREMISES:
                 if rare and _WHY_OR_WHAT_CAUSED.search(question.text) and asked.search(question.text) and not any(
                         _same_language(question, s.text)
                         and len(found_terms(rare, _in_context(s, leaning_only=True))) == len(rare)
                         and said_so.search(with_previous_if_leaning(s)) for s in sentences):
                     return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + f" says it {what}")
-            # ... asked in Chinese (光谷为啥放弃了光纤？): a sentence on what the question names, in either
-            # language (writing the name as that language does), says it
-            for asked, said_so, what in ((_WHY_FELL_ZH, _FELL, "fell"), (_WHY_STOPPED_ZH, _STOPPED, "stopped")):
-                if question.language == "zh" and question.chinese_names and asked.search(question.text) and not any(
-                        found_terms(question.chinese_names if is_cjk_text(s.text) else question.other_terms,
-                                    _in_context(s, leaning_only=True))
+                # ... asked in Chinese (光谷为啥放弃了光纤？): a sentence on all the question names, in either
+                # language (writing the names as that language does; its document's title may give one),
+                # says it: 合肥 cashing out of NIO, under a section on BOE and NIO, does not say it sold its
+                # 京东方 shares
+                if question.language == "zh" and question.chinese_names and asked_zh.search(question.text) and not any(
+                        _names_all_across(question, f"{s.metadata.get('title', '')} {with_previous_if_leaning(s)}")
                         and said_so.search(with_previous_if_leaning(s)) for s in sentences):
                     named = "、".join(question.chinese_names[:3])
                     return GateDecision(False, f"no passage on {named} says it {what}")
@@ -1229,6 +1229,14 @@ _USUAL_EVENTS_ZH = re.compile("|".join(chinese for _, _, chinese in _EVENTS))  #
 _WHY_DID = re.compile(r"^\W*why\s+(?:did|was|were|has|had|have|does|do|is|are)\b", re.I)
 
 
+def _names_all_across(question, text: str) -> bool:
+    """Whether ``text`` names every name of a Chinese question: as written when it is Chinese, in its
+    English form when it is not (a name without one is not judged there)."""
+    if is_cjk_text(text):
+        return len(found_terms(question.chinese_names, text)) == len(question.chinese_names)
+    return all(len(found_terms(english, text)) == len(english) for english in question.english_of_names)
+
+
 def _happened_to_another(question, forms: str, text: str) -> bool:
     """Is the usual event (``forms``) said in ``text`` only of names the question does not name?
     "Most accounts say DeepSeek was founded in 2023 as an offshoot of the hedge fund High-Flyer"
@@ -1253,14 +1261,44 @@ _STOPPED_Q = re.compile(r"\b(?:give|gives|gave|given|giving)\s+up\b|\b(?:abandon
 _STOPPED = re.compile(r"\b(?:gave up|give up|given up|abandon\w*|quit\w*|stop\w*|ditch\w*|scrap\w*|withdr[ae]w\w*|"
                       r"cancel\w*|no longer|pull\w* out|back\w* out|halt\w*|suspend\w*|ended|exit\w*|"
                       r"left(?!\s+(?:out|behind|over))|leav(?:e|es|ing)|"
-                      r"dropp\w*|drop|shut\w*|closed|closure)\b|不再|放弃|停止|停掉|取消|退出|撤出|撤离|叫停|暂停|终止|关闭", re.I)
+                      r"dropp\w*|drop|shut\w*|closed|closure)\b|不再|放弃|停止|停掉|取消|退出|撤|叫停|暂停|终止|关闭", re.I)
 # ... asked why it happened, or what caused it ("What caused Optics Valley's GDP to fall ...?", "How come ...?")
 _WHY_OR_WHAT_CAUSED = re.compile(r"^\W*(?:why\s+(?:did|was|were|has|had|have|does|do|is|are)|"
                                  r"what\s+(?:caused|made|drove|led)|how\s+come)\b", re.I)
 # ... and in Chinese ("为啥下滑了？", "下降的原因", "为啥放弃了……？")
 _WHY_FELL_ZH = re.compile(r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落)|"
                           r"(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落).{0,6}?(?:原因|为什么|为啥|为何)")
-_WHY_STOPPED_ZH = re.compile(r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?(?:不再|放弃|停止|停掉|取消|退出|撤出|撤离|叫停|暂停)")
+_WHY_ZH = r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?"
+_WHY_STOPPED_ZH = re.compile(_WHY_ZH + r"(?:不再|放弃|停止|停掉|取消|退出|撤|叫停|暂停)")
+# ... and the other events a "why" question may take as given: a move ("Why did the lab relocate to
+# Shenzhen?", 为啥把总部搬去上海), a sale (为啥把股份清仓了), a loss of a title, a refusal, criticism,
+# and a name left out of a list; each asked in English, asked in Chinese, and said
+_MOVED_Q = re.compile(r"\b(?:move|moved|moves|moving|relocat\w*)(?:\s+[\w'\u2019]+){0,4}?\s+(?:to|from|out|away|back)\b",
+                      re.I)
+_MOVED = re.compile(r"\b(?:mov(?:e|ed|es|ing)|relocat\w*|transferr?\w*|headquartered)\b|搬|迁|落户", re.I)
+_SOLD_Q = re.compile(r"\b(?:sell|sells|sold|selling|cash(?:ed|es|ing)? out|dump\w*|offload\w*|divest\w*)\b", re.I)
+_SOLD = re.compile(r"\b(?:sell\w*|sold|cash\w* out|dump\w*|offload\w*|divest\w*|exit\w*)\b|卖|出售|减持|套现|清仓|抛售|退出",
+                   re.I)
+_LOST_Q = re.compile(r"\b(?:lose|loses|lost|losing|stripped|revoked)\b", re.I)
+_LOST = re.compile(r"\b(?:lose|loses|lost|losing|stripped|revok\w*|downgrad\w*|withdr[ae]w\w*|behind|overt\w*|"
+                   r"surpass\w*)\b|"
+                   r"失去|丢|撤销|摘|降级|落后|被超", re.I)
+_REFUSED_Q = re.compile(r"\b(?:reject\w*|refus\w*|turn(?:ed|s|ing)? down|block(?:s|ed|ing)?)\b", re.I)
+_REFUSED = re.compile(r"\b(?:reject\w*|refus\w*|turn\w* down|block(?:s|ed|ing)?|declin\w*|veto\w*|denied|deny|reluctant|"
+                      r"unwilling|would not|wouldn't|did not want)\b|拒|不肯|不愿|不敢|否决", re.I)
+_CRITICISED_Q = re.compile(r"\b(?:critici[sz](?:e|ed|es|ing)|attack\w*|blam\w*|slam\w*|condemn\w*|rebuk\w*)\b", re.I)
+_CRITICISED = re.compile(r"\b(?:critic\w*|attack\w*|blam\w*|slam\w*|condemn\w*|rebuk\w*|fault\w*|accus\w*)\b|"
+                         r"批评|指责|抨击|骂|质疑", re.I)
+_LEFT_OUT_Q = re.compile(r"\b(?:leav\w*|left)\s+(?:\w+\s+){1,3}?(?:out|off)\b|\b(?:omit\w*|exclud\w*|snub\w*)\b", re.I)
+_LEFT_OUT = re.compile(r"\b(?:left out|left off|leav\w* out|omit\w*|exclud\w*|snub\w*|without|except|absent)\b|"
+                       r"漏|没提|没有提|未提|排除|除了|缺席|没点名", re.I)
+_PREMISES = ((_FELL_Q, _WHY_FELL_ZH, _FELL, "fell"), (_STOPPED_Q, _WHY_STOPPED_ZH, _STOPPED, "stopped"),
+             (_MOVED_Q, re.compile(_WHY_ZH + r"(?:搬|(?<!变)迁)"), _MOVED, "moved"),
+             (_SOLD_Q, re.compile(_WHY_ZH + r"(?:卖|清仓|出售|减持|套现|抛售)"), _SOLD, "sold"),
+             (_LOST_Q, re.compile(_WHY_ZH + r"(?:失去|丢|被撤销|被摘)"), _LOST, "lost it"),
+             (_REFUSED_Q, re.compile(_WHY_ZH + r"(?:拒|不肯|不愿)"), _REFUSED, "refused"),
+             (_CRITICISED_Q, re.compile(_WHY_ZH + r"(?:批评|指责|抨击|骂)"), _CRITICISED, "criticised"),
+             (_LEFT_OUT_Q, re.compile(_WHY_ZH + r"(?:漏|没提|排除|没点名|冷落)"), _LEFT_OUT, "left it out"))
 
 
 # The usual events (:data:`_EVENTS`, in order) in plain English words, for ranking the English

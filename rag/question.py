@@ -383,6 +383,8 @@ class Question:
             ("为什么DeepSeek出现在杭州？ Hangzhou"); set by :meth:`with_names`.
         other_terms: tokens of those other-language names.
         chinese_names: the names a Chinese question writes that the bridge knows (南京, 光谷).
+        english_of_names: for each of ``chinese_names``, the tokens of its English form (("nanjing",),
+            ("optics", "valley")).
         paired_names: tokens of the names an English question writes that the bridge knows a
             Chinese form of ("nio" for 蔚来, "zhao" and "zisen" for 赵梓森): a Chinese passage writes
             those in Chinese.
@@ -428,6 +430,7 @@ class Question:
     bridged: str = ""
     other_terms: tuple[str, ...] = ()
     chinese_names: tuple[str, ...] = ()
+    english_of_names: tuple[tuple[str, ...], ...] = ()
     paired_names: tuple[str, ...] = ()
     sides: tuple[str, ...] = ()
     side_wants: str = ""
@@ -459,7 +462,9 @@ class Question:
         chinese = tuple(bridge.names_in_chinese(self.text)) if self.language == "zh" else ()
         paired = tuple(t for name in bridge.known_english_names(self.text) + bridge.romanised_persons(self.text)
                        for t in tokenize(name)) if self.language == "en" else ()
-        return replace(self, bridged=bridged, other_terms=extra, chinese_names=chinese, paired_names=paired)
+        english = tuple(tuple(tokenize(" ".join(bridge.english_names(name)))) for name in chinese)
+        return replace(self, bridged=bridged, other_terms=extra, chinese_names=chinese, english_of_names=english,
+                       paired_names=paired)
 
 
 # A year: four digits not inside a longer figure ("1.2013万亿元") and not followed by a Chinese

@@ -1352,6 +1352,21 @@ def test_why_did_it_stop_needs_a_stop(assistant):
     assert not answered.refused and "BOE" in answered.text, answered.text
 
 
+
+def test_why_did_it_move_sell_or_leave_out_needs_that_said(assistant):
+    # "Why did ... move / sell / leave ... out?" takes the event as given: sentences on the names
+    # that never say it are no reasons
+    for question in ("合肥为什么把京东方的股份卖光了？", "为什么蔚来把中国总部从合肥搬去了上海？",
+                     "浙江为啥把数字经济一号工程撤掉了？", "王坚为什么批评了DeepSeek？",
+                     "Why did Guangdong's party secretary leave Unitree out at the 2025 meeting?"):
+        refused = assistant.answer(question, mode="extractive")
+        assert refused.refused, (question, refused.text)
+    # Hefei cashing out of NIO is told, and VC firms' reluctance to fund DeepSeek
+    answered = assistant.answer("合肥为什么卖掉了蔚来的股份？", mode="extractive")
+    assert not answered.refused and "NIO" in answered.text, answered.text
+    answered = assistant.answer("为什么风投不愿意投DeepSeek？", mode="extractive")
+    assert not answered.refused and "High-Flyer" in answered.text, answered.text
+
 def test_a_readers_short_form_is_written_out(assistant):
     # "the Dongguan materials lab" is the Songshan Lake Materials Laboratory; "Zhejiang Lab" is a name
     assert with_short_forms_written_out("How big is the Dongguan materials lab?") \
