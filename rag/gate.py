@@ -748,9 +748,13 @@ class Gate:
             # falling, not by a sentence giving the parks' output; "Why did the lab pull out of its
             # partnership ...?": a stop in some word of stopping, not by a sentence on the partnership
             for asked, asked_zh, said_so, what in _PREMISES:
+                # ... of what it asks about ("Why did BOE shut down its Hefei plant?": Hefei cancelling a
+                # subway line to fund BOE is no plant shut)
+                what_of = [t for t in said if not asked.search(t) and not said_so.search(t)]
                 if rare and _WHY_OR_WHAT_CAUSED.search(question.text) and asked.search(question.text) and not any(
                         _same_language(question, s.text)
                         and len(found_terms(rare, _in_context(s, leaning_only=True))) == len(rare)
+                        and (not what_of or found_terms(what_of, with_previous_if_leaning(s)))
                         and said_so.search(with_previous_if_leaning(s)) for s in sentences):
                     return GateDecision(False, "no passage on " + ", ".join(rare[:3]) + f" says it {what}")
                 # ... asked in Chinese (光谷为啥放弃了光纤？): a sentence on all the question names, in either
@@ -1257,11 +1261,11 @@ _FELL = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drops?|dropped|dropping
 # ... and one of stopping ("Why did the lab pull out of ...?"), and the words saying so
 _STOPPED_Q = re.compile(r"\b(?:give|gives|gave|given|giving)\s+up\b|\b(?:abandon\w*|quit\w*|stop|stops|stopped|"
                         r"ditch\w*|scrap\w*|withdr[ae]w\w*|cancel\w*|no longer|pull(?:ed|s)? out|back(?:ed|s)? out|"
-                        r"walk(?:ed|s)? away)\b", re.I)
+                        r"walk(?:ed|s)? away|shut\w*|clos(?:e|ed|es|ing)\s+down)\b", re.I)
 _STOPPED = re.compile(r"\b(?:gave up|give up|given up|abandon\w*|quit\w*|stop\w*|ditch\w*|scrap\w*|withdr[ae]w\w*|"
                       r"cancel\w*|no longer|pull\w* out|back\w* out|halt\w*|suspend\w*|ended|exit\w*|"
                       r"left(?!\s+(?:out|behind|over))|leav(?:e|es|ing)|"
-                      r"dropp\w*|drop|shut\w*|closed|closure)\b|不再|放弃|停止|停掉|取消|退出|撤|叫停|暂停|终止|关闭", re.I)
+                      r"dropp\w*|drop|shut\w*|closed|closure)\b|不再|放弃|停止|停掉|取消|退出|撤|叫停|暂停|终止|关闭|关停|停产|倒闭", re.I)
 # ... asked why it happened, or what caused it ("What caused Optics Valley's GDP to fall ...?", "How come ...?")
 _WHY_OR_WHAT_CAUSED = re.compile(r"^\W*(?:why\s+(?:did|was|were|has|had|have|does|do|is|are)|"
                                  r"what\s+(?:caused|made|drove|led)|how\s+come)\b", re.I)
@@ -1269,13 +1273,13 @@ _WHY_OR_WHAT_CAUSED = re.compile(r"^\W*(?:why\s+(?:did|was|were|has|had|have|doe
 _WHY_FELL_ZH = re.compile(r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落)|"
                           r"(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落).{0,6}?(?:原因|为什么|为啥|为何)")
 _WHY_ZH = r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?"
-_WHY_STOPPED_ZH = re.compile(_WHY_ZH + r"(?:不再|放弃|停止|停掉|取消|退出|撤|叫停|暂停)")
+_WHY_STOPPED_ZH = re.compile(_WHY_ZH + r"(?:不再|放弃|停止|停掉|取消|退出|撤|叫停|暂停|关闭|关停|停产|倒闭)")
 # ... and the other events a "why" question may take as given: a move ("Why did the lab relocate to
 # Shenzhen?", 为啥把总部搬去上海), a sale (为啥把股份清仓了), a loss of a title, a refusal, criticism,
 # and a name left out of a list; each asked in English, asked in Chinese, and said
 _MOVED_Q = re.compile(r"\b(?:move|moved|moves|moving|relocat\w*)(?:\s+[\w'\u2019]+){0,4}?\s+(?:to|from|out|away|back)\b",
                       re.I)
-_MOVED = re.compile(r"\b(?:mov(?:e|ed|es|ing)|relocat\w*|transferr?\w*|headquartered)\b|搬|迁|落户", re.I)
+_MOVED = re.compile(r"\b(?:mov(?:e|ed|es|ing)|relocat\w*|transferr?\w*|headquartered|left|leav\w*)\b|搬|迁|落户|离开", re.I)
 _SOLD_Q = re.compile(r"\b(?:sell|sells|sold|selling|cash(?:ed|es|ing)? out|dump\w*|offload\w*|divest\w*)\b", re.I)
 _SOLD = re.compile(r"\b(?:sell\w*|sold|cash\w* out|dump\w*|offload\w*|divest\w*|exit\w*)\b|卖|出售|减持|套现|清仓|抛售|退出",
                    re.I)
@@ -1293,7 +1297,7 @@ _LEFT_OUT_Q = re.compile(r"\b(?:leav\w*|left)\s+(?:\w+\s+){1,3}?(?:out|off)\b|\b
 _LEFT_OUT = re.compile(r"\b(?:left out|left off|leav\w* out|omit\w*|exclud\w*|snub\w*|without|except|absent)\b|"
                        r"漏|没提|没有提|未提|排除|除了|缺席|没点名", re.I)
 _PREMISES = ((_FELL_Q, _WHY_FELL_ZH, _FELL, "fell"), (_STOPPED_Q, _WHY_STOPPED_ZH, _STOPPED, "stopped"),
-             (_MOVED_Q, re.compile(_WHY_ZH + r"(?:搬|(?<!变)迁)"), _MOVED, "moved"),
+             (_MOVED_Q, re.compile(_WHY_ZH + r"(?:搬|(?<!变)迁|离开)"), _MOVED, "moved"),
              (_SOLD_Q, re.compile(_WHY_ZH + r"(?:卖|清仓|出售|减持|套现|抛售)"), _SOLD, "sold"),
              (_LOST_Q, re.compile(_WHY_ZH + r"(?:失去|丢|被撤销|被摘)"), _LOST, "lost it"),
              (_REFUSED_Q, re.compile(_WHY_ZH + r"(?:拒|不肯|不愿)"), _REFUSED, "refused"),

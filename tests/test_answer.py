@@ -1358,7 +1358,10 @@ def test_why_did_it_move_sell_or_leave_out_needs_that_said(assistant):
     # that never say it are no reasons
     for question in ("合肥为什么把京东方的股份卖光了？", "为什么蔚来把中国总部从合肥搬去了上海？",
                      "浙江为啥把数字经济一号工程撤掉了？", "王坚为什么批评了DeepSeek？",
-                     "Why did Guangdong's party secretary leave Unitree out at the 2025 meeting?"):
+                     "Why did Guangdong's party secretary leave Unitree out at the 2025 meeting?",
+                     "赵梓森为什么离开了武汉？",
+                     # a stop said of another thing: Hefei cancelling a subway line to fund BOE
+                     "Why did BOE shut down its Hefei plant?"):
         refused = assistant.answer(question, mode="extractive")
         assert refused.refused, (question, refused.text)
     # Hefei cashing out of NIO is told, and VC firms' reluctance to fund DeepSeek
