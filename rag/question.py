@@ -1369,7 +1369,8 @@ def names_someone_new(question: Question, text: str) -> bool:
         return question.language == "zh" or (bool(question.other_terms) and all(
             term in text for term in question.other_terms) and holds_the_role_in_chinese(question, text)
             and bool(chinese_person_names(text)))
-    known = set(question.names) | CALENDAR
+    # a Chinese question's names are known in their English form too (梁文锋: "Liang Wenfeng")
+    known = set(question.names) | set(question.other_terms) | CALENDAR
     person = asks_for_a_person(question)
     for m in _FULL_NAME.finditer(text):
         if not set(tokenize(m.group(0))) - known:

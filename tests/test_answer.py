@@ -139,6 +139,13 @@ def test_names_someone_new(text, holds):
         assert names_someone_new(analyse("合肥投资京东方时的市委书记是谁？"), text)
 
 
+def test_a_chinese_questions_own_name_in_english_is_no_one_new(assistant):
+    # "Liang Wenfeng studied at Zhejiang University ..." names 梁文锋 himself, not his supervisor
+    refused = assistant.answer("梁文锋在浙大读书时的老师是谁？", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("宇树科技的创始人是谁？", mode="extractive")
+    assert not answered.refused and "Wang Xingxing" in answered.text, answered.text
+
 @pytest.mark.parametrize("question", ["Which of the Six Little Dragons of Hangzhou runs Kujiale?",
                                       "What is Kujiale, and which of Hangzhou's Six Little Dragons is behind it?"])
 def test_a_rare_name_the_embedder_cannot_see_still_reaches_the_answer(assistant, question):
