@@ -1371,13 +1371,17 @@ def names_someone_new(question: Question, text: str) -> bool:
             and bool(chinese_person_names(text)))
     # a Chinese question's names are known in their English form too (梁文锋: "Liang Wenfeng")
     known = set(question.names) | set(question.other_terms) | CALENDAR
-    person = asks_for_a_person(question)
+    person = asks_for_a_person(question) or bool(_A_PERSON_ZH.search(question.text))
     for m in _FULL_NAME.finditer(text):
         if not set(tokenize(m.group(0))) - known:
             continue
         if not person or _may_be_a_persons_name(m, text):
             return True
     return False
+
+
+# A Chinese question asking for a person: "which person" (哪位), or a role only a person holds (局长是谁?)
+_A_PERSON_ZH = re.compile(r"哪位|哪个人|(?:局长|市长|省长|书记|校长|院长|导师|老师|董事长|总裁|部长|院士|教授)(?:是谁|叫什么|叫啥)")
 
 
 def _may_be_a_persons_name(match, text: str) -> bool:

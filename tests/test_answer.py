@@ -145,6 +145,11 @@ def test_a_chinese_questions_own_name_in_english_is_no_one_new(assistant):
     assert refused.refused, refused.text
     answered = assistant.answer("宇树科技的创始人是谁？", mode="extractive")
     assert not answered.refused and "Wang Xingxing" in answered.text, answered.text
+    # "哪位局长" asks for a person: a bureau's name is none
+    refused = assistant.answer("香港和网信办签数据跨境流动备忘录，是哪位局长代表香港签的？", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("松山湖材料实验室的理事长是哪位？", mode="extractive")
+    assert not answered.refused and "Wang Enge" in answered.text, answered.text
 
 @pytest.mark.parametrize("question", ["Which of the Six Little Dragons of Hangzhou runs Kujiale?",
                                       "What is Kujiale, and which of Hangzhou's Six Little Dragons is behind it?"])
