@@ -16,14 +16,15 @@ import re
 from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
-from rag.evidence import (EvidenceSelector, Selection, addresses_assistant, asks, explains, leans_on_previous,
-                           rarest_name, restates)
+from rag.evidence import (EvidenceSelector, Selection, addresses_assistant, asks, explains, keyword_overlap,
+                           leans_on_previous, rarest_name, restates)
 from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_chinese_question_names, names_ordinals,
                       names_years, parts_as_questions)
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          INTERVAL_LEAD, INTERVAL_UNITS, LANGUAGE_NAMES)
 from rag.question import (DEMONYMS, Question, distributive_pieces, holds_answer_type, holds_type,
-                          names_a_place_asked_for, person_names, unit_asked, without_figures_of, years_in)
+                          names_a_place_asked_for, own_words_of_the_sides, person_names, unit_asked, without_figures_of,
+                          years_in)
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 from rag.verify import normalize_markers
@@ -581,6 +582,12 @@ def _date_of(text: str, unit: str) -> tuple[int, int, int] | None:
     """The one date ``text`` gives to the precision ``unit`` needs ("day": year, month and day;
     "month": year and month; "year": the year), as (year, month, day) with 0 for what is not
     needed; None when it gives none, or more than one."""
+    found = _dates_of(text, unit)
+    return found[0] if len(found) == 1 else None
+
+
+def _dates_of(text: str, unit: str) -> list[tuple[int, int, int]]:
+    """The distinct dates ``text`` gives to the precision ``unit`` needs (see :func:`_date_of`)."""
     found = set()
     for m in _CHINESE_DATE.finditer(text):
         if unit != "day" or m.group(3):
@@ -593,7 +600,17 @@ def _date_of(text: str, unit: str) -> tuple[int, int, int] | None:
         found |= {(int(y), _MONTH_NAMES.index(mo.lower()) + 1, 0) for mo, y in _MONTH_DATE.findall(text)}
     else:
         found |= {(int(y), 0, 0) for y in years_in(text)}
-    return found.pop() if len(found) == 1 else None
+    return sorted(found)
+
+
+def _side_date(text: str, words: list[str], unit: str, idf) -> tuple[int, int, int] | None:
+    """The date ``text`` gives an event: its one date (:func:`_date_of`), else the one date of its
+    clause holding most of the event's own ``words``; None when neither is one date."""
+    date = _date_of(text, unit)
+    if date or not words:
+        return date
+    clause = max(re.split(r"[\uff0c\uff1b,;]", text), key=lambda c: keyword_overlap(words, c, idf))
+    return _date_of(clause, unit) if keyword_overlap(words, clause, idf) > 0 else None
 
 
 def _written_date(date: tuple[int, int, int], unit: str, language: str) -> str:
@@ -619,9 +636,6 @@ def interval_lead(question: Question, sentences: list[Sentence], idf) -> str:
     """
     if len(question.sides) != 2 or question.side_wants != "time":
         return ""
-    dated = dates_of_the_sides(question, sentences, idf)
-    if len(dated) != 2 or dated[0] is dated[1]:
-        return ""
     # the unit the asking words count in ("How many years ...?", 几个月), else one the question names
     # ("How long, in days, ...?"); none: "How long ...?"
     asked = unit_asked(question.text)
@@ -629,9 +643,15 @@ def interval_lead(question: Question, sentences: list[Sentence], idf) -> str:
         asked = "day" if re.search(r"\bdays?\b|天|几日", question.text, re.I) else \
             "month" if re.search(r"\bmonths?\b|个月", question.text, re.I) else \
             "year" if re.search(r"\byears?\b|年", question.text, re.I) else ""
+    dated = dates_of_the_sides(question, sentences, idf)
+    if len(dated) != 2:
+        return ""
+    # a sentence giving two dates gives each side the date of its clause that says most of the side's
+    # own words ("这家公司由冯骥……于2014年创办，2024年凭借《黑神话：悟空》出圈" dates both events)
+    own = own_words_of_the_sides(question)
     # "How long ...?", "多长时间": the finest unit both dates give
     for unit in [asked] if asked else ["day", "month", "year"]:
-        dates = [_date_of(s.text, unit) for s in dated]
+        dates = [_side_date(s.text, words, unit, idf) for s, words in zip(dated, own)]
         if None not in dates:
             break
     if None in dates or dates[0] == dates[1]:

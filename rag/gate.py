@@ -471,8 +471,19 @@ def dates_of_the_sides(question, sentences, idf) -> list:
     for side in question.sides:
         rest = rest.replace(side, " ")
     subject = [t for t in tokenize(rest) if t in question.names or t in question.chinese_names]
+    # (a Chinese name the segmenter cuts, 游戏科学 in 游戏科学从成立到……, is met as written, or in English)
+    subject += [n for n in question.chinese_names if n in rest and n not in subject]
+    english = [t for n, forms in zip(question.chinese_names, question.english_of_names) if n in subject for t in forms]
+
+    def about_the_subject(s) -> bool:
+        if not subject:
+            return True
+        if is_cjk_text(s.text):
+            return bool(found_terms(subject, _in_context(s)))
+        latin = [t for t in subject if not is_cjk_text(t)] + english
+        return not latin or bool(found_terms(latin, _in_context(s)))
     typed = has_figure if question.side_wants == "quantity" else has_time
-    dated = [s for s in sentences if typed(s.text) and (not subject or found_terms(subject, _in_context(s)))]
+    dated = [s for s in sentences if typed(s.text) and about_the_subject(s)]
     # what makes a side's figure the one compared: which came first is told by when each began ("...
     # was established in February 1994", not "... 278 square kilometres, according to a 2021
     # profile"); which covers more ground by each one's area (not "3.4 percent of Suzhou's land")
@@ -539,7 +550,11 @@ def sides_as_questions(question) -> list:
     asked = []
     for text in side_questions(question):
         part = analyse(text)
-        asked.append(_asked_within(question, part, part.names or question.names, text))
+        # a Chinese side keeps the Latin names it writes, not the other side's (XDog is not in the
+        # sentence dating Game Science's founding)
+        names = part.names or (tuple(n for n in question.names if n in text.lower()) if question.language == "zh"
+                               else question.names)
+        asked.append(_asked_within(question, part, names, text))
     return asked
 
 

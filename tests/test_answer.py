@@ -493,6 +493,9 @@ def test_a_chinese_age_question_asked_with_duoda(assistant):
     ("长飞宣布在光谷建新产业园那会儿，离中国第一根光纤诞生过去多少年了？", ("长飞宣布在光谷建新产业园", "中国第一根光纤诞生")),
     ("胡立山喊出“中国有光谷，美国有硅谷”的时候，东湖当国家级高新区已经多少年了？",
      ("东湖当国家级高新区", "胡立山喊出“中国有光谷，美国有硅谷”")),
+    # ... since it was founded, as written
+    ("宇树上春晚那会儿，云深处成立多少年了？", ("云深处成立", "宇树上春晚")),
+    ("长飞建新园那年，东湖开发区已经办了几年？", ("东湖开发区已经办", "长飞建新园")),
 ])
 def test_the_two_events_of_a_question_asking_the_time_between_them(question, sides):
     assert interval_sides(question) == sides
@@ -519,6 +522,12 @@ def test_a_question_asking_the_time_between_two_events_gets_both_dates(assistant
     # the unit is the one asked in (多少年), not a word naming another (那天)
     answer = assistant.answer("中国第一根光纤做出来那天以后，又等了多少年东湖开发区才成立？", mode="extractive")
     assert answer.lead == "按引文中的日期推算：1976年到1988年，相隔12年。", answer.text
+    # one sentence dating both events: each event's date is the one of its own clause
+    answer = assistant.answer("《黑神话：悟空》火起来那会儿，游戏科学成立多少年了？", mode="extractive")
+    assert answer.lead == "按引文中的日期推算：2014年到2024年，相隔10年。", answer.text
+    # a Chinese side keeps its own Latin names (XDog is not in the sentence on Game Science)
+    answer = assistant.answer("王兴兴带XDog去乌镇出糗的那年，游戏科学已经办了几年？", mode="extractive")
+    assert answer.lead == "按引文中的日期推算：2014年到2017年，相隔3年。", answer.text
     # no sentence gives the years between them as a figure: the two dates are the answer
     answer = assistant.answer("How long after Black Myth: Wukong came out did DeepSeek release R1?", mode="extractive")
     assert not answer.refused and "August 20, 2024" in answer.text and "January 20, 2025" in answer.text, answer.text
