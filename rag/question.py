@@ -475,6 +475,7 @@ _YEAR_BOUND = ("money", "quantity")  # the kinds of figure said of the year near
 # or a version's number ("version 4.0", "8.0版"): version 1.0's year is not version 4.0's.
 _ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(?!1st)\d+(?:st|nd|rd|th))\b|"
                       r"第(?![一1][届期次批轮])[一二三四五六七八九十百\d]+[届期次批轮]|(?<![第一二三四五六七八九十])[二三四五六七八九十]期|"
+                      r"第(?!1[名位])\d+(?=[名位])|"
                       r"(?<=\bversion )\d+(?:\.\d+)*\b|(?<![\d.])\d+(?:\.\d+)+(?= version\b|版)", re.I)
 
 

@@ -1179,6 +1179,12 @@ def test_a_question_naming_an_ordinal_needs_a_sentence_naming_it(assistant):
     assert not answered.refused and "Wuhan East Lake" in answered.text, answered.text
     answered = assistant.answer("长飞光纤光缆主题产业园的首期投资是多少？", mode="extractive")
     assert not answered.refused and "4.3亿元" in answered.text, answered.text
+    # a rank (第18名): Hefei's 19th place, and its 20th and 21st, do not say who was 18th
+    assert analyse("2024年GDP排全国第18名的是哪座城市？").ordinals == ("第18",)
+    refused = assistant.answer("2024年GDP排全国第18名的是哪座城市？", mode="extractive")
+    assert refused.refused, refused.text
+    answered = assistant.answer("2024年GDP排全国第19位的是哪座城市？", mode="extractive")
+    assert not answered.refused and "合肥" in answered.text, answered.text
 
 
 def test_a_question_naming_a_version_needs_a_sentence_naming_it(assistant):
