@@ -623,8 +623,9 @@ def _written_date(date: tuple[int, int, int], unit: str, language: str) -> str:
 
 def interval_lead(question: Question, sentences: list[Sentence], idf) -> str:
     """For a question asking the time between two events, a line working it out from the two dates
-    quoted ("By the dates quoted: 1976 to 1988, 12 years."); empty unless the answer quotes one
-    sentence dating each event, each giving one date to the precision asked (days, months or years).
+    quoted ("By the dates quoted: 1976 to 1988, 12 years."); empty unless the answer quotes a sentence
+    dating each event (one sentence may date both) that gives it one date to the precision asked (days,
+    months or years), in the sentence or in its clause saying the event's words.
 
     Args:
         question: the analysed question.
