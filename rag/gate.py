@@ -1285,9 +1285,9 @@ _STOPPED = re.compile(r"\b(?:gave up|give up|given up|abandon\w*|quit\w*|stop\w*
 _WHY_OR_WHAT_CAUSED = re.compile(r"^\W*(?:why\s+(?:did|was|were|has|had|have|does|do|is|are)|"
                                  r"what\s+(?:caused|made|drove|led)|how\s+come)\b", re.I)
 # ... and in Chinese ("为啥下滑了？", "下降的原因", "为啥放弃了……？")
-_WHY_FELL_ZH = re.compile(r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落)|"
-                          r"(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落).{0,6}?(?:原因|为什么|为啥|为何)")
 _WHY_ZH = r"(?:为什么|为啥|为何|怎么会|咋|什么原因|啥原因).{0,20}?"
+_WHY_FELL_ZH = re.compile(_WHY_ZH + r"(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落)|"
+                          r"(?:下滑|下降|下跌|跌|回落|萎缩|倒退|退步|滑落).{0,6}?(?:原因|为什么|为啥|为何)")
 _WHY_STOPPED_ZH = re.compile(_WHY_ZH + r"(?:不再|放弃|停止|停掉|取消|退出|撤|叫停|暂停|关闭|关停|停产|倒闭)")
 # ... and the other events a "why" question may take as given: a move ("Why did the lab relocate to
 # Shenzhen?", 为啥把总部搬去上海), a sale (为啥把股份清仓了), a loss of a title, a refusal, criticism,
@@ -1300,8 +1300,7 @@ _SOLD = re.compile(r"\b(?:sell\w*|sold|cash\w* out|dump\w*|offload\w*|divest\w*|
                    re.I)
 _LOST_Q = re.compile(r"\b(?:lose|loses|lost|losing|stripped|revoked)\b", re.I)
 _LOST = re.compile(r"\b(?:lose|loses|lost|losing|stripped|revok\w*|downgrad\w*|withdr[ae]w\w*|behind|overt\w*|"
-                   r"surpass\w*)\b|"
-                   r"失去|丢|撤销|摘|降级|落后|被超", re.I)
+                   r"surpass\w*)\b|失去|丢|撤销|摘|降级|落后|被超", re.I)
 _REFUSED_Q = re.compile(r"\b(?:reject\w*|refus\w*|turn(?:ed|s|ing)? down|block(?:s|ed|ing)?)\b", re.I)
 _REFUSED = re.compile(r"\b(?:reject\w*|refus\w*|turn\w* down|block(?:s|ed|ing)?|declin\w*|veto\w*|denied|deny|reluctant|"
                       r"unwilling|would not|wouldn't|did not want)\b|拒|不肯|不愿|不敢|否决", re.I)
