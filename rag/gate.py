@@ -599,6 +599,26 @@ def _written_as_is(question) -> list[str]:
             (re.search(r"\d", name) or re.search(r"\b%s\b" % re.escape(name.upper()), question.text))]
 
 
+# a reader's words of asking, pointing and counting, which no passage need write: question words (第几,
+# 干什么, 有没有, 多高), a demonstrative or a numeral with its measure word (那会儿, 这块, 一家, 九座), an
+# aspect particle (发了), a place word (算在里面), a word of time (当初, 后来) or of reporting (显示)
+_SPOKEN_ZH = re.compile(r"几|什么|怎么|哪|多少|有没有|多[高大长远久低少]|^[那这][一块座家份个次回会种样边些阵时款]|"
+                        r"^[一二两三四五六七八九十百千万]+[座家处个所位只条块份次回年月天]$|了$|里[面头边]|"
+                        r"^(?:当初|如今|现在|目前|后来|刚刚|多出|显示|表明|指出|据说|听说)$")
+
+
+def _unseen_chinese_words(question, weight) -> list[str]:
+    """A Chinese question's words that no chunk holds (``weight`` at its highest), nor any word
+    inside them (刚成立 holds 成立), besides the names the bridge knows and spoken words of time and
+    asking; the longest of overlapping ones only: 南京盐水鸭哪家最正宗？ -> [盐水鸭, 正宗]."""
+    names, unseen = question.chinese_names, weight("")
+    words = [t for t in question.terms if _CJK_TERM.match(t) and not any(t in n for n in names)
+             and len(re.sub("|".join(map(re.escape, names)) or "^$", "", t)) > 1]
+    rest = [t for t in words if weight(t) >= unseen and not _SPOKEN_ZH.search(t)
+            and not any(w != t and w in t and weight(w) < unseen for w in words)]
+    return [t for t in rest if not any(t != other and t in other for other in words)]
+
+
 def _same_language(question, text: str) -> bool:
     return (question.language == "zh") == is_cjk_text(text)
 
@@ -667,6 +687,13 @@ class Gate:
         question, sentences, idf = selection.question, selection.sentences, selection.idf
         if not sentences or sentences[0].score < c.gate_threshold:
             return GateDecision(False, "nothing relevant was found")
+        # a Chinese factoid on something the collection never speaks of (南京盐水鸭哪家最正宗？): two of its
+        # words no chunk holds nor English word of the collection is close to, and one the evidence
+        # does not say in other words either
+        unspoken = self._never_spoken_of(question, idf)
+        if len(unspoken) >= c.unspoken_words_zh and \
+                not all(self._said_in_the_evidence(word, selection) for word in unspoken):
+            return GateDecision(False, "no passage mentions " + ", ".join(unspoken[:4]))
         terms = question.terms
         texts = [f"{p.metadata.get('title', '')} {p.metadata.get('section', '')} {p.text}"
                  for p in selection.passages]
@@ -873,6 +900,38 @@ class Gate:
             if names_something_new(asked, with_previous_if_leaning(s)) and self.about_the_question(question, s, idf):
                 return GateDecision(True)
         return GateDecision(False, "no passage names any other than what the question sets aside")
+
+    @staticmethod
+    def _never_spoken_of(question, idf) -> list[str]:
+        """A Chinese factoid's words that the collection never speaks of: no chunk holds them
+        (:func:`_unseen_chinese_words`) and no English word of the collection is close to them
+        (``question.words_across``). English passages naming 南京 hold nothing on 南京盐水鸭哪家最正宗？
+        (盐水鸭, 正宗); one such word may be a reader's own for what a passage says otherwise (挂牌)."""
+        if question.language != "zh" or question.is_explanation or not question.words_across:
+            return []
+        nearest = dict(question.words_across)
+        return [w for w in _unseen_chinese_words(question, idf) if w in nearest and not nearest[w]]
+
+    def _said_in_the_evidence(self, word: str, selection: Selection) -> bool:
+        """Is a Chinese word said in the evidence by a word or phrase close to it in the multilingual
+        space (``spoken_of_similarity``): a word of a Chinese passage (野外: 野生), an English name of
+        several words (国务院: "State Council"), or one to three words of a best English sentence
+        (总体方案: "overall plan"; 备忘录: "memorandum")? The collection's single English words, which
+        the question's words were compared with, miss these."""
+        english = [p.text for p in selection.passages if not is_cjk_text(p.text)]
+        best = [s.text for s in selection.sentences[:self.config.type_check_sentences] if not is_cjk_text(s.text)]
+        phrases = {m.group(0) for text in english for m in _NAME_RUN.finditer(text)}
+        phrases.update(w for p in selection.passages if is_cjk_text(p.text) for w in tokenize(p.text) if is_cjk_text(w))
+        for text in best:
+            words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+            for size in (1, 2, 3):
+                phrases.update(" ".join(words[i:i + size]) for i in range(len(words) - size + 1)
+                               if words[i].lower() not in STOPWORDS and words[i + size - 1].lower() not in STOPWORDS)
+        if not phrases or self.multilingual is None:
+            return False
+        phrases = sorted(phrases)
+        vectors = self.multilingual.encode_cached([word, *phrases])
+        return bool(max(vectors[1:] @ vectors[0]) >= self.config.spoken_of_similarity)
 
     def topic_coverage(self, question, text: str, weight) -> float | None:
         """:func:`topic_coverage` of a whole passage (``names_only`` False), where an English

@@ -437,6 +437,17 @@ def test_an_english_question_is_answered_from_a_chinese_passage_in_its_own_words
     assert assistant.answer("Who is the mayor of Nanjing?", mode="extractive").refused
 
 
+def test_a_chinese_question_is_not_answered_by_english_passages_that_only_name_its_city(assistant):
+    # English passages name Nanjing or Wuhan, but no word of the collection is close to two of the
+    # question's other words (粉丝汤, 好吃; 热干面, 正宗); an answerable question's are (居民: residents)
+    for question in ("南京的鸭血粉丝汤哪家最好吃？", "武汉热干面哪家最正宗啊？"):
+        assert assistant.answer(question, mode="extractive").refused, question
+    answer = assistant.answer("苏州工业园区约有多少居民？", mode="extractive")
+    assert not answer.refused and "1.13 million" in answer.text, answer.text
+    answer = assistant.answer("苏州工业园区从新加坡引入了什么机制？", mode="extractive")
+    assert not answer.refused and "risk-sharing" in answer.text, answer.text
+
+
 def test_a_chinese_answer_leads_with_sentences_naming_what_the_question_names(assistant):
     # 赵梓森's university (上海交通大学) scored highest for 梁文锋毕业于哪所大学？; the answer is the
     # English sentence on Liang Wenfeng
