@@ -1102,7 +1102,9 @@ class Gate:
         told = set(tokenize(_APPOSITION.sub(" ", question.text)))
         events = [t for t in question.focus if t not in question.names and not t.isdigit() and t in told]
         context = with_previous(sentence)
-        usual = [] if question.parts else [event for event in _EVENTS if re.search(event[0], question.text, re.I)]
+        # "the memorandum on moving data" names what was signed, not a move
+        told_as_event = _TOPIC_GERUND.sub(" ", question.text)
+        usual = [] if question.parts else [event for event in _EVENTS if re.search(event[0], told_as_event, re.I)]
         if not _same_language(question, sentence.text):
             # a Chinese sentence: it says one of the usual events the question names in Chinese
             # (超过 for "overtake"), else one of its words is close to one of the events in the
@@ -1423,6 +1425,7 @@ def _names_all_and_one(names, words, text: str) -> bool:
 _LIGHT_WORDS = frozenset("set run start good well better best make take get do come go call say give put keep become "
                          "turn work use help happen mean see look need want try show play along appear emerge arise exist".split())
 # "Who ordered ...?", "Who founded ...?": a question asking who did something, and its verb.
+_TOPIC_GERUND = re.compile(r"\b(?:on|about|for|of)\s+[a-z]+ing\b", re.I)  # "a plan for listing", "a law on moving data"
 _WHO_DID = re.compile(r"^\W*who\s+(\w+(?:ed|s))\b", re.I)
 # verbs of being, and of holding a role ("Who runs Manycore?" is answered by its CEO)
 _NOT_DONE = frozenset("was is has does says runs leads heads chairs manages directs owns controls".split())
@@ -1629,9 +1632,10 @@ def names_another_of_its_kind(question_text: str, text: str, named_in: str | Non
             return True
     for run, kind in _NAMED_KIND.findall(question_text):
         # "Hong Kong residents" in the question, "Macao residents" and no Hong Kong ones in the text;
-        # a capitalised word between them is no other thing ("H800 hours" are "H800 GPU hours")
+        # a capitalised word between them is no other thing ("H800 hours" are "H800 GPU hours"); a
+        # verb after the name is no kind ("... across the Greater Bay Area signed?")
         own = [w for w in run.split() if w not in _QUESTION_OPENERS]
-        if own and not re.search(rf"\b{re.escape(own[-1])}(?:['\u2019]s)?\s+(?:[A-Z][A-Za-z0-9-]*\s+){{0,2}}{kind}\b",
+        if own and not kind.endswith("ed") and not re.search(rf"\b{re.escape(own[-1])}(?:['\u2019]s)?\s+(?:[A-Z][A-Za-z0-9-]*\s+){{0,2}}{kind}\b",
                                  text) \
                 and re.search(rf"\b[A-Z][A-Za-z0-9-]*\s+{kind}\b", text):
             return True

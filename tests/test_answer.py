@@ -1532,11 +1532,21 @@ def test_an_answer_to_a_question_naming_a_year_quotes_a_sentence_naming_that_yea
     # a capitalised word between the name and the kind: the same thing ("H800 hours")
     ("How much compute went into V3, in H800 hours?", "Training took about 2.788 million H800 GPU hours.", False),
     ("How much compute went into V3, in H800 hours?", "Training took about 2.8 million A100 GPU hours.", True),
+    # a verb after the name is no kind: the Cyberspace Administration signing is no other thing signed
+    ("When was the data memorandum for the Greater Bay Area signed?",
+     "Hong Kong's bureau and the Cyberspace Administration of China signed a memorandum on June 29, 2023.", False),
 ])
 def test_a_sentence_naming_another_thing_of_the_kind_asked_about(question, other, found):
     from rag.gate import names_another_of_its_kind
 
     assert names_another_of_its_kind(question, other) is found
+
+
+def test_a_when_question_on_a_document_about_doing_something_asks_when_the_document_was_made(assistant):
+    # "a memorandum on moving data" names what was signed: the sentence need not say that anything moved
+    answer = assistant.answer("When was the memorandum on moving data across the Greater Bay Area signed?",
+                              mode="extractive")
+    assert not answer.refused and "June 29, 2023" in answer.text, answer.text
 
 
 def test_the_sentence_before_does_not_lend_its_name_to_a_sentence_naming_another_of_the_kind(assistant):
