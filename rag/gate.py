@@ -349,6 +349,16 @@ def each_part(question) -> list:
             for part, kind in zip(question.part_words, question.parts) if kind == question.wants]
 
 
+def lists_its_names(question) -> bool:
+    """Does the question list two of its names, one right after the other with "and", "or", a comma
+    or "to" between them ("Zhongguancun and Optics Valley", "from V2 to R1")? "Apple ... to Shenzhen"
+    lists nothing: "headquarters" stands between them."""
+    words = re.findall(r"[\w\u2019'-]+|,", question.text.lower())
+    named = {n.lower() for n in question.names}
+    return any(a in named and b in named and joint in (",", "and", "or", "to", "vs", "versus")
+               for a, joint, b in zip(words, words[1:], words[2:]))
+
+
 def names_everything_asked(question, sentence) -> bool:
     """Does the sentence, under its document title and section (and after the sentence before it
     when it points back: "Its founder ..."), name every name of the question? A sentence in the
@@ -753,9 +763,10 @@ class Gate:
                 return GateDecision(False, "no passage mentions " + ", ".join(absent[:4]))
             # The names must also meet: "Why did Apple move its headquarters to Shenzhen?" finds
             # Apple's App Store in one passage and Shenzhen in others, and no point is about what it
-            # asks. One of the best sentences (in its context) names them all; a comparison's names
-            # are apart by design, and a Chinese question's names are not marked.
-            if question.language == "en" and not question.comparative and not any(
+            # asks. One of the best sentences (in its context) names them all; a comparison's names,
+            # and names the question lists ("Zhongguancun and Optics Valley", "from V2 to R1"), are
+            # apart by design, and a Chinese question's names are not marked.
+            if question.language == "en" and not question.comparative and not lists_its_names(question) and not any(
                     names_everything_asked(question, s) for s in sentences[:c.type_check_sentences]):
                 return GateDecision(False, "no passage speaks of " + ", ".join(question.names[:4]) + " together")
             # ... and what it asks about them: "Why did the mayor of Hangzhou resign in 2024?" finds

@@ -90,6 +90,22 @@ def test_an_explanation_whose_names_no_sentence_brings_together_is_refused(assis
     assert any("NIO" in c.quote and "Hefei" in c.quote for c in answered.citations), answered.text
 
 
+def test_an_explanation_listing_its_names_needs_no_sentence_naming_them_all(assistant):
+    # names the question lists ("Optics Valley and Suzhou Industrial Park", "from V2 to R1") are
+    # apart by design, each in its own documents; names it does not list must still meet
+    from rag.gate import lists_its_names
+    from rag.question import analyse
+
+    assert lists_its_names(analyse("How did DeepSeek's models get from V2 to R1?"))
+    assert not lists_its_names(analyse("Why did Unitree move its headquarters to Shenzhen?"))
+    answer = assistant.answer("How did Optics Valley and Suzhou Industrial Park each grow?", mode="extractive")
+    assert not answer.refused, answer.text
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "Optics Valley" in quoted and "Suzhou" in quoted, answer.text
+    answer = assistant.answer("How did DeepSeek's models get from V2 to R1?", mode="extractive")
+    assert not answer.refused and "V2" in answer.text and "R1" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("question, chinese", [
     ("Why did DeepSeek appear in Hangzhou?", False),
     ("Why couldn't Nanjing produce a DeepSeek?", False),
