@@ -297,7 +297,9 @@ _EXPLANATION_Q = re.compile(
     # how two things differ is told in several points
     r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪|有什么不一样|有哪些不一样|不一样在哪|"
     # ... and the lessons one draws from something
-    r"(?:什么|哪些)(?:经验|教训|启示|启发)", re.I)
+    r"(?:什么|哪些)(?:经验|教训|启示|启发)|"
+    # how two things stand to each other, and the several points (哪几条, 哪几点) something comes to
+    r"\b(?:relationship|relation|ties) between\b|哪几(?:条|点|个方面)", re.I)
 # An open question for several things of a kind ("What tools do ... use ...?", "What sorts of industries is
 # ... meant to grow?") is answered in points, as an explanation is; a counted one ("What two ...") is a list,
 # "What dates / years ...?" asks when, and "What kind of ...?" asks for one kind.

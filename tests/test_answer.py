@@ -1126,6 +1126,16 @@ def test_a_how_or_why_after_a_scene_setting_clause_is_an_explanation(question, k
 
 
 @pytest.mark.parametrize("question, kind", [
+    # how two things stand to each other, and the several points something comes to, are told in points
+    ("What is the relationship between DeepSeek and High-Flyer?", "explanation"),
+    ("文章把合肥模式的经验归成了哪几条？", "explanation"),
+    ("哪一年合肥投资了京东方？", "factoid"),
+])
+def test_a_relationship_or_several_points_asked_for_is_an_explanation(question, kind):
+    assert analyse(question).kind == kind
+
+
+@pytest.mark.parametrize("question, kind", [
     ("How did Suzhou Industrial Park rank in the 2022 national competitiveness report on biomedical parks?", "factoid"),
     ("How has Hefei's ranking among Chinese cities changed?", "explanation"),
 ])
