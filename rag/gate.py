@@ -611,9 +611,11 @@ def _written_as_is(question) -> list[str]:
 
 # a reader's words of asking, pointing and counting, which no passage need write: question words (第几,
 # 干什么, 有没有, 多高), a demonstrative or a numeral with its measure word (那会儿, 这块, 一家, 九座), an
-# aspect particle (发了), a place word (算在里面), a word of time (当初, 后来) or of reporting (显示)
+# aspect particle (发了), a place word (算在里面), a figure in Chinese numerals (二十四分之一), a word of
+# time (当初, 后来) or of reporting (显示)
 _SPOKEN_ZH = re.compile(r"几|什么|怎么|哪|多少|有没有|多[高大长远久低少]|^[那这][一块座家份个次回会种样边些阵时款]|"
                         r"^[一二两三四五六七八九十百千万]+[座家处个所位只条块份次回年月天]$|了$|里[面头边]|"
+                        r"^[零一二两三四五六七八九十百千万亿分之点半成倍]+$|"
                         r"^(?:当初|如今|现在|目前|后来|刚刚|多出|显示|表明|指出|据说|听说)$")
 
 

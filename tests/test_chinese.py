@@ -437,6 +437,16 @@ def test_an_english_question_is_answered_from_a_chinese_passage_in_its_own_words
     assert assistant.answer("Who is the mayor of Nanjing?", mode="extractive").refused
 
 
+def test_figures_and_words_of_asking_are_no_words_a_chinese_question_is_about():
+    # a figure in Chinese numerals (二十四分之一) is written in digits or words in English passages, and
+    # words of asking or pointing (第几, 那会儿) are the reader's; neither says what a question is about
+    from rag.gate import _unseen_chinese_words
+
+    words = _unseen_chinese_words(analyse("那会儿九个城市只占全国二十四分之一的人口，排第几？"), lambda word: 9.0)
+    assert not [w for w in words if re.search("[一二三四五六七八九十]|那会|第几", w)], words
+    assert "盐水鸭" in _unseen_chinese_words(analyse("南京盐水鸭哪家最正宗？"), lambda word: 9.0)
+
+
 def test_a_chinese_question_is_not_answered_by_english_passages_that_only_name_its_city(assistant):
     # English passages name Nanjing or Wuhan, but no word of the collection is close to two of the
     # question's other words (粉丝汤, 好吃; 热干面, 正宗); an answerable question's are (居民: residents)
