@@ -62,7 +62,7 @@ class AnswerConfig:
     # (dev: 0.7 +2 factoids, no loss; 0.5 +3 and -1 unanswerable; 0.25 +4 and -3)
     min_term_coverage_zh: float = 0.5  # ... for a Chinese question, whose words a passage often writes otherwise (唐初 / 唐朝初年)
     unspoken_words_zh: int = 2  # a Chinese factoid with this many words the collection never speaks of is refused ...
-    spoken_of_similarity: float = 0.55  # ... unless a phrase of its English evidence is this close to one of them
+    spoken_of_similarity: float = 0.55  # ... unless a word or phrase of its evidence is this close to each of them
     min_support_coverage: float = 0.45  # ... or this much, when a sentence is close to the question
     support_similarity: float = 0.5  # what "close" means (cosine of the best sentence)
     paraphrase_similarity: float = 0.6  # a sentence this close to the question, in other words ...

@@ -1437,8 +1437,8 @@ def _names_all_and_one(names, words, text: str) -> bool:
 # Hangzhou?" asks for Hefei's story, which no passage tells with "appear").
 _LIGHT_WORDS = frozenset("set run start good well better best make take get do come go call say give put keep become "
                          "turn work use help happen mean see look need want try show play along appear emerge arise exist".split())
-# "Who ordered ...?", "Who founded ...?": a question asking who did something, and its verb.
 _TOPIC_GERUND = re.compile(r"\b(?:on|about|for|of)\s+[a-z]+ing\b", re.I)  # "a plan for listing", "a law on moving data"
+# "Who ordered ...?", "Who founded ...?": a question asking who did something, and its verb.
 _WHO_DID = re.compile(r"^\W*who\s+(\w+(?:ed|s))\b", re.I)
 # verbs of being, and of holding a role ("Who runs Manycore?" is answered by its CEO)
 _NOT_DONE = frozenset("was is has does says runs leads heads chairs manages directs owns controls".split())
@@ -1648,8 +1648,8 @@ def names_another_of_its_kind(question_text: str, text: str, named_in: str | Non
         # a capitalised word between them is no other thing ("H800 hours" are "H800 GPU hours"); a
         # verb after the name is no kind ("... across the Greater Bay Area signed?")
         own = [w for w in run.split() if w not in _QUESTION_OPENERS]
-        if own and not kind.endswith("ed") and not re.search(rf"\b{re.escape(own[-1])}(?:['\u2019]s)?\s+(?:[A-Z][A-Za-z0-9-]*\s+){{0,2}}{kind}\b",
-                                 text) \
+        named_kind = rf"\b{re.escape(own[-1])}(?:['\u2019]s)?\s+(?:[A-Z][A-Za-z0-9-]*\s+){{0,2}}{kind}\b" if own else ""
+        if own and not kind.endswith("ed") and not re.search(named_kind, text) \
                 and re.search(rf"\b[A-Z][A-Za-z0-9-]*\s+{kind}\b", text):
             return True
     # a question naming two versions ("How many more parameters does DeepSeek-V3 switch on than
