@@ -141,15 +141,11 @@ def test_names_someone_new(text, holds):
 
 def test_a_chinese_questions_own_name_in_english_is_no_one_new(assistant):
     # "Liang Wenfeng studied at Zhejiang University ..." names 梁文锋 himself, not his supervisor
-    refused = assistant.answer("梁文锋在浙大读书时的老师是谁？", mode="extractive")
-    assert refused.refused, refused.text
-    answered = assistant.answer("宇树科技的创始人是谁？", mode="extractive")
-    assert not answered.refused and "Wang Xingxing" in answered.text, answered.text
+    assert_refused(assistant, "梁文锋在浙大读书时的老师是谁？")
+    assert_answered(assistant, "宇树科技的创始人是谁？", "Wang Xingxing")
     # "哪位局长" asks for a person: a bureau's name is none
-    refused = assistant.answer("香港和网信办签数据跨境流动备忘录，是哪位局长代表香港签的？", mode="extractive")
-    assert refused.refused, refused.text
-    answered = assistant.answer("松山湖材料实验室的理事长是哪位？", mode="extractive")
-    assert not answered.refused and "Wang Enge" in answered.text, answered.text
+    assert_refused(assistant, "香港和网信办签数据跨境流动备忘录，是哪位局长代表香港签的？")
+    assert_answered(assistant, "松山湖材料实验室的理事长是哪位？", "Wang Enge")
 
 @pytest.mark.parametrize("question", ["Which of the Six Little Dragons of Hangzhou runs Kujiale?",
                                       "What is Kujiale, and which of Hangzhou's Six Little Dragons is behind it?"])
@@ -1191,10 +1187,8 @@ def test_a_question_naming_an_ordinal_needs_a_sentence_naming_it(assistant):
     assert not answered.refused and "4.3亿元" in answered.text, answered.text
     # a rank (第18名): Hefei's 19th place, and its 20th and 21st, do not say who was 18th
     assert analyse("2024年GDP排全国第18名的是哪座城市？").ordinals == ("第18",)
-    refused = assistant.answer("2024年GDP排全国第18名的是哪座城市？", mode="extractive")
-    assert refused.refused, refused.text
-    answered = assistant.answer("2024年GDP排全国第19位的是哪座城市？", mode="extractive")
-    assert not answered.refused and "合肥" in answered.text, answered.text
+    assert_refused(assistant, "2024年GDP排全国第18名的是哪座城市？")
+    assert_answered(assistant, "2024年GDP排全国第19位的是哪座城市？", "合肥")
 
 
 def test_a_question_naming_a_version_needs_a_sentence_naming_it(assistant):
@@ -1554,9 +1548,8 @@ def test_a_sentence_naming_another_thing_of_the_kind_asked_about(question, other
 
 def test_a_when_question_on_a_document_about_doing_something_asks_when_the_document_was_made(assistant):
     # "a memorandum on moving data" names what was signed: the sentence need not say that anything moved
-    answer = assistant.answer("When was the memorandum on moving data across the Greater Bay Area signed?",
-                              mode="extractive")
-    assert not answer.refused and "June 29, 2023" in answer.text, answer.text
+    assert_answered(assistant, "When was the memorandum on moving data across the Greater Bay Area signed?",
+                    "June 29, 2023")
 
 
 def test_the_sentence_before_does_not_lend_its_name_to_a_sentence_naming_another_of_the_kind(assistant):

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import pytest
 
+from helpers import assert_answered
 from rag.compose import restates
 from rag.config import AnswerConfig
 from rag.pipeline import Assistant
@@ -98,12 +99,10 @@ def test_an_explanation_listing_its_names_needs_no_sentence_naming_them_all(assi
 
     assert lists_its_names(analyse("How did DeepSeek's models get from V2 to R1?"))
     assert not lists_its_names(analyse("Why did Unitree move its headquarters to Shenzhen?"))
-    answer = assistant.answer("How did Optics Valley and Suzhou Industrial Park each grow?", mode="extractive")
-    assert not answer.refused, answer.text
+    answer = assert_answered(assistant, "How did Optics Valley and Suzhou Industrial Park each grow?")
     quoted = " ".join(c.quote for c in answer.citations)
     assert "Optics Valley" in quoted and "Suzhou" in quoted, answer.text
-    answer = assistant.answer("How did DeepSeek's models get from V2 to R1?", mode="extractive")
-    assert not answer.refused and "V2" in answer.text and "R1" in answer.text, answer.text
+    assert_answered(assistant, "How did DeepSeek's models get from V2 to R1?", "V2", "R1")
 
 
 @pytest.mark.parametrize("question, chinese", [
