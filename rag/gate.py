@@ -843,9 +843,13 @@ class Gate:
             # "Which of the nine G60 cities has the largest GDP?": a list of the nine, or one city's
             # GDP, does not say which is largest; a sentence ranking them by GDP may.
             return GateDecision(False, "no passage ranks them by " + most.group(1))
-        if _PICKS_THE_MOST_ZH.search(question.text) and not any(
-                _RANKS_OR_LEADS.search(with_previous(s)) for s in sentences[:c.type_check_sentences]):
-            # "G60科创走廊九座城市里，哪一座的高新技术企业数量最多？": the nine cities' total does not say
+        picks, measure, earliest = picks_the_most_zh(question)
+        ranking = _RANKS_OR_LEADS if earliest else _RANKS_BY_AMOUNT
+        if picks and not any(ranking.search(with_previous(s)) and self._says_the_measure(measure, s)
+                             for s in sentences[:c.type_check_sentences]):
+            # "G60科创走廊九座城市里，哪一座的高新技术企业数量最多？": the nine cities' total does not say;
+            # "那15家产业化公司里，哪家营收最高？": a sentence saying the lab was the first of its kind
+            # ranks them by no revenue
             return GateDecision(False, "no passage ranks them")
         where = None if question.parts or question.is_explanation else \
             (_WHERE_DID.match(question.text) or _WHERE_DID_ZH.search(question.text))
@@ -1223,6 +1227,16 @@ class Gate:
         vectors = self.multilingual.encode_cached([word, *words])
         return [w for w, score in zip(words, vectors[1:] @ vectors[0]) if score >= floor]
 
+    def _says_the_measure(self, measure: list[str], sentence) -> bool:
+        """Does the sentence (with the one before it) speak of one of the ``measure`` words a Chinese
+        "which is the most" question ranks by (营收, 年产值): a Chinese one writes it, an English one
+        has a word close to it in the multilingual space. True when there is no such word."""
+        text = with_previous(sentence)
+        if not measure or any(w in text for w in measure):
+            return True
+        return not is_cjk_text(sentence.text) and self.multilingual is not None and \
+            any(self._word_close_across(w, text) for w in measure)
+
     def _word_close_across(self, word: str, text: str) -> bool:
         """Is a word of ``text`` (numbers aside) within ``counted_word_similarity`` of ``word`` in the
         multilingual space? Needs the multilingual encoder.
@@ -1241,8 +1255,19 @@ _PICKS_THE_MOST = re.compile(rf"^\s*which\s+(?:one\s+)?of\b.*\b(?:{_SUPERLATIVE}
 _RANKS = re.compile(rf"\b(?:{_SUPERLATIVE}|ranks?|ranked|ranking|ahead)\b|\bNo\.\s?\d|最|第一|首位|榜首|居首|领先", re.I)
 # 哪一座……最多？, 哪家……最大？: which one is first by some measure, which a sentence saying who was
 # first, or leads, answers too
-_PICKS_THE_MOST_ZH = re.compile(r"哪[一个座家所位些]*[^？?，,。]{0,24}最(?:多|大|高|强|早|快|少|低|小|长|重)")
+_MOST_ZH = r"最(多|大|高|强|早|快|少|低|小|长|重|先)"
+_PICKS_THE_MOST_ZH = re.compile(r"哪[一个座家所位些]*([^？?，,。]{0,24}?)" + _MOST_ZH)
+# ... and "年产值最高的是哪一个？", "投资额最大的是哪个？": the measure stands before the superlative
+_THE_MOST_IS_WHICH_ZH = re.compile(r"([^？?，,。]{0,12}?)" + _MOST_ZH + r"[^？?，,。]{0,8}?的(?:其实|到底)?(?:就是|是)?哪")
+# the kinds of thing a "which is the most" question picks among (哪个园区, 哪座城市), which are no measure
+_KINDS_ZH = frozenset("园区 城市 公司 企业 高校 大学 学校 机构 地方 省份 国家 行业 产业 部门 单位 城区 区县 国家级".split())
+# where the group is, which is no measure (六小龙里头最先火起来的是哪家)
+_WITHIN_ZH = frozenset("里 里头 里面 中 当中 之中 其中 内 之内".split())
 _RANKS_OR_LEADS = re.compile(_RANKS.pattern + r"|\b(?:first|top|leading|leads)\b", re.I)
+# ... and one asking which is the most by an amount (最高, 最多) is answered by a rank or a superlative of
+# amount, not by "the first batch of 23 parks" or "most of the stake"
+_RANKS_BY_AMOUNT = re.compile(r"\b(?:largest|biggest|highest|fewest|least|smallest|lowest|ranks?|ranked|ranking|ahead|"
+                              r"top|leading|leads)\b|\bthe most\b(?! of)|\bNo\.\s?\d|最|第一(?!批)|首位|榜首|居首|领先", re.I)
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
@@ -1479,6 +1504,29 @@ def gives_the_words_of(speaker: str, text: str, chinese_names=()) -> bool:
         return True
     return re.search(rf"\b(?:{names})(?:[\u2019']s)?\b(?:\W+\w+){{0,6}}?\W+{_SPEECH}\b|"
                      rf"\b{_SPEECH}\s+(?:\w+\s+){{0,2}}(?:{names})\b", text) is not None
+
+
+def picks_the_most_zh(question) -> tuple[bool, list[str], bool]:
+    """Does a Chinese question ask which of several is the most by some measure ("哪家营收最高？",
+    "年产值最高的是哪一个？"), and by which words (营收; 年产值)? The measure is what stands between
+    哪 and the superlative, or in the same clause just before it; names and where the group is are
+    none (六小龙里头最先火起来的是哪家 names no measure).
+
+    Returns:
+        (whether it asks so, the measure's words (empty when it names none), whether it asks which
+        came first (最早, 最先))
+    """
+    found = _PICKS_THE_MOST_ZH.search(question.text) or _THE_MOST_IS_WHICH_ZH.search(question.text)
+    if not found:
+        return False, [], False
+    words = tokenize(found.group(1))
+    if found.re is _PICKS_THE_MOST_ZH and len(set(words)) > 1 and words[0] in _KINDS_ZH:
+        words = words[1:]  # 哪个园区年产值最高: 园区 says what kind of thing is picked, 年产值 by what
+    if found.re is _THE_MOST_IS_WHICH_ZH:
+        # the word right before the superlative (年产值), unless that is where the group is (“六小龙”里)
+        words = [] if re.search(r"(?:%s)\W*$" % "|".join(_WITHIN_ZH), found.group(1)) else words[-1:]
+    return True, [w for w in words if w not in _WITHIN_ZH and w not in question.names and w not in QUESTION_FRAME
+                  and not w.isdigit()], found.group(2) in ("早", "先")
 
 
 def ranks_by(measure: str, text: str) -> bool:

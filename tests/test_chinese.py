@@ -691,6 +691,27 @@ def test_a_chinese_question_picking_the_most_needs_a_ranking(assistant):
     assert_answered(assistant, "哪个地方最早被叫作“中国硅谷”？", "Zhongguancun")
 
 
+@pytest.mark.parametrize("question, measure", [
+    ("松山湖材料实验室那15家产业化公司里，哪家营收最高？", ["营收"]),
+    ("合肥那次云签约的8个项目里，投资额最大的是哪个？", ["投资额"]),  # the measure before the superlative
+    ("中关村首批特色产业园当中，哪个园区年产值最高？", ["年产", "产值", "年产值"]),  # 园区 is what is picked
+    ("六小龙里头最先火起来的到底是哪家？", []),  # where the group is names no measure
+])
+def test_a_chinese_question_picking_the_most_names_its_measure(question, measure):
+    from rag.gate import picks_the_most_zh
+
+    picks, words, _ = picks_the_most_zh(analyse(question))
+    assert picks and words == measure
+
+
+def test_a_chinese_question_picking_the_most_needs_a_ranking_by_its_measure(assistant):
+    # "the first batch of 23 parks" and "cashed out most of the stake" rank nothing by output or investment
+    assert_refused(assistant, "中关村首批23个特色产业园当中，哪个园区年产值最高？")
+    assert_refused(assistant, "松山湖材料实验室那15家产业化公司当中，营收最高的是哪家？")
+    # Suzhou Industrial Park "ranked first" in the overall (综合) evaluation
+    assert_answered(assistant, "苏州工业园区和其他国家级经开区比，哪个综合实力最强？", "ranked first")
+
+
 def test_a_place_only_the_english_documents_name_is_bridged_by_its_pinyin(assistant):
     # 辽宁 is written only in the English brief, as "Liaoning": its pinyin finds it
     assert_answered(assistant, "辽宁靠什么样的营商环境招商？", "Liaoning")
