@@ -22,7 +22,7 @@ from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_c
                       names_years, parts_as_questions)
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          INTERVAL_LEAD, INTERVAL_UNITS, LANGUAGE_NAMES)
-from rag.question import (DEMONYMS, Question, distributive_pieces, holds_answer_type, holds_type,
+from rag.question import (DEMONYMS, Question, asks_what_happened_then, distributive_pieces, holds_answer_type, holds_type,
                           names_a_place_asked_for, own_words_of_the_sides, person_names, unit_asked, without_figures_of,
                           years_in)
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
@@ -429,6 +429,12 @@ class ExtractiveComposer:
                 continue
             candidates.append(s)
         candidates = _subsumed(candidates)
+        if asks_what_happened_then(question):
+            # "What happened in Hefei in 2020?": each point is an event of that year (or of the day
+            # asked: "on February 12 the Hefei Daily ..."), when two are given
+            days = _days_named(question.text)
+            dated = [s for s in candidates if set(years_in(s.text)) & set(question.years) or days & _days_named(s.text)]
+            candidates = dated if len(dated) >= 2 else candidates
         if not candidates:
             return []
         floor = min(candidates[0].score - c.explanation_margin, c.explanation_floor)
@@ -576,6 +582,14 @@ _DAY_DATES = (re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I), 
               re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})\b", re.I))  # day, month, year
 _CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?")
 _MONTH_DATE = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.I)
+_DAY_OF_MONTH = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})\b", re.I)
+_CHINESE_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})[日号]")
+
+
+def _days_named(text: str) -> set[tuple[int, int]]:
+    """The days of the year ``text`` names, as (month, day): "February 12", "2月12日"."""
+    found = {(_MONTH_NAMES.index(mo.lower()) + 1, int(d)) for mo, d in _DAY_OF_MONTH.findall(text)}
+    return found | {(int(mo), int(d)) for mo, d in _CHINESE_DAY.findall(text)}
 
 
 def _date_of(text: str, unit: str) -> tuple[int, int, int] | None:

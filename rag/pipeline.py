@@ -23,8 +23,8 @@ from rag.errors import LLMUnavailableError, RagError
 from rag.evidence import EvidenceSelector, Selection
 from rag.gate import Gate, english_event_words
 from rag.modes import language_model, resolve_mode
-from rag.question import (Question, analyse, distributive_pieces, with_capitals_named, with_short_forms_written_out,
-                          what_is_set_aside, without_what_is_set_aside)
+from rag.question import (Question, analyse, asks_what_happened_then, distributive_pieces, with_capitals_named,
+                          with_short_forms_written_out, what_is_set_aside, without_what_is_set_aside)
 from rag.retrieve import Retrieval, Retriever
 from rag.settings import Settings
 from rag.present import present, refusal
@@ -138,6 +138,9 @@ class Assistant:
         found = self.retriever.run(question, depth)
         if analysed.is_explanation:
             found = self._with_narrowed_search(analysed, found, depth)
+        if asks_what_happened_then(analysed):
+            # "2016年……都发生了哪些事？": that year's events are found by the year and the names
+            found = self._with_search(found, " ".join((*analysed.years, *analysed.names)), depth)
         for other in analysed.sides:
             # "How many days after V3 came out did R1 follow?": each event's date may be in a passage
             # of its own, found by the question without the other event

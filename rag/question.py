@@ -298,6 +298,10 @@ _EXPLANATION_Q = re.compile(
     r"有什么不同|有何不同|有哪些不同|有什么区别|有何区别|有哪些区别|不同在哪|区别在哪|有什么不一样|有哪些不一样|不一样在哪|"
     # ... and the lessons one draws from something
     r"(?:什么|哪些)(?:经验|教训|启示|启发)|"
+    # examples asked for, what something means, how two things relate, the turning points of a story and
+    # everything a thing has had, as in English ("what examples", "what does it mean", "relationship")
+    r"举(?:几个|些|了哪些)例子|举几个|说几个|意味着(?:什么|啥)|(?:有|是)(?:啥|什么)关系|"
+    r"(?:关键|重要)(?:节点|年份|时间点)|都有(?:过)?哪些|"
     # how two things stand to each other, and the several points (哪几条, 哪几点) something comes to
     r"\b(?:relationship|relation|ties) between\b|哪几(?:条|点|个方面)", re.I)
 # An open question for several things of a kind ("What tools do ... use ...?", "What sorts of industries is
@@ -779,6 +783,19 @@ _ENGLISH_SOURCES = re.compile(r"\benglish[- ](?:language )?(?:article|essay|docu
                               r"materials?|text|version)\b|英文(?:文章|资料|材料|文档|那篇|简报|报道|版)", re.I)
 
 
+# What happened, came out or was done, asked of a time ("2020 looks like a big year for Hefei. What
+# happened there that year?", "2016年……都发生了哪些事？"): every point is an event of that time.
+_WHAT_HAPPENED_Q = re.compile(r"\bwhat (?:else )?(?:happened|came out|took place|went on)\b|"
+                              r"\bwhat did .{1,60}\b(?:each )?do\b|(?:发生|出|推出|干|做)了(?:哪些|些)|"
+                              # (出了什么意外 asks for one mishap)
+                              r"(?:发生|出|干|做)了(?:什么|啥)(?:大?事|事情)?(?=[？?，,。！]|$)|(?:哪些|什么|啥)大事", re.I)
+
+
+def asks_what_happened_then(question: Question) -> bool:
+    """Does the question ask what happened in the years it names?"""
+    return bool(question.years) and bool(_WHAT_HAPPENED_Q.search(question.text))
+
+
 def sources_asked(text: str) -> str:
     """The language of the documents the question names as its sources: "zh", "en", or "" when it
     names none or both, or sets one beside another ("Do the English and Chinese sources agree ...?",
@@ -794,6 +811,9 @@ def sources_asked(text: str) -> str:
     return "zh" if chinese and not english else "en" if english and not chinese else ""
 
 
+_ASKS_FOR_SOME = re.compile(r"(?:举|说|列)(?:出)?几(?:个|条|点)")
+
+
 def analyse(text: str) -> Question:
     """Analyse a standalone question.
 
@@ -803,7 +823,9 @@ def analyse(text: str) -> Question:
     Returns:
         A :class:`Question`.
     """
-    wants = "quantity" if _QUANTITY_Q.search(text) or _RANK_Q.search(text) else "time" if _TIME_Q.search(text) else ""
+    # "能举几个例子吗？" asks for examples, not for a number
+    amount = _QUANTITY_Q.search(_ASKS_FOR_SOME.sub(" ", text))
+    wants = "quantity" if amount or _RANK_Q.search(text) else "time" if _TIME_Q.search(text) else ""
     if _RATE_Q.search(text):  # a GDP's growth is a rate, not a sum
         wants = "quantity"
     elif _MONEY_Q.search(text):
@@ -816,7 +838,11 @@ def analyse(text: str) -> Question:
         wants = "institution"
     if not wants and _MEASURE_Q.search(text):
         wants = "quantity"
-    kind = "explanation" if (_EXPLANATION_Q.search(text) or _OPEN_LIST_Q.search(text)) and wants == "" else "factoid"
+    # "2016年……都发生了哪些事？" asks for that year's events, not for a time, and they are told in points
+    happened = bool(years_in(text)) and bool(_WHAT_HAPPENED_Q.search(text))
+    wants = "" if happened else wants
+    kind = "explanation" if (_EXPLANATION_Q.search(text) or _OPEN_LIST_Q.search(text) or happened) and wants == "" \
+        else "factoid"
     worded = _LINKING_PHRASE.sub(" ", text)  # "in order to rebuild" is about rebuilding, not order
     terms = tuple(t for t in dict.fromkeys(tokenize(worded)) if t not in QUESTION_FRAME)
     # "apache-licensed" is checked through its parts, which are terms too ("apache", "license").

@@ -1126,9 +1126,33 @@ def test_a_how_or_why_after_a_scene_setting_clause_is_an_explanation(question, k
     ("What is the relationship between DeepSeek and High-Flyer?", "explanation"),
     ("文章把合肥模式的经验归成了哪几条？", "explanation"),
     ("哪一年合肥投资了京东方？", "factoid"),
+    # ... and so are examples, what a thing means, the turning points of a story and all a thing has had
+    ("新质生产力这个词跟宇树有啥关系？", "explanation"),
+    ("文章能举几个例子吗？", "explanation"),
+    ("这种合作对一座城市意味着什么？", "explanation"),
+    ("合肥这些年有哪几个关键年份？", "explanation"),
+    ("光谷都有过哪些名字？", "explanation"),
+    ("杭州有哪些高校？", "factoid"),
 ])
 def test_a_relationship_or_several_points_asked_for_is_an_explanation(question, kind):
     assert analyse(question).kind == kind
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("2016年都发生了哪些事？", "explanation"),  # a year's events, not a time
+    ("2020 looks like a big year for Hefei. What happened there that year?", "explanation"),
+    ("What happened to NIO's stake?", "factoid"),  # no year named
+])
+def test_what_happened_in_a_year_is_told_in_points(question, kind):
+    analysed = analyse(question)
+    assert analysed.kind == kind and (kind == "factoid" or analysed.wants == "")
+
+
+def test_the_points_of_what_happened_in_a_year_are_that_years_events(assistant):
+    answer = assistant.answer("What happened in Hefei in 2020?", mode="extractive")
+    points = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(points) >= 2 and all("2020" in p for p in points), answer.text
+    assert "NIO" in answer.text and "QuantumCTek" in answer.text, answer.text
 
 
 @pytest.mark.parametrize("question, kind", [
