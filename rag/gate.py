@@ -821,6 +821,14 @@ class Gate:
                         and said_so.search(with_previous_if_leaning(s)) for s in sentences):
                     named = "、".join(question.chinese_names[:3])
                     return GateDecision(False, f"no passage on {named} says it {what}")
+            # ... and a comparison it takes for granted that a sentence on what it names says the other
+            # way round: "How did Guangdong manage to grow faster than the national average in 2024?" meets
+            # "growth was only 3.8 percent, below the national average"; 维舟为什么认为深圳民企比杭州少？
+            # meets "深圳的民营企业远多于杭州"
+            best = [with_previous_if_leaning(s) for s in sentences[:c.type_check_sentences]]
+            contrary = said_the_other_way(question, best)
+            if contrary:
+                return GateDecision(False, "a passage says otherwise: " + contrary)
         kind = None if question.is_explanation else named_kind_asked(question.text)
         if kind and not any(re.search(kind[1], with_previous_if_leaning(s)) and passage_names_the_question(question, s)
                             and names_what_a_chinese_question_names(question, s) and _passage_names_across(question, s)
@@ -1270,6 +1278,23 @@ _RANKS_BY_AMOUNT = re.compile(r"\b(?:largest|biggest|highest|fewest|least|smalle
                               r"top|leading|leads)\b|\bthe most\b(?! of)|\bNo\.\s?\d|最|第一(?!批)|首位|榜首|居首|领先", re.I)
 
 
+# A comparison a question takes for granted: "... faster than the national average", "above Nanjing",
+# 比杭州还好, and which way it goes (not one denied: "一点不比杭州差", "no better than")
+_MORE_EN = "faster|more|higher|bigger|larger|better|greater|stronger|above|ahead of"
+_LESS_EN = "slower|less|fewer|lower|smaller|worse|weaker|below|behind"
+_MORE_ZH = "好|高|多|快|大|强"
+_LESS_ZH = "差|低|少|慢|小|弱"
+_COMPARED_EN = re.compile(rf"(?<!\bnot )(?<!\bno )(?<!\bnever )\b({_MORE_EN}|{_LESS_EN})(?:\s+than)\s+(?:the\s+)?"
+                          r"((?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+)"
+                          r"(?=\s+(?:in|on|at|for|by|during|since|over|and|but|while|when)\b|\s*[?,.;]|\s*$)", re.I)
+# ... and a move from one place to another (out of Hefei to Beijing; 从北京迁到合肥)
+_MOVED_EN = re.compile(r"\b(?:mov(?:e|ed|es|ing)|relocat(?:e|ed|es|ing)|transferr?(?:ed|ing|s)?)\b"
+                       r"(?:\s+[\w'\u2019-]+){0,3}?\s+(?:out of|away from|from)\s+(?:the\s+)?"
+                       r"([\w-]+(?-i:\s+[A-Z][\w-]+)*)\s+(?:to|into)\s+(?:the\s+)?([\w-]+(?-i:\s+[A-Z][\w-]+)*)", re.I)
+_MOVED_ZH = re.compile(r"从([\u4e00-\u9fff]{1,6}?)(?:迁|搬|转移)(?:到|往|至|回)([\u4e00-\u9fff]{1,6}?)(?=[，。？?,]|$|的|去|来)")
+_COMPARED_ZH = re.compile(rf"(?<![不没])比([\u4e00-\u9fffA-Za-z]{{1,8}}?)(?:还|更|要)?({_MORE_ZH}|{_LESS_ZH})")
+
+
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
 _NAME_RUN = re.compile(r"\b(?:[A-Z][A-Za-z0-9\u2019'-]*\s+){1,9}[A-Z][A-Za-z0-9\u2019'-]*")
 # A name and the plain noun of the kind it qualifies ("Hong Kong residents"; a capitalised kind, as in
@@ -1527,6 +1552,48 @@ def picks_the_most_zh(question) -> tuple[bool, list[str], bool]:
         words = [] if re.search(r"(?:%s)\W*$" % "|".join(_WITHIN_ZH), found.group(1)) else words[-1:]
     return True, [w for w in words if w not in _WITHIN_ZH and w not in question.names and w not in QUESTION_FRAME
                   and not w.isdigit()], found.group(2) in ("早", "先")
+
+
+def said_the_other_way(question, texts: list[str]) -> str:
+    """The words of a text saying the other way round a comparison the question takes for granted
+    ("... grow faster than the national average": "below the national average"; 深圳……比杭州少:
+    "多于杭州"), in a text naming one of the question's own names besides the one compared with;
+    empty when none does (or the question compares nothing).
+
+    Args:
+        question: the analysed question.
+        texts: the best sentences (each with the one before it when it points back).
+    """
+    moved = _MOVED_EN.search(question.text) or _MOVED_ZH.search(question.text)
+    if moved:  # "Why did USTC move out of Hefei to Beijing?": "relocated from Beijing to Hefei"
+        origin, destination = (re.escape(moved.group(i).strip()) for i in (1, 2))
+        other = rf"\bfrom\s+(?:the\s+)?{destination}\s+(?:to|into)\s+(?:the\s+)?{origin}\b" if moved.re is _MOVED_EN \
+            else rf"从{destination}(?:迁|搬|转移)(?:到|往|至|回){origin}"
+        return _said_of_its_own(question, other, moved.group(1) + " " + moved.group(2), texts)
+    found = _COMPARED_EN.search(question.text) or _COMPARED_ZH.search(question.text)
+    if not found:
+        return ""
+    word, compared = found.group(1, 2) if found.re is _COMPARED_EN else found.group(2, 1)
+    compared = compared.strip()
+    more = bool(re.fullmatch(_MORE_EN + "|" + _MORE_ZH, word, re.I))
+    if found.re is _COMPARED_EN:
+        other = rf"\b(?:{_LESS_EN if more else _MORE_EN})\b(?:\s+than)?\s+(?:the\s+)?{re.escape(compared)}\b"
+    else:
+        other = (rf"(?:{_LESS_ZH if more else _MORE_ZH})于{re.escape(compared)}|"
+                 rf"比{re.escape(compared)}(?:还|更|要)?(?:{_LESS_ZH if more else _MORE_ZH})")
+        other += rf"|(?:不如|落后于?){re.escape(compared)}" if more else rf"|(?:超过|领先于?){re.escape(compared)}"
+    return _said_of_its_own(question, other, compared, texts)
+
+
+def _said_of_its_own(question, pattern: str, compared: str, texts: list[str]) -> str:
+    """The words matching ``pattern`` in the first text that also names one of the question's names
+    not in ``compared`` (what it compares with, or where a move went); empty when none does."""
+    own = [n for n in (*question.names, *question.chinese_names) if n not in compared.lower()]
+    for text in texts:
+        said = re.search(pattern, text, re.I)
+        if said and own and found_terms(own, text):
+            return said.group(0)
+    return ""
 
 
 def ranks_by(measure: str, text: str) -> bool:

@@ -49,7 +49,7 @@ QUESTION_FRAME = frozenset(tokenize(
     # the tokens segmentation gives (segmenting here would load jieba for every English question)
     "一年 哪一年 哪年 叫作 叫做 称作 名字 名称 这种 做法 大约 大概 一共 总共 分别 当时 加以 进行 何时 时候 期间 哪位 "
     # "去年（2024年）", "排老几" (which place), "左右" (about), "到底 / 究竟是哪年" (exactly, on earth), "几月份"
-    "去年 今年 老几 左右 到底 究竟 月份 几月份".split()
+    "去年 今年 老几 左右 到底 究竟 月份 几月份 现在 目前 如今 当前".split()
 ) | frozenset(
     # "几个", "几台", "几家": how many, in any measure word
     "几" + measure for measure in "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台年次天岁周倍月号日"
@@ -836,7 +836,7 @@ def analyse(text: str) -> Question:
         wants = "person"
     elif not wants and _INSTITUTION_Q.search(text):
         wants = "institution"
-    if not wants and _MEASURE_Q.search(text):
+    if not wants and (_MEASURE_Q.search(text) or _MEASURED_NOUN.search(text)):  # "what's its headcount?"
         wants = "quantity"
     # "2016年……都发生了哪些事？" asks for that year's events, not for a time, and they are told in points
     happened = bool(years_in(text)) and bool(_WHAT_HAPPENED_Q.search(text))

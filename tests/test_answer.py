@@ -1425,6 +1425,25 @@ def test_why_did_it_move_sell_or_leave_out_needs_that_said(assistant):
     answered = assistant.answer("为什么风投不愿意投DeepSeek？", mode="extractive")
     assert not answered.refused and "High-Flyer" in answered.text, answered.text
 
+def test_a_comparison_or_a_move_the_documents_state_the_other_way_is_refused(assistant):
+    # the premise is the reverse of what a sentence on what the question names says
+    for question, said in [
+            ("How did Guangdong manage to grow faster than the national average in 2024?", "below the national average"),
+            ("Why did USTC move out of hefei to beijing in 1970?", "from Beijing to Hefei")]:
+        refused = assistant.answer(question, mode="extractive")
+        assert refused.refused and said in refused.text, (question, refused.text)
+    assert_refused(assistant, "维舟为什么认为深圳民企数量比杭州少？")  # "深圳的民营企业远多于杭州"
+    # ... and a premise the documents bear out, or a comparison denied, is answered
+    assert_answered(assistant, "维舟为什么说深圳民企比杭州多，却没出六小龙？")
+    assert_answered(assistant, "南京的高校一点不比杭州差，为什么没长出六小龙？")
+
+
+def test_a_headcount_asks_for_a_figure(assistant):
+    # Origin Quantum's founding date is no headcount
+    assert analyse("what's origin quantum's headcount these days?").wants == "quantity"
+    assert_refused(assistant, "what's origin quantum's headcount these days?")
+
+
 def test_a_readers_short_form_is_written_out(assistant):
     # "the Dongguan materials lab" is the Songshan Lake Materials Laboratory; "Zhejiang Lab" is a name
     assert with_short_forms_written_out("How big is the Dongguan materials lab?") \

@@ -712,6 +712,11 @@ def test_a_chinese_question_picking_the_most_needs_a_ranking_by_its_measure(assi
     assert_answered(assistant, "苏州工业园区和其他国家级经开区比，哪个综合实力最强？", "ranked first")
 
 
+def test_now_in_a_chinese_question_is_no_topic_word(assistant):
+    # 现在 asks about the present, as "now" does: "如今已发展到1000多人" answers it
+    assert_answered(assistant, "宇树现在有多少人？", "1000多人")
+
+
 def test_a_place_only_the_english_documents_name_is_bridged_by_its_pinyin(assistant):
     # 辽宁 is written only in the English brief, as "Liaoning": its pinyin finds it
     assert_answered(assistant, "辽宁靠什么样的营商环境招商？", "Liaoning")
