@@ -821,10 +821,11 @@ class Gate:
                         and said_so.search(with_previous_if_leaning(s)) for s in sentences):
                     named = "、".join(question.chinese_names[:3])
                     return GateDecision(False, f"no passage on {named} says it {what}")
-            # ... and a comparison it takes for granted that a sentence on what it names says the other
-            # way round: "How did Guangdong manage to grow faster than the national average in 2024?" meets
-            # "growth was only 3.8 percent, below the national average"; 维舟为什么认为深圳民企比杭州少？
-            # meets "深圳的民营企业远多于杭州"
+            # ... and a comparison or a move it takes for granted that a sentence on what it names says
+            # the other way round: "How did Guangdong manage to grow faster than the national average in
+            # 2024?" meets "growth was only 3.8 percent, below the national average"; 维舟为什么认为深圳民企比
+            # 杭州少？ meets "深圳的民营企业远多于杭州"; "Why did USTC move out of Hefei to Beijing?" meets
+            # "relocated from Beijing to Hefei"
             best = [with_previous_if_leaning(s) for s in sentences[:c.type_check_sentences]]
             contrary = said_the_other_way(question, best)
             if contrary:
@@ -1555,10 +1556,11 @@ def picks_the_most_zh(question) -> tuple[bool, list[str], bool]:
 
 
 def said_the_other_way(question, texts: list[str]) -> str:
-    """The words of a text saying the other way round a comparison the question takes for granted
-    ("... grow faster than the national average": "below the national average"; 深圳……比杭州少:
-    "多于杭州"), in a text naming one of the question's own names besides the one compared with;
-    empty when none does (or the question compares nothing).
+    """The words of a text saying the other way round a comparison or a move the question takes for
+    granted ("... grow faster than the national average": "below the national average"; 深圳……比杭州少:
+    "多于杭州"; "move out of Hefei to Beijing": "from Beijing to Hefei"), in a text naming one of the
+    question's own names besides the places or the thing compared with; empty when none does (or the
+    question neither compares nor moves anything).
 
     Args:
         question: the analysed question.
