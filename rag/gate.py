@@ -39,9 +39,9 @@ from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, COUNTRIE
                           days_in, english_role, english_role_words, figure_near, gives_a_name_for, has_figure,
                           has_quantity, has_time, holds_answer_type, holds_the_role, holds_the_role_in_english,
                           holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, named_kind_asked,
-                          own_words_of_the_sides, question_pieces, role_holder, role_said_otherwise, side_questions,
-                          states_a_length_asked, thing_named_asked, without_the_questions_figures, written_otherwise,
-                          years_in)
+                          own_words_of_the_sides, question_pieces, role_holder, role_said_otherwise,
+                          sets_two_things_side_by_side, side_questions, states_a_length_asked, thing_named_asked,
+                          without_the_questions_figures, written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -474,6 +474,12 @@ def dates_of_the_sides(question, sentences, idf) -> list:
     if not question.sides:
         return []
     own = own_words_of_the_sides(question)
+    # a Chinese either-or question's side is a thing named, and its name in English forms is its own
+    # word too (强脑: "brainco"); an event between two is told by its own words (王兴兴头一回带机器狗去乌镇
+    # is not dated by "Unitree Robotics was founded in Hangzhou in 2016 by Wang Xingxing")
+    named_in = [[t for n, forms in zip(question.chinese_names, question.english_of_names) if n in side for t in forms]
+                if sets_two_things_side_by_side(question.text) else [] for side in question.sides]
+    own_in_english = [[t for t in forms if t not in other] for forms, other in zip(named_in, named_in[::-1])]
     # the names said outside both events are what both are about (蔚来 in 蔚来从落户合肥到第一次盈利……):
     # a date of another's first time is no date of this one's; an event may be worded otherwise
     # (科大 for 中国科学技术大学), so one of its own words is enough
@@ -504,23 +510,32 @@ def dates_of_the_sides(question, sentences, idf) -> list:
     else:
         fits = lambda s: True  # noqa: E731
     found = []
-    for side, mine, other in zip(question.sides, own, own[::-1]):
-        if not mine:
+    for side, mine_zh, other_zh, mine_en, other_en in zip(question.sides, own, own[::-1], own_in_english,
+                                                             own_in_english[::-1]):
+        if not mine_zh + mine_en:
             continue
+        # ... an English sentence counts them, a Chinese one the side's own Chinese words (not both forms twice)
+        mine = lambda s: mine_zh if is_cjk_text(s.text) else mine_zh + mine_en  # noqa: E731
+        other = lambda s: other_zh if is_cjk_text(s.text) else other_zh + other_en  # noqa: E731
         # a sentence writing the side as the question does breaks a tie ("... 1976, when China's first
         # optical fibre was produced", not "... the world's largest optical fibre ... base" of 2023)
         written = re.sub(r"^(?:the|a|an)\s+", "", side.strip(), flags=re.I).lower()
         # and before that, a sentence saying two of the side's own words together ("China Daily
         # summarised the series on February 12", not "... written into China's 14th Five-Year Plan")
-        pairs = _word_pairs(tokenize(side), set(mine))
-        said = {id(s): (bool(pairs & _word_pairs(tokenize(s.text))), keyword_overlap(mine, s.text, idf),
-                        written in s.text.lower(), fits(s), -keyword_overlap(other, s.text, idf)) for s in dated}
+        pairs = _word_pairs(tokenize(side), set(mine_zh))
+        said = {id(s): (bool(pairs & _word_pairs(tokenize(s.text))), keyword_overlap(mine(s), s.text, idf),
+                        written in s.text.lower(), fits(s), -keyword_overlap(other(s), s.text, idf)) for s in dated}
         # a side's names are said where it is dated ("Manycore's holding company apply to list in Hong Kong"
         # is not dated by a sentence on Hong Kong's data rules); a sentence in the other language is not judged
-        named = [t for t in mine if t in question.names]
+        named = [t for t in mine_zh if t in question.names]
         fitting = [s for s in dated if said[id(s)][1] > 0 and (
             not named or not _same_language(question, s.text) or len(found_terms(named, _in_context(s))) == len(named))]
-        best = max(fitting, key=lambda s: (*said[id(s)], s.score), default=None)
+        # which came first is told by when each began: for a Chinese question, whose own words an English
+        # sentence does not write, a sentence saying a beginning comes first ("Unitree Robotics was founded
+        # in Hangzhou in 2016", not "2025年春节前后……宇树科技的机器人登上春晚")
+        first = (lambda s: said[id(s)][3]) if question.side_wants == "order" and question.language == "zh" \
+            else (lambda s: True)
+        best = max(fitting, key=lambda s: (first(s), *said[id(s)], s.score), default=None)
         if best is not None:
             found.append(best)
     return found
@@ -564,8 +579,30 @@ def sides_as_questions(question) -> list:
         # sentence dating Game Science's founding)
         names = part.names or (tuple(n for n in question.names if n in text.lower()) if question.language == "zh"
                                else question.names)
-        asked.append(_asked_within(question, part, names, text))
+        side = _asked_within(question, part, names, text)
+        # a Chinese side's names in English are its own, not the other side's (BrainCo, not Unitree,
+        # is in the sentence dating 强脑's founding)
+        own = [(n, forms) for n, forms in zip(question.chinese_names, question.english_of_names) if n in text]
+        if own:
+            side = replace(side, chinese_names=tuple(n for n, _ in own), english_of_names=tuple(f for _, f in own),
+                           other_terms=tuple(dict.fromkeys(t for _, forms in own for t in forms)))
+        asked.append(side)
     return asked
+
+
+def _naming_first(side, sentences) -> tuple:
+    """The sentences that write a Chinese side's names (an English sentence in their English forms)
+    first, each group in score order: asked as a whole, "强脑和宇树哪家先成立的" ranks "BrainCo was
+    founded in 2015 ..." below a dozen sentences on Unitree and the six firms."""
+    if side.language != "zh" or not side.chinese_names:
+        return sentences
+
+    def names(s) -> bool:
+        if is_cjk_text(s.text):
+            return all(n in s.text for n in side.chinese_names)
+        text = s.text.lower()
+        return all(any(t in text for t in forms) for forms in side.english_of_names if forms)
+    return tuple(sorted(sentences, key=lambda s: not names(s)))
 
 
 def _asked_within(question, part, names, text: str):
@@ -670,8 +707,12 @@ class Gate:
             # "How many days after V3 came out did R1 follow?": each event's date, asked on its own
             # of the same evidence; when one is not dated, a length of time given as it is may answer
             # ("... took thirty years to go from an electronics market to a hard-tech powerhouse")
-            decision = self._decide(replace(selection, question=side))
+            decision = self._decide(replace(selection, question=side, sentences=_naming_first(side, selection.sentences)))
             if not decision.answerable:
+                if question.side_wants == "order" and self._decide(selection).answerable:
+                    # which came first, one side undated by the check (中国科大参与的墨子号 is written
+                    # Micius in English): answered as a question of one part
+                    return GateDecision(True, question=replace(question, sides=(), side_wants=""))
                 if question.side_wants != "time":
                     return decision
                 # (answered as asked when the best sentence gives a length of time; else with the

@@ -614,10 +614,39 @@ _GREATER = re.compile(r"\b(?:bigger|biggest|larger|largest|smaller|smallest|more
                       r"shorter|greater|wider)\b", re.I)
 
 
+# "强脑和宇树哪家先成立的？", "国盾量子和本源量子，谁成立得更早？早了几年？": two things, then who or
+# which of them came first (先, 更早); "参与" is no "与" joining two things
+_EITHER_ZH = re.compile(r"^(?:[^，,？?]{0,24}[，,])?\s*(?P<a>(?:[^，,？?和跟与]|(?<=参)与){2,24}?)(?:和|跟|(?<!参)与)"
+                        r"(?P<b>[^，,？?]{2,24}?)(?:相比|比起来|比)?[，,]?\s*(?:谁|哪个|哪一个|哪家|哪一家|哪座|哪一座|哪项)"
+                        r"(?P<ask>[^，,？?]{0,12}?(?:先|早))(?P<after>[^，,？?]{0,8})")
+
+
+# "Was Shenzhen's Guangming District set up before or after Hangzhou's 2018 rally ...?", "Did BrainCo
+# move to Hangzhou before Unitree was founded?": two events set in order, asked as yes or no
+_BEFORE_OR_AFTER = re.compile(r"^\W*(?:was|were|did|is|are|had|has)\s+(?P<a>[^?]+?)\s+(?:before or after|after or before|"
+                              r"earlier or later|before|earlier than|ahead of)\s+(?P<b>[^?]+?)\s*\?", re.I)
+
+
+def sets_two_things_side_by_side(text: str) -> bool:
+    """Are a question's sides two things it names ("强脑和宇树哪家先成立的", "Which is older: A or B?"),
+    not two events ("从成立到挂牌用了几年？")?"""
+    return bool(_EITHER_ZH.search(text) or _EITHER_Q.search(text))
+
+
 def either_sides(text: str) -> tuple[tuple[str, ...], str]:
     """The two things an either-or question sets side by side, and what tells them apart: "order" for
-    which came first (older, earlier: their dates), "quantity" for which is bigger (more, larger);
-    ((), "") for any other question ("Which city, Hangzhou or Nanjing, ...?" asks neither)."""
+    which came first (older, earlier, 先, 更早: their dates), "quantity" for which is bigger (more,
+    larger); "time" for a Chinese one that also asks how much earlier (早了几年); ((), "") for any
+    other question ("Which city, Hangzhou or Nanjing, ...?" asks neither)."""
+    chinese = _EITHER_ZH.search(text)
+    if chinese:
+        sides = (chinese.group("a").strip(), chinese.group("b").strip())
+        return sides, "time" if re.search(_HOW_LONG_ZH, text[chinese.end():]) else "order"
+    ordered = _BEFORE_OR_AFTER.search(text)
+    # each side says something of its own: not a pronoun ("Was that before ...?") nor a bare date ("... before 2018?")
+    if ordered and all(re.search(r"[A-Za-z]{3}", side) and not re.fullmatch(r"(?:that|this|it|they|he|she)", side, re.I)
+                       for side in ordered.group("a", "b")):
+        return (ordered.group("a").strip(), ordered.group("b").strip()), "order"
     found = _EITHER_Q.search(text)
     if not found:
         return (), ""
@@ -651,6 +680,15 @@ def side_questions(question: Question) -> list[str]:
     subject = subject.group(0) if subject else ""
     if question.side_wants == "quantity":  # an English either-or question
         return [f"How big is {side}?" for side in question.sides]
+    # a Chinese either-or question says what each thing did after its sides ("强脑和宇树哪家先成立的")
+    either = _EITHER_ZH.search(question.text)
+    event = ""
+    if either:  # 成立得更早 -> 成立, 先批下来的 -> 批下来, 谁家媒体先跟上的 -> 跟上
+        asked = either.group("ask") + either.group("after")
+        event = asked.split("先", 1)[1] if "先" in asked else re.sub(r"得?更?早.*$", "", asked)
+        event = re.sub(r"[的了得呢吗]+$", "", event)
+    if event:  # "强脑是哪一年成立的？": asked so, the event is read as the one asked about
+        return [f"{subject}{side}是哪一年{event}的？" for side in question.sides]
     return [f"{subject}{side}是哪一年？" if question.language == "zh" else f"When {side}?" for side in question.sides]
 
 

@@ -590,6 +590,15 @@ def test_an_event_is_dated_by_the_sentence_saying_its_words_together(assistant):
      (("the Songshan Lake lab site", "the Yuhang AI park"), "quantity")),
     ("Which city, Hangzhou or Nanjing, has more universities?", ((), "")),  # one city asked for, by a count
     ("Which company did Hefei back, NIO or BOE?", ((), "")),
+    # in Chinese: the two things, then who or which came first; how much earlier asks the time between
+    ("宇树跟强脑，哪家成立得更早？", (("宇树", "强脑"), "order")),
+    ("中国科大参与的墨子号和九章，哪个先亮相？", (("中国科大参与的墨子号", "九章"), "order")),
+    ("东湖开发区和光明区谁先成立？早了几年？", (("东湖开发区", "光明区"), "time")),
+    ("杭州和南京哪个城市的民企更多？", ((), "")),  # one city asked for, by a count
+    # in English, two events set in order and asked as yes or no
+    ("Was Game Science set up before or after BrainCo?", (("Game Science set up", "BrainCo"), "order")),
+    ("Was that before or after Micius went up?", ((), "")),  # what "that" is, the history says
+    ("Did Hangzhou invest before 2018?", ((), "")),  # a date, not a second thing
 ])
 def test_the_two_things_an_either_or_question_sets_side_by_side(question, sides):
     assert either_sides(question) == sides
@@ -604,6 +613,16 @@ def test_an_either_or_question_gets_a_sentence_for_each_side(assistant):
                              "Park?", "3.89 square kilometres", "8 square kilometres")
     assert not answer.lead  # no time between them is asked
     assert_refused(assistant, "Which is bigger: the Hetao zone or Lujiazui?")
+
+
+def test_a_chinese_either_or_question_gets_when_each_began(assistant):
+    # each side is dated by the English sentence saying it was founded, which ranks low against the
+    # Chinese question as a whole (not by a sentence on Unitree at the Spring Festival Gala)
+    answer = assert_answered(assistant, "宇树跟强脑，哪家成立得更早？", "2016", "BrainCo was founded in 2015")
+    assert "春晚" not in answer.text
+    # how much earlier is reckoned from the two dates
+    answer = assert_answered(assistant, "武汉东湖开发区和深圳光明区，谁成立得早？早了几年？", "1988")
+    assert answer.lead.startswith("按引文中的日期推算"), answer.lead
 
 
 def test_each_side_of_a_comparison_gets_the_figure_that_is_compared(assistant):
