@@ -17,14 +17,14 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import (EvidenceSelector, Selection, addresses_assistant, asks, explains, keyword_overlap,
-                           leans_on_previous, rarest_name, restates)
+                           leans_on_previous, rarest_name, restates, things_to_cover)
 from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_chinese_question_names, names_ordinals,
                       names_years, parts_as_questions)
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          INTERVAL_LEAD, INTERVAL_UNITS, LANGUAGE_NAMES)
 from rag.question import (DEMONYMS, Question, asks_what_happened_then, distributive_pieces, holds_answer_type, holds_type,
-                          names_a_place_asked_for, own_words_of_the_sides, person_names, unit_asked, without_figures_of,
-                          years_in)
+                          names_a_place_asked_for, names_the_thing, own_words_of_the_sides, person_names, unit_asked,
+                          without_figures_of, years_in)
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
 from rag.verify import normalize_markers
@@ -444,6 +444,8 @@ class ExtractiveComposer:
             # when they are not far off
             fill_floor = min(floor, c.explanation_fill_floor)
             above = [s for s in candidates if s.score >= fill_floor][: c.explanation_min_points]
+        # (a thing the question names that no point names gets its best candidate, if below the floor)
+        spare = [s for s in candidates if all(s is not x for x in above[:24])]
         candidates = above[:24]
         vectors = self.embedder.encode_cached([s.text for s in candidates])
         similarity = vectors @ vectors.T
@@ -454,10 +456,33 @@ class ExtractiveComposer:
         own_language = (question.sources or question.language) == "zh"
         penalty = [0.0 if is_cjk_text(s.text) == own_language else c.explanation_other_language for s in candidates]
         chosen = self._pick(candidates, similarity, penalty)
+        candidates, chosen = self._covering_each_thing(selection, candidates, chosen, spare)
         # Points that give a reason or a means ("thanks to", "praised ... for", "should") lead; the
         # rest keep their order after them.
         chosen.sort(key=lambda i: not explains(candidates[i].text))
         return [candidates[i] for i in chosen]
+
+    def _covering_each_thing(self, selection: Selection, candidates, chosen: list[int], spare) -> tuple[list, list[int]]:
+        """``candidates`` and ``chosen`` with, for each thing the question names that no chosen point
+        names (:func:`rag.evidence.things_to_cover`), the best candidate naming it (from ``spare``, the
+        ones under the floor, when none above it does) in place of the last point (a point of its own
+        when there are fewer than ``explanation_max_points``): "How did Songshan Lake's and
+        Guangming's ways differ?" is not answered by five points on Guangming."""
+        things = things_to_cover(selection.question, selection.idf, self.config.subject_idf)
+        candidates, chosen = list(candidates) + list(spare) if things else candidates, list(chosen)
+        for words in things:
+            if any(_point_names(candidates[i], words, selection.idf) for i in chosen):
+                continue
+            best = next((i for i, s in enumerate(candidates) if i not in chosen
+                         and _point_names(s, words, selection.idf)
+                         and not any(_overlaps(s, candidates[j]) or _redundant(s.text, candidates[j].text)
+                                     for j in chosen)), None)
+            if best is None:
+                continue
+            if len(chosen) >= self.config.explanation_max_points:
+                chosen.pop()
+            chosen.append(best)
+        return candidates, chosen
 
     def _pick(self, candidates, similarity, penalty: list[float]) -> list[int]:
         """Maximal marginal relevance: pick candidates (indices) until ``explanation_max_points``;
@@ -483,6 +508,12 @@ class ExtractiveComposer:
                 break
             chosen.append(best_i)
         return chosen
+
+
+def _point_names(sentence: Sentence, words: list[str], idf) -> bool:
+    """Does a point (with its section and document title) name the thing ``words`` name?"""
+    where = f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {sentence.text}"
+    return names_the_thing(words, where, idf)
 
 
 def _same_section(a: Sentence, b: Sentence) -> bool:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.config import AnswerConfig
-from rag.question import (DEMONYMS, Question, distributive_pieces, has_figure, holds_answer_type, own_words_of_the_sides,
-                          years_in)
+from rag.question import (DEMONYMS, Question, distributive_pieces, has_figure, holds_answer_type, named_things,
+                          names_the_thing, own_words_of_the_sides, years_in)
 from rag.text import is_cjk_text, split_sentences, token_set, tokenize
 from rag.types import Passage, Sentence
 
@@ -283,6 +283,15 @@ class EvidenceSelector:
             kept_best = max((said[i] for i in order[:k - len(kept_anyway) - 1] + kept_anyway), default=0.0)
             if holding is not None and holding not in kept_anyway and said[holding] > max(kept_best, 0.0):
                 kept_anyway.append(holding)
+        # An explanation naming several things keeps, for each, the best passage naming it (title,
+        # section or text) when no kept passage does: "东莞松山湖跟深圳光明……两家的路数有啥不一样？" finds
+        # a dozen passages on Shenzhen before the one on Songshan Lake.
+        for words in things_to_cover(question, idf, self.config.subject_idf) if k > 2 else []:
+            if any(_names(words, passages[i], idf) for i in order[:k - len(kept_anyway)] + kept_anyway):
+                continue
+            holding = next((i for i in order if _names(words, passages[i], idf)), None)
+            if holding is not None:
+                kept_anyway.append(holding)
         ranked = [i for i in order if i not in kept_anyway][:k - len(kept_anyway)]
         kept = tuple(passages[i] for i in ranked + kept_anyway)
         ids = {p.chunk_id for p in kept}
@@ -433,3 +442,29 @@ class EvidenceSelector:
             query = encoder.encode_cached([question.text])[0]
             result[rest] = encoder.encode_cached([texts[i] for i in rest]) @ query
         return result
+
+
+def _names(words: list[str], passage, idf) -> bool:
+    """Does a passage (under its title and section) name the thing ``words`` name?"""
+    where = f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')} {passage.text}"
+    return names_the_thing(words, where, idf)
+
+
+def things_to_cover(question: Question, idf, floor: float) -> list[list[str]]:
+    """The things an explanation names (:func:`rag.question.named_things`) that its answer should
+    cover each, when it names two or more; a name most of the collection uses ("DeepSeek", its
+    term weight under ``floor``) is none.
+
+    Args:
+        question: the analysed question.
+        idf: term weights.
+        floor: the least weight of a thing's rarest English word.
+
+    Returns:
+        One list of words per thing; empty for a question naming fewer than two.
+    """
+    if not question.is_explanation:
+        return []
+    things = [words for words in named_things(question)
+              if any(is_cjk_text(w) for w in words) or max(idf(w) for w in words) >= floor]
+    return things if len(things) >= 2 else []

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from rag.multilingual import chinese_person_names
-from rag.text import is_cjk_text, tokenize
+from rag.text import is_cjk_text, token_set, tokenize
 
 # Phrases that link a question's parts, or frame it ("what should a reader keep in mind"), and say
 # nothing of its topic.
@@ -653,6 +653,44 @@ def either_sides(text: str) -> tuple[tuple[str, ...], str]:
     ask = found.group("ask")
     wants = "order" if _EARLIER.search(ask) else "quantity" if _GREATER.search(ask) else ""
     return ((found.group("a").strip(), found.group("b").strip()), wants) if wants else ((), "")
+
+
+# a run of capitalised words, as an English question writes a name ("Songshan Lake", "Unitree")
+_CAPITALISED_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
+# countries place a question on Chinese cities; they are not one of the things it compares
+_COUNTRY_NAMES = frozenset("中国 美国 新加坡 日本 英国 德国 法国 印度 韩国 俄罗斯".split())
+
+
+def named_things(question: Question) -> list[list[str]]:
+    """The things an explanation names, each as the words a passage names it by: an English
+    question's names, a run of capitalised words being one ("Songshan Lake": "songshan", "lake"); a
+    Chinese question's names, each with its English forms (松山湖: 松山湖, "songshan", "lake").
+    Nationalities and countries are none.
+
+    Args:
+        question: the analysed question (its names in the other language known: :meth:`Question.with_names`).
+
+    Returns:
+        One list of words per thing, in the question's order.
+    """
+    if question.language == "zh":
+        return [[name, *forms] for name, forms in zip(question.chinese_names, question.english_of_names)
+                if name not in _COUNTRY_NAMES]
+    things = []
+    for run in _CAPITALISED_NAME.findall(question.text):
+        words = [t for t in tokenize(run) if t in question.names and t not in DEMONYMS]
+        if words and words not in things:
+            things.append(words)
+    return things
+
+
+def names_the_thing(words: list[str], text: str, idf) -> bool:
+    """Does ``text`` name a thing of :func:`named_things`: one of its Chinese forms, or its rarest
+    English word ("songshan", not "lake"; "guangming", not "city")?"""
+    if any(w in text for w in words if is_cjk_text(w)):
+        return True
+    latin = [w for w in words if not is_cjk_text(w)]
+    return bool(latin) and max(latin, key=idf) in token_set(text)
 
 
 def own_words_of_the_sides(question: Question) -> list[list[str]]:

@@ -615,6 +615,12 @@ def test_an_either_or_question_gets_a_sentence_for_each_side(assistant):
     assert_refused(assistant, "Which is bigger: the Hetao zone or Lujiazui?")
 
 
+def test_an_explanation_naming_two_things_gets_a_point_on_each(assistant):
+    # the best points are all on Guangming Science City; the last gives way to one on Songshan Lake
+    answer = assistant.answer("松山湖和光明科学城都想靠大科研平台带出产业，两边思路有什么不同？", mode="extractive")
+    assert not answer.refused and "Songshan Lake" in answer.text and "Guangming" in answer.text, answer.text
+
+
 def test_a_chinese_either_or_question_gets_when_each_began(assistant):
     # each side is dated by the English sentence saying it was founded, which ranks low against the
     # Chinese question as a whole (not by a sentence on Unitree at the Spring Festival Gala)
