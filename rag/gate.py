@@ -846,7 +846,9 @@ class Gate:
             for asked, asked_zh, said_so, what in _PREMISES:
                 # ... of what it asks about ("Why did BOE shut down its Hefei plant?": Hefei cancelling a
                 # subway line to fund BOE is no plant shut)
-                what_of = [t for t in said if not asked.search(t) and not said_so.search(t)]
+                # (the words of the asking phrase itself are none: "walk" and "away" in "walk away from")
+                phrase = {t for m in asked.finditer(question.text) for t in tokenize(m.group(0))}
+                what_of = [t for t in said if not asked.search(t) and not said_so.search(t) and t not in phrase]
                 if rare and _WHY_OR_WHAT_CAUSED.search(question.text) and asked.search(question.text) and not any(
                         _same_language(question, s.text)
                         and len(found_terms(rare, _in_context(s, leaning_only=True))) == len(rare)
@@ -1237,8 +1239,9 @@ class Gate:
         if _same_language(question, sentence.text):
             if question.language == "en" and _counted_of_another(question, context):
                 return False
+            # (a Chinese unit of one character, 亩 in "占地524亩", is no token: it is met as written)
             if question.counted in counted_words(context) or written_otherwise(question.counted, context) \
-                    or _the_role_done(question, context):
+                    or _the_role_done(question, context) or (question.language == "zh" and question.counted in context):
                 # an English sentence naming it gives its count next to it: "21 billion are active
                 # for each token" does not say how many tokens; and it gives it itself (unless it
                 # points back): "By 2024 ... four routes" after "15 industrialisation companies"
@@ -1334,6 +1337,8 @@ _MOVED_EN = re.compile(r"\b(?:mov(?:e|ed|es|ing)|relocat(?:e|ed|es|ing)|transfer
                        r"(?:\s+[\w'\u2019-]+){0,3}?\s+(?:out of|away from|from)\s+(?:the\s+)?"
                        r"([\w-]+(?-i:\s+[A-Z][\w-]+)*)\s+(?:to|into)\s+(?:the\s+)?([\w-]+(?-i:\s+[A-Z][\w-]+)*)", re.I)
 _MOVED_ZH = re.compile(r"从([\u4e00-\u9fff]{1,6}?)(?:迁|搬|转移)(?:到|往|至|回)([\u4e00-\u9fff]{1,6}?)(?=[，。？?,]|$|的|去|来)")
+# "为什么没能登上……", "为啥没去主持": why something was not done, and what (two characters of it)
+_NOT_DONE_ZH = re.compile(r"(?:为什么|为啥|为何)(?:没能|没有|没|未能|未)(?:去|能)?([\u4e00-\u9fff]{2})")
 _COMPARED_ZH = re.compile(rf"(?<![不没])比([\u4e00-\u9fffA-Za-z]{{1,8}}?)(?:还|更|要)?({_MORE_ZH}|{_LESS_ZH})")
 
 
@@ -1441,7 +1446,7 @@ _FELL = re.compile(r"\b(?:fall|falls|fell|fallen|falling|drops?|dropped|dropping
                    r"sank|sunk|sinking|worse|weaker|behind)\b|下降|下滑|减少|跌|回落|萎缩|放缓", re.I)
 # ... and one of stopping ("Why did the lab pull out of ...?"), and the words saying so
 _STOPPED_Q = re.compile(r"\b(?:give|gives|gave|given|giving)\s+up\b|\b(?:abandon\w*|quit\w*|stop|stops|stopped|"
-                        r"ditch\w*|scrap\w*|withdr[ae]w\w*|cancel\w*|no longer|pull(?:ed|s)? out|back(?:ed|s)? out|"
+                        r"ditch\w*|scrap\w*|withdr[ae]w\w*|cancel\w*|no longer|pull(?:ed|s)? out|back(?:ed|s)? out|drop(?:ped|s)? out|"
                         r"walk(?:ed|s)? away|shut\w*|clos(?:e|ed|es|ing)\s+down)\b", re.I)
 _STOPPED = re.compile(r"\b(?:gave up|give up|given up|abandon\w*|quit\w*|stop\w*|ditch\w*|scrap\w*|withdr[ae]w\w*|"
                       r"cancel\w*|no longer|pull\w* out|back\w* out|halt\w*|suspend\w*|ended|exit\w*|"
@@ -1607,6 +1612,15 @@ def said_the_other_way(question, texts: list[str]) -> str:
         question: the analysed question.
         texts: the best sentences (each with the one before it when it points back).
     """
+    denied = _NOT_DONE_ZH.search(question.text)
+    subject = [n for n in question.chinese_names if n in question.text[:denied.start()]] if denied else []
+    if subject:
+        # 宇树的人形机器人为什么没能登上2025年的春晚舞台？: "宇树科技则在2025年除夕夜登上央视春晚" says it did; the
+        # thing said to have done it is the name nearest before the asking word
+        doer = max(subject, key=lambda n: question.text.rfind(n, 0, denied.start()))
+        done = rf"(?<![没未不无别])(?<!没有|并未|未能|没能){re.escape(denied.group(1))}"
+        return next((found.group(0) for text in texts if doer in text and not asks(text)
+                     for found in [re.search(done, text)] if found), "")
     moved = _MOVED_EN.search(question.text) or _MOVED_ZH.search(question.text)
     if moved:  # "Why did USTC move out of Hefei to Beijing?": "relocated from Beijing to Hefei"
         origin, destination = (re.escape(moved.group(i).strip()) for i in (1, 2))

@@ -1463,6 +1463,20 @@ def test_a_comparison_or_a_move_the_documents_state_the_other_way_is_refused(ass
     assert_answered(assistant, "南京的高校一点不比杭州差，为什么没长出六小龙？")
 
 
+def test_something_not_done_that_the_documents_say_was_done_is_refused(assistant):
+    # "宇树科技则在2025年除夕夜登上央视春晚" says Unitree's robots did get on the Gala stage
+    assert_refused(assistant, "宇树的机器人为啥没能登上2025年春晚？")
+    # ... while a city that produced no such firm is asked about, though another city did
+    assert_answered(assistant, "南京为什么没冒出像六小龙这样的公司？")
+
+
+def test_a_stop_is_said_in_words_of_stopping_not_in_the_asking_phrase(assistant):
+    # "walk away from" is how it is asked: "who left after Tencent restructured" says it
+    assert_answered(assistant, "What made Feng Ji walk away from Tencent?", "left after Tencent restructured")
+    # dropping out is a stop no passage on Suzhou and the G60 corridor speaks of
+    assert_refused(assistant, "Why did Suzhou drop out of the G60 corridor?")
+
+
 def test_a_headcount_asks_for_a_figure(assistant):
     # Origin Quantum's founding date is no headcount
     assert analyse("what's origin quantum's headcount these days?").wants == "quantity"

@@ -712,6 +712,11 @@ def test_a_chinese_question_picking_the_most_needs_a_ranking_by_its_measure(assi
     assert_answered(assistant, "苏州工业园区和其他国家级经开区比，哪个综合实力最强？", "ranked first")
 
 
+def test_a_unit_of_one_character_is_what_the_figure_stands_next_to(assistant):
+    # 亩 is no token of the segmenter: "占地524亩" is met as written
+    assert_answered(assistant, "长飞在光谷那个光纤产业园占地多少亩？", "524亩")
+
+
 def test_now_in_a_chinese_question_is_no_topic_word(assistant):
     # 现在 asks about the present, as "now" does: "如今已发展到1000多人" answers it
     assert_answered(assistant, "宇树现在有多少人？", "1000多人")
