@@ -427,6 +427,12 @@ class ExtractiveComposer:
             if s is None or _too_short(s.text) or not _names_the_subject(question, s, selection.idf, c.subject_idf) \
                     or restates(question, s.text, c.restatement_novelty):
                 continue
+            if question.language == "zh" and is_cjk_text(s.text) and s.overlap == 0 \
+                    and s.similarity < c.unshared_point_similarity:
+                # a Chinese sentence sharing none of a Chinese question's words, and not close to it, is
+                # on something else ("民间抱怨也就罢了，江苏官方媒体公开质问本省省会，需要勇气。" for
+                # "deepseek没拿外面的风投，它起步的钱……是怎么来的？")
+                continue
             candidates.append(s)
         candidates = _subsumed(candidates)
         if asks_what_happened_then(question):

@@ -97,6 +97,7 @@ class AnswerConfig:
     # English reader gets English quotes when they are about as good (dev: 0.05-0.2 reach `need` on 2 more
     # explanations than only filling a short list with them, 0.0 on 1 more)
     explanation_other_language: float = 0.05
+    unshared_point_similarity: float = 0.3  # a Chinese point sharing no word with a Chinese question must be this close
     restatement_novelty: float = 0.4  # a sentence with less than this share of new words restates the question
     llm_max_tokens: int = 120
     llm_explanation_max_tokens: int = 200

@@ -920,3 +920,11 @@ def test_a_chinese_who_question_finds_the_english_sentence_naming_the_role(assis
     assert "deepseek" in question.names and {"founder", "found"} <= set(english_event_words(question))
     answer = assistant.answer("deepseek创始人是谁", mode="extractive")
     assert not answer.refused and "DeepSeek" in answer.text, answer.text
+
+
+def test_a_chinese_point_sharing_no_word_with_the_question_and_far_from_it_is_left_out(assistant):
+    # "民间抱怨也就罢了，江苏官方媒体公开质问本省省会，需要勇气。" scores among the points for any question on
+    # DeepSeek (a name most of the collection uses, so no subject is asked of a point); it shares no word
+    # with this one and is 0.15 close to it
+    answer = assistant.answer("deepseek没拿外面的风投，它起步的钱、招的人、手里的卡都是怎么来的？", mode="extractive")
+    assert not answer.refused and "High-Flyer" in answer.text and "民间抱怨" not in answer.text, answer.text
