@@ -71,6 +71,7 @@ _MONEY_Q = re.compile(r"\bhow much (?:money|funding|capital)\b|\bhow rich\b|\bne
                       r"pour|poured|pouring|inject|injected|injecting|lose|lost|losing)\b|"
                       r"\bwhat (?:did|does|do|will)\b.{0,80}\b(?:cost|charge|sell for|go for)\b|\b(?:what|how (?:large|big|high)) (?:is|was|were) (?:[\w'\u2019-]+\s+){0,5}?"
                       r"(?:total |annual |overall |construction )?(?:budget|cost|price|revenue|valuation|gdp|investment|"
+                      r"salary|salaries|wages?|income|earnings|"
                       r"added value|value added|market value|turnover|profits?)\b|"
                       r"\bwhat (?:is|was|are|were) [^?]{1,60}\bworth\b|"  # "What was the digital economy worth ...?"
                       r"多少(?:钱|资金|美元|元|亿元|万元)|(?:投资|投入|出资)了?(?:大约|约)?多少|注册资本|营业收入是多少|预算是多少|"
@@ -145,7 +146,7 @@ CALENDAR = frozenset("january february march april may june july august septembe
 # person's name, not a body's or a place's ("the Institute of Physics", "Hefei High-tech Zone"), and it
 # is said of what the question names (Unitree's CTO is not DEEP Robotics' CTO).
 _PERSON_ROLE_Q = re.compile(r"\b(?:director|ceo|cto|cfo|chief [a-z]+ officer|founders?|co-?found(?:ed|er|ers)?|"
-                            r"found(?:ed|s)|chair(?:man|woman|person)?|president|mayor|governor|secretary|"
+                            r"found(?:ed|s)|chair(?:man|woman|person)?|president|mayor|governor|secretary|party chief|"
                             r"head(?:s|ed)?|boss|dean|professor|inventor|father|mother|wife|husband|son|daughter|"
                             r"(?:chief )?scientists?|engineers?|researchers?|economists?|architects?|editors?|"
                             r"spokes(?:man|woman|person)|direct(?:ed|s)|wrote|written|authored|authors?|writers?|"

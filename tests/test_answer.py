@@ -1477,6 +1477,13 @@ def test_a_stop_is_said_in_words_of_stopping_not_in_the_asking_phrase(assistant)
     assert_refused(assistant, "Why did Suzhou drop out of the G60 corridor?")
 
 
+def test_a_salary_asks_for_a_sum_and_a_party_chief_for_a_person(assistant):
+    assert analyse("What is the average salary at DeepSeek?").wants == "money"
+    assert_refused(assistant, "What's the average salary at DeepSeek?")  # no sentence gives pay
+    # a sentence on the G60 corridor's start, 0.76 close, names no one
+    assert_refused(assistant, "who was songjiang's party chief when the g60 corridor idea was first floated?")
+
+
 def test_a_headcount_asks_for_a_figure(assistant):
     # Origin Quantum's founding date is no headcount
     assert analyse("what's origin quantum's headcount these days?").wants == "quantity"
