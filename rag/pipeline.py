@@ -265,7 +265,17 @@ class Assistant:
         selection = self.select(standalone, k)
         timings = {"retrieve": (time.perf_counter() - started) * 1000}
 
-        decision = Gate(self.config, self.multilingual_encoder()).run(selection)
+        gate = Gate(self.config, self.multilingual_encoder())
+        decision = gate.run(selection)
+        mended = self.retriever.with_slips_mended(standalone) if not decision.answerable else standalone
+        if mended != standalone:
+            # refused as typed: asked again with its certain typing slips mended ("coridor"), the
+            # question may be answered; as typed it is judged first, since a slip is sometimes a word
+            # the documents do not hold (and the mended word one they hold in another sense)
+            mended_selection = self.select(mended, k)
+            mended_decision = gate.run(mended_selection)
+            if mended_decision.answerable:
+                standalone, selection, decision = mended, mended_selection, mended_decision
         if not decision.answerable:
             timings["generate"] = 0.0
             answer = refusal(asked, mode, selection, decision.reason, _finished(timings, started), notices)

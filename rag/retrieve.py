@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rag.config import AnswerConfig
 from rag.keyword import MAX_RUN_WORDS, KeywordIndex, keyword_index
+from rag.spelling import MIN_LETTERS, with_slips_mended
 from rag.types import Passage
 
 
@@ -49,6 +50,25 @@ class Retriever:
         self.embedder = embedder
         self.config = config or AnswerConfig()
         self.multilingual = multilingual
+
+    def with_slips_mended(self, question: str) -> str:
+        """The question with its certain typing slips mended from the collection's words and common
+        English words (:func:`rag.spelling.with_slips_mended`: "coridor" -> "corridor").
+
+        Args:
+            question: the standalone question.
+
+        Returns:
+            The question.
+        """
+        if not re.search(r"[A-Za-z]{%d}" % MIN_LETTERS, question):
+            return question
+        from rag.keyword import common_english_words
+        from rag.multilingual import is_pinyin
+
+        keywords = keyword_index(self.store, self.store.state()["version"])
+        return with_slips_mended(question, keywords.document_frequency, common_english_words(), keywords.capitalised,
+                                 is_pinyin)
 
     def with_names_capitalised(self, question: str) -> str:
         """A question typed all in lower case with the collection's names in it capitalised: the

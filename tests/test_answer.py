@@ -12,6 +12,7 @@ from rag.gate import Gate, coverage, gives_the_words_of, names_or_refers_to, nam
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
 from rag.keyword import capitalised_words
+from rag.spelling import with_slips_mended
 from rag.pipeline import Assistant
 from rag.retrieve import capitalise_names
 from rag.question import (a_figure_of_the_year, analyse, days_in, either_sides, gives_a_name_for, has_money, has_quantity,
@@ -2109,6 +2110,26 @@ def test_the_words_the_documents_write_as_names_are_mined_with_their_runs():
     written = capitalised_words(["The robots of Unitree danced at the Summit, and shares of Nvidia fell."])
     assert written["unitree"] == "Unitree" and written["nvidia"] == "Nvidia"
     assert "summit" not in written and "shares" not in written
+
+
+def test_a_certain_typing_slip_is_mended_from_the_collections_words():
+    collection = {"facility", "corridor", "research", "zhangjiang", "grade", "rally", "valley"}
+    common = {"faculty", "router", "route", "really", "real", "rely"}
+    mend = lambda text: with_slips_mended(text, collection, common, {"zhangjiang"}, lambda w: w.endswith("jiang"))  # noqa: E731
+    # the collection's word before a common one; a letter left out, added, changed or two swapped
+    assert mend("Is the brain facilty open?") == "Is the brain facility open?"
+    assert mend("the G60 coridor's reserach parks") == "the G60 corridor's research parks"
+    assert mend("Coridor?") == "Corridor?"
+    # a common word, a short word, a word with two readings, and a pinyin name are left as typed
+    assert mend("my router") == "my router" and mend("fresh grads") == "fresh grads"
+    assert mend("optics vallley or ralley") == "optics valley or ralley"
+    assert mend("the changjiang cloud") == "the changjiang cloud"
+
+
+def test_a_question_refused_as_typed_is_asked_again_with_its_slips_mended(assistant):
+    # "biolgy" is no word of the documents: as typed the question is refused
+    assert_answered(assistant, "just how much of china's synthetic biolgy start-up scene ended up in guangming?",
+                    "80 percent")
 
 
 def test_a_question_typed_in_lower_case_gets_the_longest_runs_of_names_back():
