@@ -17,13 +17,13 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import (EvidenceSelector, Selection, addresses_assistant, asks, explains, keyword_overlap,
-                           leans_on_previous, rarest_name, restates, things_to_cover)
+                           leans_on_previous, names_the_thing_in, rarest_name, restates, things_to_cover)
 from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_chinese_question_names, names_ordinals,
                       names_years, parts_as_questions)
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
                          INTERVAL_LEAD, INTERVAL_UNITS, LANGUAGE_NAMES)
 from rag.question import (DEMONYMS, Question, asks_what_happened_then, distributive_pieces, holds_answer_type, holds_type,
-                          names_a_place_asked_for, names_the_thing, own_words_of_the_sides, person_names, unit_asked,
+                          names_a_place_asked_for, own_words_of_the_sides, person_names, unit_asked,
                           without_figures_of, years_in)
 from rag.text import is_cjk_text, size_in_words, split_sentences, tokenize
 from rag.types import AnswerSentence, Evidence, Sentence
@@ -477,10 +477,10 @@ class ExtractiveComposer:
         things = things_to_cover(selection.question, selection.idf, self.config.subject_idf)
         candidates, chosen = list(candidates) + list(spare) if things else candidates, list(chosen)
         for words in things:
-            if any(_point_names(candidates[i], words, selection.idf) for i in chosen):
+            if any(names_the_thing_in(words, candidates[i], selection.idf) for i in chosen):
                 continue
             best = next((i for i, s in enumerate(candidates) if i not in chosen
-                         and _point_names(s, words, selection.idf)
+                         and names_the_thing_in(words, s, selection.idf)
                          and not any(_overlaps(s, candidates[j]) or _redundant(s.text, candidates[j].text)
                                      for j in chosen)), None)
             if best is None:
@@ -514,12 +514,6 @@ class ExtractiveComposer:
                 break
             chosen.append(best_i)
         return chosen
-
-
-def _point_names(sentence: Sentence, words: list[str], idf) -> bool:
-    """Does a point (with its section and document title) name the thing ``words`` name?"""
-    where = f"{sentence.metadata.get('title', '')} {sentence.metadata.get('section', '')} {sentence.text}"
-    return names_the_thing(words, where, idf)
 
 
 def _same_section(a: Sentence, b: Sentence) -> bool:

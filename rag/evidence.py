@@ -287,9 +287,9 @@ class EvidenceSelector:
         # section or text) when no kept passage does: "东莞松山湖跟深圳光明……两家的路数有啥不一样？" finds
         # a dozen passages on Shenzhen before the one on Songshan Lake.
         for words in things_to_cover(question, idf, self.config.subject_idf) if k > 2 else []:
-            if any(_names(words, passages[i], idf) for i in order[:k - len(kept_anyway)] + kept_anyway):
+            if any(names_the_thing_in(words, passages[i], idf) for i in order[:k - len(kept_anyway)] + kept_anyway):
                 continue
-            holding = next((i for i in order if _names(words, passages[i], idf)), None)
+            holding = next((i for i in order if names_the_thing_in(words, passages[i], idf)), None)
             if holding is not None:
                 kept_anyway.append(holding)
         ranked = [i for i in order if i not in kept_anyway][:k - len(kept_anyway)]
@@ -444,9 +444,10 @@ class EvidenceSelector:
         return result
 
 
-def _names(words: list[str], passage, idf) -> bool:
-    """Does a passage (under its title and section) name the thing ``words`` name?"""
-    where = f"{passage.metadata.get('title', '')} {passage.metadata.get('section', '')} {passage.text}"
+def names_the_thing_in(words: list[str], item, idf) -> bool:
+    """Does a passage or a sentence (under its title and section) name the thing ``words`` name
+    (:func:`rag.question.names_the_thing`)?"""
+    where = f"{item.metadata.get('title', '')} {item.metadata.get('section', '')} {item.text}"
     return names_the_thing(words, where, idf)
 
 
