@@ -34,7 +34,8 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
-from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, COUNTRIES, PERIOD_WORDS, QUESTION_FRAME, Question,
+from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, CHINESE_COUNTRIES, COUNTRIES, PERIOD_WORDS,
+                          QUESTION_FRAME, Question,
                           a_figure_of_the_year, analyse, answer_starts, asks_for_a_person, counts_an_opening_span,
                           days_in, english_role, english_role_words, figure_near, gives_a_name_for, has_figure,
                           has_quantity, has_time, holds_answer_type, holds_the_role, holds_the_role_in_english,
@@ -406,7 +407,6 @@ def names_any_a_chinese_question_names(question, sentence, leaning_only: bool = 
     return any(name in text for name in names)
 
 
-CHINESE_COUNTRIES = frozenset("中国 美国 新加坡 日本 英国 德国 法国 印度 韩国 俄罗斯".split())
 _COUNTRY_WORDS = frozenset(tokenize(" ".join(COUNTRIES)))  # an English question's country names
 
 

@@ -658,8 +658,9 @@ def either_sides(text: str) -> tuple[tuple[str, ...], str]:
 
 # a run of capitalised words, as an English question writes a name ("Songshan Lake", "Unitree")
 _CAPITALISED_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
-# countries place a question on Chinese cities; they are not one of the things it compares
-_COUNTRY_NAMES = frozenset("中国 美国 新加坡 日本 英国 德国 法国 印度 韩国 俄罗斯".split())
+# Countries, in Chinese: they place a question (中国 in a question on Chinese cities); they are not
+# one of the things it names or compares
+CHINESE_COUNTRIES = frozenset("中国 美国 新加坡 日本 英国 德国 法国 印度 韩国 俄罗斯".split())
 
 
 def named_things(question: Question) -> list[list[str]]:
@@ -676,7 +677,7 @@ def named_things(question: Question) -> list[list[str]]:
     """
     if question.language == "zh":
         return [[name, *forms] for name, forms in zip(question.chinese_names, question.english_of_names)
-                if name not in _COUNTRY_NAMES]
+                if name not in CHINESE_COUNTRIES]
     things = []
     for run in _CAPITALISED_NAME.findall(question.text):
         words = [t for t in tokenize(run) if t in question.names and t not in DEMONYMS]
