@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import (EvidenceSelector, Selection, addresses_assistant, asks, explains, keyword_overlap,
-                           leans_on_previous, names_the_thing_in, rarest_name, restates, things_to_cover)
+                           leans_on_previous, rarest_name, restates, thing_named_first, things_to_cover)
 from rag.gate import (CHINESE_COUNTRIES, Gate, dates_of_the_sides, names_any_a_chinese_question_names, names_ordinals,
                       names_years, parts_as_questions)
 from rag.prompts import (ANSWER_SYSTEM, ANSWER_USER, EVIDENCE_LINE, EXPLANATION_LEAD, EXPLANATION_SYSTEM,
@@ -473,14 +473,19 @@ class ExtractiveComposer:
         names (:func:`rag.evidence.things_to_cover`), the best candidate naming it (from ``spare``, the
         ones under the floor, when none above it does) in place of the last point (a point of its own
         when there are fewer than ``explanation_max_points``): "How did Songshan Lake's and
-        Guangming's ways differ?" is not answered by five points on Guangming."""
+        Guangming's ways differ?" is not answered by five points on Guangming. (A point counts for
+        every thing it names, not only the one it names first: "The G60 corridor covers nine cities:
+        Shanghai ..." covers Shanghai too.)"""
         things = things_to_cover(selection.question, selection.idf, self.config.subject_idf)
         candidates, chosen = list(candidates) + list(spare) if things else candidates, list(chosen)
+
+        def names(words, s):
+            return thing_named_first([words], s, selection.idf) is not None
+
         for words in things:
-            if any(names_the_thing_in(words, candidates[i], selection.idf) for i in chosen):
+            if any(names(words, candidates[i]) for i in chosen):
                 continue
-            best = next((i for i, s in enumerate(candidates) if i not in chosen
-                         and names_the_thing_in(words, s, selection.idf)
+            best = next((i for i, s in enumerate(candidates) if i not in chosen and names(words, s)
                          and not any(_overlaps(s, candidates[j]) or _redundant(s.text, candidates[j].text)
                                      for j in chosen)), None)
             if best is None:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rag.config import AnswerConfig
 from rag.question import (DEMONYMS, Question, distributive_pieces, has_figure, holds_answer_type, named_things,
-                          names_the_thing, own_words_of_the_sides, years_in)
+                          own_words_of_the_sides, years_in)
 from rag.text import is_cjk_text, split_sentences, token_set, tokenize
 from rag.types import Passage, Sentence
 
@@ -283,13 +283,16 @@ class EvidenceSelector:
             kept_best = max((said[i] for i in order[:k - len(kept_anyway) - 1] + kept_anyway), default=0.0)
             if holding is not None and holding not in kept_anyway and said[holding] > max(kept_best, 0.0):
                 kept_anyway.append(holding)
-        # An explanation naming several things keeps, for each, the best passage naming it (title,
-        # section or text) when no kept passage does: "东莞松山湖跟深圳光明……两家的路数有啥不一样？" finds
-        # a dozen passages on Shenzhen before the one on Songshan Lake.
-        for words in things_to_cover(question, idf, self.config.subject_idf) if k > 2 else []:
-            if any(names_the_thing_in(words, passages[i], idf) for i in order[:k - len(kept_anyway)] + kept_anyway):
+        # An explanation naming several things keeps, for each, the best passage about it (naming it
+        # first in its title, section or text: thing_named_first) when no kept passage is:
+        # "东莞松山湖跟深圳光明……两家的路数有啥不一样？" finds a dozen passages on Shenzhen before the one on
+        # Songshan Lake, and one on Optics Valley saying it came "after Zhongguancun" is not on Zhongguancun.
+        things = things_to_cover(question, idf, self.config.subject_idf) if k > 2 else []
+        about = {i: thing_named_first(things, passages[i], idf) for i in order} if things else {}
+        for index in range(len(things)):
+            if any(about[i] == index for i in order[:k - len(kept_anyway)] + kept_anyway):
                 continue
-            holding = next((i for i in order if names_the_thing_in(words, passages[i], idf)), None)
+            holding = next((i for i in order if about[i] == index), None)
             if holding is not None:
                 kept_anyway.append(holding)
         ranked = [i for i in order if i not in kept_anyway][:k - len(kept_anyway)]
@@ -444,11 +447,27 @@ class EvidenceSelector:
         return result
 
 
-def names_the_thing_in(words: list[str], item, idf) -> bool:
-    """Does a passage or a sentence (under its title and section) name the thing ``words`` name
-    (:func:`rag.question.names_the_thing`)?"""
+def thing_named_first(things: list[list[str]], item, idf) -> int | None:
+    """Which of ``things`` (:func:`things_to_cover`) a passage or a sentence is about: the one its
+    title, section and text name first (a sentence in the Optics Valley document that says the zone
+    came "after Zhongguancun" is about Optics Valley). A thing is named by one of its Chinese forms
+    or its rarest English word ("songshan", not "lake"; "guangming", not "city").
+
+    Returns:
+        The thing's index; None when it names none.
+    """
     where = f"{item.metadata.get('title', '')} {item.metadata.get('section', '')} {item.text}"
-    return names_the_thing(words, where, idf)
+    lowered, first = where.lower(), []
+    for index, words in enumerate(things):
+        latin = [w for w in words if not is_cjk_text(w)]
+        spots = [where.find(w) for w in words if is_cjk_text(w)]
+        if latin:
+            found = re.search(r"(?<![a-z0-9])" + re.escape(max(latin, key=idf)), lowered)
+            spots.append(found.start() if found else -1)
+        spots = [s for s in spots if s >= 0]
+        if spots:
+            first.append((min(spots), index))
+    return min(first)[1] if first else None
 
 
 def things_to_cover(question: Question, idf, floor: float) -> list[list[str]]:

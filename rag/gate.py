@@ -36,13 +36,14 @@ from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
 from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, CHINESE_COUNTRIES, COUNTRIES, PERIOD_WORDS,
                           QUESTION_FRAME, Question,
-                          a_figure_of_the_year, analyse, answer_starts, asks_for_a_person, counts_an_opening_span,
-                          days_in, english_role, english_role_words, figure_near, gives_a_name_for, has_figure,
-                          has_quantity, has_time, holds_answer_type, holds_the_role, holds_the_role_in_english,
-                          holds_the_role_of, is_a_body_word, is_of_the_past, is_projection, named_kind_asked,
-                          own_words_of_the_sides, question_pieces, role_holder, role_said_otherwise,
-                          sets_two_things_side_by_side, side_questions, states_a_length_asked, thing_named_asked,
-                          without_the_questions_figures, written_otherwise, years_in)
+                          a_figure_of_the_year, analyse, answer_starts, asks_for_a_person, asks_for_a_place,
+                          asks_for_bodies, counts_an_opening_span, days_in, english_role, english_role_words,
+                          figure_near, gives_a_name_for, has_figure, has_quantity, has_time, holds_answer_type,
+                          holds_the_role, holds_the_role_in_english, holds_the_role_of, is_a_body_word, is_of_the_past,
+                          is_projection, named_kind_asked, names_a_body, names_a_place, own_words_of_the_sides,
+                          question_pieces, role_holder, role_said_otherwise, sets_two_things_side_by_side,
+                          side_questions, states_a_length_asked, thing_named_asked, without_the_questions_figures,
+                          written_otherwise, years_in)
 from rag.text import STOPWORDS, is_cjk_text, remember_short_texts, split_sentences, token_set, tokenize
 
 
@@ -668,6 +669,15 @@ def _unseen_chinese_words(question, weight) -> list[str]:
     return [t for t in rest if not any(t != other and t in other for other in words)]
 
 
+def _is_a_chinese_name(word: str) -> bool:
+    """Is ``word`` one name of a person, a place or a body, as jieba tags it (新竹, 马斯克)? Such a word
+    alone, never spoken of by the collection, is a thing it does not hold (台湾新竹科学园区是哪一年设立的？)."""
+    import jieba.posseg
+
+    cut = list(jieba.posseg.cut(word))
+    return len(cut) == 1 and cut[0].flag[:2] in ("nr", "ns", "nt")
+
+
 def _same_language(question, text: str) -> bool:
     return (question.language == "zh") == is_cjk_text(text)
 
@@ -741,10 +751,10 @@ class Gate:
         if not sentences or sentences[0].score < c.gate_threshold:
             return GateDecision(False, "nothing relevant was found")
         # a Chinese factoid on something the collection never speaks of (南京盐水鸭哪家最正宗？): two of its
-        # words no chunk holds nor English word of the collection is close to, and one the evidence
-        # does not say in other words either
+        # words, or one name (台湾新竹科学园区是哪一年设立的？: 新竹), no chunk holds nor English word of the
+        # collection is close to, and one the evidence does not say in other words either
         unspoken = self._never_spoken_of(question, idf)
-        if len(unspoken) >= c.unspoken_words_zh and \
+        if (len(unspoken) >= c.unspoken_words_zh or any(map(_is_a_chinese_name, unspoken))) and \
                 not all(self._said_in_the_evidence(word, selection) for word in unspoken):
             return GateDecision(False, "no passage mentions " + ", ".join(unspoken[:4]))
         terms = question.terms
@@ -880,6 +890,18 @@ class Gate:
                             for s in sentences[:c.type_check_sentences]):
             # "Which district of Hangzhou is DeepSeek's office in?": "based in Hangzhou" names no district
             return GateDecision(False, f"no passage names a {kind[0]} for that")
+        if asks_for_a_place(question) and not any(names_a_place(question, with_previous_if_leaning(s))
+                                                  and self.about_the_question(question, s, idf)
+                                                  for s in sentences[:c.type_check_sentences]):
+            # "梁文锋办的那家量化基金幻方，总部设在哪个城市？": "an offshoot of the quantitative hedge fund
+            # High-Flyer" names no city
+            return GateDecision(False, "no passage names a place for that")
+        if asks_for_bodies(question) and not any(names_a_body(question, with_previous_if_leaning(s))
+                                                 and self.about_the_question(question, s, idf)
+                                                 for s in sentences[:c.type_check_sentences]):
+            # "Which companies are building the AI model cluster in Haidian Park?": "a large industrial
+            # cluster for AI models is being built in Zhongguancun's Haidian Park" names none
+            return GateDecision(False, "no passage names any")
         thing = None if question.is_explanation else thing_named_asked(question)
         if thing and not any(gives_a_name_for(thing, with_previous_if_leaning(s))
                              and passage_names_the_question(question, s) for s in sentences[:c.type_check_sentences]):
@@ -1340,6 +1362,11 @@ _MOVED_ZH = re.compile(r"从([\u4e00-\u9fff]{1,6}?)(?:迁|搬|转移)(?:到|往|
 # "为什么没能登上……", "为啥没去主持": why something was not done, and what (two characters of it)
 _NOT_DONE_ZH = re.compile(r"(?:为什么|为啥|为何)(?:没能|没有|没|未能|未)(?:去|能)?([\u4e00-\u9fff]{2})")
 _COMPARED_ZH = re.compile(rf"(?<![不没])比([\u4e00-\u9fffA-Za-z]{{1,8}}?)(?:还|更|要)?({_MORE_ZH}|{_LESS_ZH})")
+# ... and a rank ("Why was Optics Valley the first national innovation demonstration zone?",
+# 光谷是怎么拿下全国第一个国家自主创新示范区的？): the rank, and the first word of what is ranked
+_ORDINALS_EN = "first second third fourth fifth".split()
+_RANKED_EN = re.compile(r"\b(" + "|".join(_ORDINALS_EN) + r")\s+((?!(?:time|place)\b)[a-z][\w-]+)", re.I)
+_RANKED_ZH = re.compile(r"(?:第([一二三四五])|(首))(?:个|家|座|批|位|所)?((?![次年])[\u4e00-\u9fff]{2})")
 
 
 # A run of two or more capitalised words ("the Apache License", "Songshan Lake Materials Laboratory").
@@ -1627,6 +1654,21 @@ def said_the_other_way(question, texts: list[str]) -> str:
         other = rf"\bfrom\s+(?:the\s+)?{destination}\s+(?:to|into)\s+(?:the\s+)?{origin}\b" if moved.re is _MOVED_EN \
             else rf"从{destination}(?:迁|搬|转移)(?:到|往|至|回){origin}"
         return _said_of_its_own(question, other, moved.group(1) + " " + moved.group(2), texts)
+    ranked = _RANKED_EN.search(question.text) or _RANKED_ZH.search(question.text)
+    if ranked:  # "the first national ... zone": "the second National ... Zone"
+        if ranked.re is _RANKED_EN:
+            others = "|".join(o for o in _ORDINALS_EN if o != ranked.group(1).lower())
+            other = rf"\b(?:{others})\s+(?:[\w-]+\s+){{0,2}}?{re.escape(ranked.group(2))}"
+        else:
+            rank = ranked.group(1) or "一"
+            others = "".join(o for o in "一二三四五" if o != rank)
+            thing = re.escape(ranked.group(3))
+            other = rf"第[{others}](?:个|家|座|批|位|所)?{thing}"
+            if rank != "一":  # 首个 is the first
+                other += rf"|首(?:个|家|座|批|位|所)?{thing}"
+        contrary = _ranked_otherwise(question, other, question.text[ranked.start():], texts)
+        if contrary:
+            return contrary
     found = _COMPARED_EN.search(question.text) or _COMPARED_ZH.search(question.text)
     if not found:
         return ""
@@ -1640,6 +1682,24 @@ def said_the_other_way(question, texts: list[str]) -> str:
                  rf"比{re.escape(compared)}(?:还|更|要)?(?:{_LESS_ZH if more else _MORE_ZH})")
         other += rf"|(?:不如|落后于?){re.escape(compared)}" if more else rf"|(?:超过|领先于?){re.escape(compared)}"
     return _said_of_its_own(question, other, compared, texts)
+
+
+def _ranked_otherwise(question, pattern: str, ranked: str, texts: list[str]) -> str:
+    """The words matching ``pattern`` (another rank) in the first text naming one of the question's
+    names, before them: "In 2009 ... approved the Wuhan East Lake zone as China's second ... Zone, after
+    Beijing's Zhongguancun" ranks the zone, not Zhongguancun. Countries are not the names, nor those of
+    what is ranked (``ranked``, the question from its rank on: "first Innovation Demonstration Zone").
+    Empty when none does."""
+    countries = set(CHINESE_COUNTRIES) | {w for country, (demonyms, _) in COUNTRIES.items() for w in (country, *demonyms)}
+    own = [n for n in (*question.names, *question.chinese_names) if n not in countries
+           and (n not in ranked if is_cjk_text(n) else n not in token_set(ranked))]
+    for text in texts:
+        said = re.search(pattern, text, re.I)
+        # ... not the thing ranked before it ("继中关村之后全国第二个", "second after Zhongguancun")
+        before = re.sub(r"继[^，。；]{1,12}?(?:之后|以后)|\bafter\s+[^,.;]{1,40}", "", text[:said.start()]) if said else ""
+        if said and any(n in before if is_cjk_text(n) else n in token_set(before) for n in own):
+            return said.group(0)
+    return ""
 
 
 def _said_of_its_own(question, pattern: str, compared: str, texts: list[str]) -> str:

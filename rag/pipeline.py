@@ -127,7 +127,7 @@ class Assistant:
         question = with_capitals_named(self.retriever.with_names_capitalised(question))
         aside = what_is_set_aside(question)
         question = with_short_forms_written_out(without_what_is_set_aside(question))
-        analysed = replace(analyse(question), set_aside=aside)
+        analysed = replace(analyse(question, self.retriever.names_written()), set_aside=aside)
         c = self.config
         k = self.settings.k if k is None else k
         depth, keep = max(k, c.rerank_depth), k

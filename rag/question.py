@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.multilingual import chinese_person_names
+from rag.multilingual import chinese_person_names, is_pinyin
 from rag.text import is_cjk_text, token_set, tokenize
 
 # Phrases that link a question's parts, or frame it ("what should a reader keep in mind"), and say
@@ -174,6 +174,37 @@ def names_a_place_asked_for(question: "Question", text: str) -> bool | None:
     return bool(_PLACES.intersection(tokenize(text)) - set(question.terms) - set(question.names))
 
 
+# "总部设在哪个城市？", "梁文锋是哪个省的人？": a Chinese question asking for a city or province
+_PLACE_Q_ZH = re.compile(r"哪(?:个|座|一个|一座)?(?:城市|省份?)")
+
+
+def asks_for_a_place(question: "Question") -> bool:
+    """Does a Chinese factoid ask which city or province (哪个城市, 哪个省)? (An English one's answer
+    leads with a sentence naming one: :func:`names_a_place_asked_for`.)"""
+    return question.language == "zh" and not question.is_explanation and bool(_PLACE_Q_ZH.search(question.text))
+
+
+def names_a_place(question: "Question", text: str) -> bool:
+    """Does ``text`` name a city or province the question does not: one of :data:`_PLACES` or a
+    province or its capital (:data:`PROVINCIAL_CAPITALS`) in an English text; in a Chinese one, a
+    province, a capital or another city of :data:`_CHINESE_CITIES`, or a place jieba tags (it tags the
+    collection's own words, 合肥 among them, as nouns)?"""
+    if is_cjk_text(text):
+        import jieba.posseg
+
+        return any(place not in question.text for place in _CHINESE_CITIES.findall(text)) or any(
+            pair.flag == "ns" and pair.word not in question.text for pair in jieba.posseg.cut(text))
+    places = _PLACES | {name.lower() for province, (city, _, _) in PROVINCIAL_CAPITALS.items()
+                        for name in (province, city)}
+    # ... or a word in pinyin a place is said to be ("born in 1985 in Zhanjiang")
+    places |= {w.lower() for w in _IN_A_PLACE.findall(text) if is_pinyin(w.lower())}
+    return bool(places.intersection(tokenize(text)) - set(question.terms) - set(question.names)
+                - set(question.other_terms))
+
+
+_IN_A_PLACE = re.compile(r"\b(?:in|from|at|near)\s+([A-Z][a-z]+)\b")
+
+
 # Words of a body's or a place's name, never of a person's.
 _NOT_A_PERSON = frozenset("""institute institutes academy sciences science university college school laboratory lab
     labs park road street avenue zone district city province county town village lake river mountain valley bay
@@ -322,6 +353,10 @@ _PROJECTION = re.compile(r"\b(?:will|would|expects?|expected|plans?|planned|aims
 _LAST_QUESTION = re.compile(r"(?:^|(?<=[.!?\u3002\uff01\uff1f])\s*)([^.!?\u3002\uff01\uff1f]+[?\uff1f])\s*$")
 # Capitalised Latin words after an English question's first ("Who founded DeepSeek?" names DeepSeek).
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+")
+# ... and the first word of a sentence of it, which :func:`analyse` takes for a name when it is shaped as
+# one ("DeepSeek", "G60") or the collection writes it as one ("Guangdong and Anhui both ...?").
+_OPENING_WORD = re.compile(r"(?:^|(?<=[.?!]\s))[\"'\u201c\u2018(]*([A-Z][A-Za-z0-9_\u00c0-\u024f\u2019'-]+)")
+_SHAPED_AS_A_NAME = re.compile(r"[A-Za-z][a-z]*[A-Z0-9][A-Za-z0-9]*")
 # In Chinese a capital letter opens no sentence, and a Latin name sits between Chinese characters
 # with no word boundary: every Latin word is a name ("DeepSeek的创始人是谁？"), in lower case too
 # ("deepseek创始人是谁").
@@ -560,6 +595,9 @@ _INTERVAL_Q = (
     # date neither event, a length they give as it is answers: "thirty years")
     re.compile(r"\bhow (?:long|many (?:days|weeks|months|years)|much time) did it take (?:for )?[^?]+? to "
                r"(?:\w+ )?from (?P<a>[^?]+?) (?:to|into|until|till) (?P<b>[^?]+)", re.I),
+    # "How long did it take from the approval of the Torch Program to Zhongguancun being made ...?"
+    re.compile(r"\bhow (?:long|many (?:days|weeks|months|years)|much time) did it take (?:for [\w-]+ )?from "
+               r"(?P<a>[^?]+?) (?:to|until|till) (?P<b>[^?]+)", re.I),
     re.compile(r"\bhow (?:many (?:days|weeks|months|years)|long|far) apart (?:were|are|was|is) (?P<a>[^?]+?) and "
                r"(?P<b>[^?]+)", re.I),
     re.compile(r"从(?P<a>[^，。？?]{2,40}?)[，,]?(?:算起)?[，,]?(?:一直)?到(?P<b>[^？?]{2,60}?)[，,]?"
@@ -686,15 +724,6 @@ def named_things(question: Question) -> list[list[str]]:
     return things
 
 
-def names_the_thing(words: list[str], text: str, idf) -> bool:
-    """Does ``text`` name a thing of :func:`named_things`: one of its Chinese forms, or its rarest
-    English word ("songshan", not "lake"; "guangming", not "city")?"""
-    if any(w in text for w in words if is_cjk_text(w)):
-        return True
-    latin = [w for w in words if not is_cjk_text(w)]
-    return bool(latin) and max(latin, key=idf) in token_set(text)
-
-
 def own_words_of_the_sides(question: Question) -> list[list[str]]:
     """Each side's topic words that the other side does not have ("private", "high", "tech",
     "company" for the second side of "Which came first: China's first optical fibre or China's
@@ -748,6 +777,9 @@ _PROVINCE = "|".join(PROVINCIAL_CAPITALS)
 _CAPITAL_OF = re.compile(rf"\b(?:capital(?:\s+city)?\s+of\s+(?:the\s+)?({_PROVINCE})\b|({_PROVINCE})(?:[\u2019']s)?"
                          rf"(?:\s+province[\u2019']s)?\s+(?:provincial\s+)?capital\b)", re.I)
 _CHINESE_CITY = {chinese: city for _, chinese, city in PROVINCIAL_CAPITALS.values()}
+# Chinese provinces, their capitals and other cities, as a Chinese text names them
+_CHINESE_CITIES = re.compile("|".join([*_CHINESE_CITY, *_CHINESE_CITY.values(), *"""北京 上海 天津 重庆 香港 澳门 深圳 苏州 杭州
+    宁波 无锡 东莞 佛山 泉州 厦门 青岛 大连 珠海 芜湖 宣城 嘉兴 湖州 金华 绍兴 常州 南通 温州 湛江 昆明 济南""".split()]))
 _CHINESE_CAPITAL_OF = re.compile("(" + "|".join(_CHINESE_CITY) + ")省?(?:的|那座|这座|那个|这个)?省会")
 
 
@@ -892,11 +924,19 @@ def sources_asked(text: str) -> str:
 _ASKS_FOR_SOME = re.compile(r"(?:举|说|列)(?:出)?几(?:个|条|点)")
 
 
-def analyse(text: str) -> Question:
+def _bare(word: str) -> str:
+    """A word without its hyphenated tail or possessive ("Hangzhou-based", "DeepSeek's": the name)."""
+    return re.sub(r"-[a-z][\w\u2019'-]*$|[\u2019']s$", "", word)
+
+
+def analyse(text: str, known_names=frozenset()) -> Question:
     """Analyse a standalone question.
 
     Args:
         text: the question.
+        known_names: single words (lower case) the collection writes as names
+            (:attr:`rag.keyword.KeywordIndex.capitalised`): one opening a sentence of the question is a
+            name too.
 
     Returns:
         A :class:`Question`.
@@ -927,8 +967,10 @@ def analyse(text: str) -> Question:
     terms = tuple(t for t in terms if "-" not in t or not all(p in terms for p in tokenize(t.replace("-", " "))))
     language = detect_language(text)
     # "R1-family", "Hangzhou-based": the name is the capitalised part before the hyphen
-    written_names = [re.sub(r"-[a-z][\w\u2019'-]*$", "", name)
-                     for name in (_NAME_IN_CHINESE if language == "zh" else _NAME).findall(text)]
+    found = _NAME_IN_CHINESE.findall(text) if language == "zh" else [
+        word for word in _OPENING_WORD.findall(text) if _SHAPED_AS_A_NAME.fullmatch(_bare(word))
+        or _bare(word).lower() in known_names] + _NAME.findall(text)
+    written_names = [re.sub(r"-[a-z][\w\u2019'-]*$", "", name) for name in found]
     names = tuple(dict.fromkeys(tokenize(" ".join(written_names))))
     years = years_in(text)
     counted = re.search(r"\bhow many ((?:[\w\u2019'-]+\s+){0,2}?[\w\u2019'-]+?)(?=\s+(?:did|does|do|has|have|had|is|are|"
@@ -1373,7 +1415,11 @@ _MADE_BY_WHOM_SAID = {"写": _WRITTEN, "撰写": _WRITTEN, "执导": _DIRECTED, 
                       "设计": r"设计|\bdesign", "创作": r"创作|\bcreat|" + _WRITTEN}
 # "How many years running ...?", "连续几年……？": a place in a run ("third consecutive") answers it too.
 _IN_A_ROW_Q = re.compile(r"\bhow many (?:[\w-]+ ){0,2}?(?:running|in a row|straight|consecutive(?:ly)?)\b|连续(?:几|多少)", re.I)
-_NARROW_QUANTITIES = ((_AGE_Q, _HAS_AGE), (_RANK_Q, _HAS_RANK), (_RATE_Q, _HAS_RATE), (_SHARE_Q, _HAS_SHARE))
+# a length asked in kilometres is not answered by an area ("多少公里" by "76,200 square kilometres")
+_LENGTH_Q = re.compile(r"(?<!平方)(?:多少|几)(?:千米|公里)|\bhow many (?:kilomet(?:re|er)s|km|miles)\b", re.I)
+_HAS_LENGTH_UNIT = re.compile(r"(?<!平方)(?:公里|千米)|(?<!square )\b(?:kilomet(?:re|er)s?|km|miles?)\b(?![²2])", re.I)
+_NARROW_QUANTITIES = ((_AGE_Q, _HAS_AGE), (_RANK_Q, _HAS_RANK), (_RATE_Q, _HAS_RATE), (_SHARE_Q, _HAS_SHARE),
+                      (_LENGTH_Q, _HAS_LENGTH_UNIT))
 
 
 # a percentage that is a share of something ("占GDP的28.8%", "accounted for 28 percent of output")
@@ -1561,6 +1607,37 @@ def gives_a_name_for(thing: str, text: str) -> bool:
     before = rf"{name}(?:\s+[A-Z0-9][\w.-]*)*\s+(?:[a-z][\w-]*\s+){{0,2}}?{stem}\w*"
     after = rf"\b{stem}\w*\s*,?\s*(?:(?:called|named|known as|dubbed|titled)\s+(?:the\s+)?[A-Z\u201c\"\u300a]|[(\u201c\"\u300a])"
     return bool(re.search(before, text) or re.search(after, text, re.I))
+
+
+# A factoid asking which companies or firms ("Which venture capital firms turned DeepSeek down?",
+# 哪几家整车厂): its answer names one (:func:`names_a_body`).
+_BODIES_Q = re.compile(r"\b(?:which|what)\s+(?:other\s+)?(?:(?!(?:kinds?|types?|sorts?)\b)[\w-]+\s+){0,3}?"
+                       r"(?:compan(?:y|ies)|firms?|start-?ups?|"
+                       r"enterprises?|(?:car|auto)?makers?|manufacturers?|investors?|banks?)\b|"
+                       r"哪(?:几|些|一)?家(?:公司|企业|车企|整车厂|厂商|银行|机构|创投|投资机构)?", re.I)
+# a capitalised run after a sentence's first word: a name
+_CAPITALISED_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w\u2019'-]*(?:\s+[A-Z][\w\u2019'-]*)*")
+
+
+def asks_for_bodies(question: Question) -> bool:
+    """Does a factoid ask which companies or firms (:data:`_BODIES_Q`), so that an answer must name one?
+    Not when it asks which of two it names (宇树跟强脑，哪家成立得更早？)."""
+    return not question.is_explanation and not question.sides and bool(_BODIES_Q.search(question.text))
+
+
+def names_a_body(question: Question, text: str) -> bool:
+    """Does ``text`` name a company or another body the question does not name: a capitalised name
+    with no place's word ("High-Flyer", "Huawei"; not "Beijing" nor "Silicon Valley")? A Chinese text
+    cannot be judged by capitals, and passes."""
+    if is_cjk_text(text):
+        return True
+    known = set(question.terms) | set(question.names) | set(question.other_terms) | CALENDAR | _PLACES | {
+        word for country, (demonyms, _) in COUNTRIES.items() for word in (country, *demonyms)}
+    for run in _CAPITALISED_RUN.findall(text):
+        words = tokenize(run)
+        if set(words) - known and not set(words) & _PLACES and not (len(words) > 1 and all(map(is_pinyin, words[-2:]))):
+            return True  # (a run ending in two pinyin words is a person's name: "President Xi Jinping")
+    return False
 
 
 def named_kind_asked(text: str) -> tuple[str, str] | None:

@@ -51,6 +51,11 @@ class Retriever:
         self.config = config or AnswerConfig()
         self.multilingual = multilingual
 
+    def names_written(self) -> dict[str, str]:
+        """The words and runs of words the chunks write as names, in lower case, with their written
+        form (:func:`rag.keyword.capitalised_words`)."""
+        return keyword_index(self.store, self.store.state()["version"]).capitalised
+
     def with_slips_mended(self, question: str) -> str:
         """The question with its certain typing slips mended from the collection's words and common
         English words (:func:`rag.spelling.with_slips_mended`: "coridor" -> "corridor").

@@ -8,7 +8,7 @@ import pytest
 
 from helpers import assert_answered, assert_refused
 from rag.condense import condense_rule
-from rag.gate import Gate, coverage, gives_the_words_of, names_or_refers_to, names_something_new
+from rag.gate import Gate, coverage, gives_the_words_of, names_or_refers_to, names_something_new, said_the_other_way
 from rag.errors import RagError
 from rag.evidence import leans_on_previous
 from rag.keyword import capitalised_words
@@ -482,6 +482,8 @@ def test_a_chinese_age_question_asked_with_duoda(assistant):
     # how long it took a thing to go from one state to another; how far apart two events were
     ("how many years did it take QuantumCTek to go from being founded to being listed?", ("being founded", "being listed")),
     ("How many years apart were the first fibre and the Optics Valley name?", ("the first fibre", "the Optics Valley name")),
+    ("How long did it take from the Torch Program's approval to the zone's listing as a demonstration zone?",
+     ("the Torch Program's approval", "the zone's listing as a demonstration zone")),
     # Chinese without 从, said in so many words ("苏州到上海坐高铁要多久？" asks a ride's length)
     ("deepseek的V3发布到R1发布，中间隔了几个礼拜？", ("deepseek的V3发布", "R1发布")),
     ("杭州搞雏鹰计划，到把信息经济定成“一号工程”，中间隔了几年？", ("杭州搞雏鹰计划", "把信息经济定成“一号工程”")),
@@ -620,6 +622,26 @@ def test_an_explanation_naming_two_things_gets_a_point_on_each(assistant):
     # the best points are all on Guangming Science City; the last gives way to one on Songshan Lake
     answer = assistant.answer("松山湖和光明科学城都想靠大科研平台带出产业，两边思路有什么不同？", mode="extractive")
     assert not answer.refused and "Songshan Lake" in answer.text and "Guangming" in answer.text, answer.text
+    # a passage on Optics Valley saying it came "after Zhongguancun" (继中关村之后) is not on Zhongguancun:
+    # the evidence keeps one that is
+    kept = assistant.select("中关村跟光谷各自是怎么发展起来的？两边有什么不同？").passages
+    assert any(p.metadata["doc_id"] == "briefs/beijing-zhongguancun.md" for p in kept), [p.metadata for p in kept]
+
+
+def test_a_name_opening_the_question_is_a_name():
+    # the first word of an English question is no name by its capital alone ("What", "Did")
+    assert analyse("Guangdong and Anhui both held meetings. How did they differ?", {"guangdong"}).names == \
+        ("guangdong", "anhui")
+    assert analyse("Guangdong and Anhui both held meetings. How did they differ?").names == ("anhui",)
+    assert analyse("DeepSeek's rise: why Hangzhou?").names == ("deepseek", "hangzhou")
+    assert analyse("Did Hefei's bets pay off? Were they risky?", {"hefei"}).names == ("hefei",)
+
+
+def test_an_explanation_opening_with_a_name_gets_a_point_on_it(assistant):
+    # "guangdong" opens the question: it was no name, and all the points were on Anhui
+    answer = assistant.answer("guangdong and anhui both opened 2025 with a meeting on innovation. how did what "
+                              "they stressed differ?", mode="extractive")
+    assert not answer.refused and "Guangdong" in answer.text and "Anhui" in answer.text, answer.text
 
 
 def test_a_chinese_either_or_question_gets_when_each_began(assistant):
@@ -1464,6 +1486,20 @@ def test_a_comparison_or_a_move_the_documents_state_the_other_way_is_refused(ass
     assert_answered(assistant, "南京的高校一点不比杭州差，为什么没长出六小龙？")
 
 
+def test_a_rank_the_documents_give_otherwise_is_refused(assistant):
+    # "2009年获批为继中关村之后全国第二个国家自主创新示范区": Optics Valley's zone was the second
+    assert_refused(assistant, "光谷是怎么拿下全国第一个国家自主创新示范区的？")
+    # ... and a sentence ranking another thing second after what the question names does not deny it
+    assert_answered(assistant, "How did Zhongguancun become China's first national independent innovation "
+                               "demonstration zone?")
+    assert_answered(assistant, "中关村是怎么成为全国第一个国家自主创新示范区的？")  # "继中关村之后全国第二个"
+    # typed in lower case, "Innovation Demonstration Zone" is a name, of what is ranked: the East Lake "zone" is
+    # no name of the question's
+    assert_answered(assistant, "how did zhongguancun turn into china's first innovation demonstration zone?")
+    assert not said_the_other_way(analyse("Why was Hangzhou the first city to host it?"),
+                                  ["In 2009 Wuhan became the second city after Hangzhou to host it."])
+
+
 def test_something_not_done_that_the_documents_say_was_done_is_refused(assistant):
     # "宇树科技则在2025年除夕夜登上央视春晚" says Unitree's robots did get on the Gala stage
     assert_refused(assistant, "宇树的机器人为啥没能登上2025年春晚？")
@@ -1704,6 +1740,26 @@ def test_a_question_for_a_district_university_or_exchange_is_answered_by_a_sente
     "游戏科学总部在杭州哪个区？",
 ])
 def test_a_question_for_a_district_university_or_exchange_no_sentence_names_is_refused(assistant, question):
+    answer = assistant.answer(question, mode="extractive")
+    assert answer.refused, answer.text
+
+
+@pytest.mark.parametrize("question, named", [
+    ("Which six companies are called Hangzhou's Six Little Dragons?", "Unitree"),
+    ("Which three companies did Guangdong's party secretary single out at the 2025 meeting?", "Huawei"),
+])
+def test_a_question_for_companies_is_answered_by_a_sentence_naming_them(assistant, question, named):
+    answer = assistant.answer(question, mode="extractive")
+    assert not answer.refused and named in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    # "On April 27, 2023, three major facilities were formally put into use ..." names no company
+    "Which firms have registered to use the synthetic biology facility in Guangming?",
+    "光明科学城的合成生物大设施，有哪几家企业在用？",
+    "合肥引进京东方时，还有哪几家公司一起竞争？",
+])
+def test_a_question_for_companies_no_sentence_names_is_refused(assistant, question):
     answer = assistant.answer(question, mode="extractive")
     assert answer.refused, answer.text
 

@@ -456,6 +456,26 @@ def test_a_chinese_question_is_not_answered_by_english_passages_that_only_name_i
     assert_answered(assistant, "苏州工业园区从新加坡引入了什么机制？", "risk-sharing")
 
 
+def test_a_chinese_question_on_a_place_the_collection_never_names_is_refused(assistant):
+    # 新竹 is one name no chunk holds and no English word is close to; the collection's other words
+    # (科学, 园区, 设立) once let Guangming's founding date answer it
+    assert_refused(assistant, "台湾新竹科学园区是哪一年设立的？")
+    assert_answered(assistant, "光明区是哪一年设立的？", "2018")
+
+
+def test_a_chinese_question_for_a_city_needs_a_sentence_naming_one(assistant):
+    # "Many other cities in China probably don't even have the audacity ..." and "an offshoot of the
+    # quantitative hedge fund High-Flyer" name no city
+    assert_refused(assistant, "幻方量化的总部在哪座城市？")
+    assert_answered(assistant, "梁文锋是哪个省的人？", "Guangdong")
+
+
+def test_a_length_asked_in_kilometres_is_not_answered_by_an_area(assistant):
+    # "The nine cities of the G60 corridor span about 76,200 square kilometres" gives no length
+    assert_refused(assistant, "G60高速全程有多少公里？")
+    assert_answered(assistant, "G60科创走廊九城总面积约多少平方公里？", "76,200")
+
+
 def test_a_chinese_answer_leads_with_sentences_naming_what_the_question_names(assistant):
     # 赵梓森's university (上海交通大学) scored highest for 梁文锋毕业于哪所大学？; the answer is the
     # English sentence on Liang Wenfeng
