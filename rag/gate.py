@@ -34,8 +34,8 @@ from dataclasses import dataclass, replace
 
 from rag.config import AnswerConfig
 from rag.evidence import Selection, asks, keyword_overlap, leans_on_previous
-from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, CHINESE_COUNTRIES, COUNTRIES, PERIOD_WORDS,
-                          QUESTION_FRAME, Question,
+from rag.question import (AND_INSIDE_A_NAME, ASKS_FOR_OTHERS, CALENDAR, CHINESE_COUNTRIES, COUNTRIES, COUNTRY_WORDS,
+                          PERIOD_WORDS, QUESTION_FRAME, Question,
                           a_figure_of_the_year, analyse, answer_starts, asks_for_a_person, asks_for_a_place,
                           asks_for_bodies, counts_an_opening_span, days_in, english_role, english_role_words,
                           figure_near, gives_a_name_for, has_figure, has_quantity, has_time, holds_answer_type,
@@ -1690,8 +1690,7 @@ def _ranked_otherwise(question, pattern: str, ranked: str, texts: list[str]) -> 
     Beijing's Zhongguancun" ranks the zone, not Zhongguancun. Countries are not the names, nor those of
     what is ranked (``ranked``, the question from its rank on: "first Innovation Demonstration Zone").
     Empty when none does."""
-    countries = set(CHINESE_COUNTRIES) | {w for country, (demonyms, _) in COUNTRIES.items() for w in (country, *demonyms)}
-    own = [n for n in (*question.names, *question.chinese_names) if n not in countries
+    own = [n for n in (*question.names, *question.chinese_names) if n not in COUNTRY_WORDS | CHINESE_COUNTRIES
            and (n not in ranked if is_cjk_text(n) else n not in token_set(ranked))]
     for text in texts:
         said = re.search(pattern, text, re.I)

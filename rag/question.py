@@ -376,6 +376,8 @@ COUNTRIES = {
 # Nationality adjectives name no subject: "How are Chinese cities trying ...?" asks about cities,
 # and a point about Hefei need not say "Chinese".
 DEMONYMS = frozenset(word for words, _ in COUNTRIES.values() for word in words) | {"english"}
+# ... and the words that name a country or its people ("china", "chinese")
+COUNTRY_WORDS = frozenset(COUNTRIES) | frozenset(word for words, _ in COUNTRIES.values() for word in words)
 # Chinese measure words that count things ("十首", "三部", "多少家"): a numeral before one is a figure.
 _CLASSIFIERS = "个名位家座所项种条篇首部件只头张本册支棵株枚颗辆架艘间层块根份台"
 _COMPARATIVE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|both|common|versus|vs)\b|"
@@ -1631,8 +1633,7 @@ def names_a_body(question: Question, text: str) -> bool:
     cannot be judged by capitals, and passes."""
     if is_cjk_text(text):
         return True
-    known = set(question.terms) | set(question.names) | set(question.other_terms) | CALENDAR | _PLACES | {
-        word for country, (demonyms, _) in COUNTRIES.items() for word in (country, *demonyms)}
+    known = set(question.terms) | set(question.names) | set(question.other_terms) | CALENDAR | _PLACES | COUNTRY_WORDS
     for run in _CAPITALISED_RUN.findall(text):
         words = tokenize(run)
         if set(words) - known and not set(words) & _PLACES and not (len(words) > 1 and all(map(is_pinyin, words[-2:]))):
