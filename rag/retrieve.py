@@ -51,10 +51,19 @@ class Retriever:
         self.config = config or AnswerConfig()
         self.multilingual = multilingual
 
+    def keywords(self) -> tuple[str, KeywordIndex]:
+        """The index state's version, read from the store, and the keyword index of that state.
+
+        Returns:
+            ``(version, keyword index)``.
+        """
+        version = self.store.state()["version"]
+        return version, keyword_index(self.store, version)
+
     def names_written(self) -> dict[str, str]:
         """The words and runs of words the chunks write as names, in lower case, with their written
         form (:func:`rag.keyword.capitalised_words`)."""
-        return keyword_index(self.store, self.store.state()["version"]).capitalised
+        return self.keywords()[1].capitalised
 
     def with_slips_mended(self, question: str) -> str:
         """The question with its certain typing slips mended from the collection's words and common
@@ -71,7 +80,7 @@ class Retriever:
         from rag.keyword import common_english_words
         from rag.multilingual import is_pinyin
 
-        keywords = keyword_index(self.store, self.store.state()["version"])
+        keywords = self.keywords()[1]
         return with_slips_mended(question, keywords.document_frequency, common_english_words(), keywords.capitalised,
                                  is_pinyin)
 
@@ -93,7 +102,7 @@ class Retriever:
 
         if not self.config.bridge_names or not typed_in_lower_case(question):
             return question
-        keywords = keyword_index(self.store, self.store.state()["version"])
+        keywords = self.keywords()[1]
         question = name_bridge(keywords).with_names_capitalised(question)
         return capitalise_names(question, keywords.capitalised)
 
@@ -111,8 +120,7 @@ class Retriever:
         from rag.multilingual import name_bridge, word_bridge
         from rag.text import is_cjk_text, tokenize
 
-        version = self.store.state()["version"]
-        keywords = keyword_index(self.store, version)
+        version, keywords = self.keywords()
         # A Chinese question also searches its names in English (杭州 -> Hangzhou) and the English
         # words nearest its other words (创始人 -> founder); an English question finds Chinese
         # passages through the multilingual channel, not through names alone.
